@@ -1,0 +1,113 @@
+package io.zodiac.cache;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The storage SPI behind a {@link ZodiacCache}: raw operations on encoded values.
+ *
+ * <p>A backend instance serves exactly one cache and is bound to that cache's namespace
+ * ({@link BackendContext#namespace()}). Its methods take the cache's own keys; a backend that
+ * shares its storage with other caches (Redis, Memcached) stores key {@code k} as
+ * {@code {namespace}:k} and the lock of {@code k} as {@code {namespace}:k-lock}. A backend whose
+ * storage belongs to the cache alone (the in-memory one) may skip building those strings.
+ *
+ * <p>Values are whatever the cache's {@link io.zodiac.cache.serializer.Serializer} produced:
+ * {@code byte[]} for every serializer but {@code reference}, which only backends that
+ * {@linkplain BackendProvider#acceptsReferences() accept references} receive.
+ *
+ * <p>Every method is non-blocking and reports failures through the returned future, never by
+ * throwing. TTLs are {@code null} for "no expiry" and otherwise positive.
+ *
+ * <p>Implementations are found by name through {@link BackendProvider} and
+ * {@link java.util.ServiceLoader}.
+ */
+public interface Backend {
+
+    /** Returned by {@link #ttl(String)} for a key that never expires. */
+    Duration NO_EXPIRY = ChronoUnit.FOREVER.getDuration();
+
+    /** The stored value, or {@code null} when the key is absent or expired. */
+    CompletableFuture<Object> get(String key);
+
+    /** The stored values of the keys that are present; absent keys are left out. */
+    CompletableFuture<Map<String, Object>> multiGet(List<String> keys);
+
+    /** Stores the value, replacing any previous one and its TTL. */
+    CompletableFuture<Boolean> set(String key, Object value, Duration ttl);
+
+    /** Stores every value with the same TTL. */
+    CompletableFuture<Boolean> multiSet(Map<String, Object> values, Duration ttl);
+
+    /** Stores the value only if the key is absent; {@code true} when it was stored. */
+    CompletableFuture<Boolean> add(String key, Object value, Duration ttl);
+
+    /** Removes the key; {@code true} when it was present. */
+    CompletableFuture<Boolean> delete(String key);
+
+    /** {@code true} when the key is present. */
+    CompletableFuture<Boolean> exists(String key);
+
+    /**
+     * Adds {@code delta} to the integer stored under the key, starting from 0 when it is absent,
+     * atomically; keeps the key's TTL. Fails when the stored value is not an integer.
+     */
+    CompletableFuture<Long> increment(String key, long delta);
+
+    /** Sets the key's TTL; {@code false} when the key is absent. */
+    CompletableFuture<Boolean> expire(String key, Duration ttl);
+
+    /**
+     * The key's remaining time to live: {@code null} when the key is absent,
+     * {@link #NO_EXPIRY} when it never expires.
+     */
+    CompletableFuture<Duration> ttl(String key);
+
+    /**
+     * Up to {@code limit} keys of this cache (without the namespace) that start with
+     * {@code prefix}. Backends that cannot list keys fail with
+     * {@link UnsupportedOperationException}.
+     */
+    default CompletableFuture<List<String>> keys(String prefix, int limit) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException(getClass().getSimpleName() + " cannot list keys"));
+    }
+
+    /** Removes every key of this cache's namespace, and nothing else. */
+    CompletableFuture<Boolean> clear();
+
+    /**
+     * Takes the lock of {@code key} for {@code lease} if nobody holds it;
+     * {@code true} when {@code token} now holds it.
+     */
+    CompletableFuture<Boolean> tryLock(String key, String token, Duration lease);
+
+    /**
+     * Releases the lock of {@code key} if, and only if, {@code token} holds it (never another
+     * holder's lock), and signals the release to every waiter; {@code true} when released.
+     */
+    CompletableFuture<Boolean> unlock(String key, String token);
+
+    /**
+     * A future that completes the next time the lock of {@code key} is released, by any holder
+     * (in any process, for a shared backend). Call it <em>before</em> {@link #tryLock} so no
+     * release is missed. Callers bound their wait by the lease and cancel the future when they
+     * no longer need it. A backend that cannot observe releases returns a future that never
+     * completes, or one that it completes by polling.
+     */
+    CompletableFuture<Void> releaseSignal(String key);
+
+    /**
+     * {@code true} when operations complete in the calling thread without I/O (the in-memory
+     * backend). The cache then reads before joining a flight and runs producers inline.
+     */
+    default boolean local() {
+        return false;
+    }
+
+    /** Releases the backend's connections and threads. */
+    CompletableFuture<Void> close();
+}

@@ -1,0 +1,34 @@
+package io.zodiac.cache;
+
+import io.zodiac.cache.serializer.Serializer;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * What a {@link BackendProvider} gets to create the backend of one cache.
+ *
+ * @param cacheName the cache's name
+ * @param namespace the key namespace, {@code zodiac_cache:{prefix}}
+ * @param config the cache's configuration (options included)
+ * @param serializer the serializer that encodes the values the backend receives
+ * @param resources resources shared by every cache of one {@link CacheManager}
+ *     (a client, an event loop), closed when the manager shuts down
+ * @param evictions told the key of every entry the backend evicts for size
+ */
+public record BackendContext(
+        String cacheName,
+        String namespace,
+        CacheConfig config,
+        Serializer serializer,
+        SharedResources resources,
+        Consumer<String> evictions) {
+
+    public BackendContext {
+        Objects.requireNonNull(cacheName, "cacheName");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(serializer, "serializer");
+        Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(evictions, "evictions");
+    }
+}

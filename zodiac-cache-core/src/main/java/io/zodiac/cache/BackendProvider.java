@@ -1,0 +1,37 @@
+package io.zodiac.cache;
+
+import java.util.Set;
+
+/**
+ * Creates {@link Backend}s of one kind. Providers are found through
+ * {@link java.util.ServiceLoader} by {@link #name()} ("memory", "redis", "memcached"), or by
+ * class name when {@link CacheConfig.Builder#backend(String)} names the provider class.
+ */
+public interface BackendProvider {
+
+    /** The name used in {@link CacheConfig.Builder#backend(String)}. */
+    String name();
+
+    /** The option names this backend understands; any other option fails {@code setup}. */
+    Set<String> options();
+
+    /** The serializer used when the configuration names none. */
+    default String defaultSerializer() {
+        return "json";
+    }
+
+    /** {@code true} when the backend can hold object references (the {@code reference} serializer). */
+    default boolean acceptsReferences() {
+        return false;
+    }
+
+    /**
+     * Checks the configuration before anything is created; throws
+     * {@link IllegalArgumentException} naming the setting that is wrong.
+     */
+    default void validate(CacheConfig config) {
+    }
+
+    /** Creates the backend of one cache. May connect; failures propagate from {@code setup}. */
+    Backend create(BackendContext context);
+}

@@ -1,0 +1,483 @@
+package io.zodiac.cache;
+
+import io.zodiac.cache.plugin.CachePlugin;
+import io.zodiac.cache.serializer.JavaSerializer;
+import io.zodiac.cache.serializer.Serializer;
+import io.zodiac.cache.serializer.Serializers;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The settings of one named cache: immutable, compared by value, built with {@link #builder()},
+ * {@link #fromMap(Map)} or {@link #fromUri(String)}.
+ *
+ * <pre>{@code
+ * CacheConfig config = CacheConfig.builder()
+ *         .name("sessions")
+ *         .backend("redis")
+ *         .option("endpoint", "127.0.0.1").option("port", 6379)
+ *         .serializer("json")
+ *         .defaultTtl(Duration.ofMinutes(5))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Settings common to every backend are fields; the rest are backend options, checked by the
+ * backend when the cache is set up (an option the backend does not know fails {@code setup}).
+ * Plugins are compared by class, serializers by name and class.
+ */
+public final class CacheConfig {
+
+    /** The operation timeout used when none is given. */
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(5);
+    /** Consecutive backend failures that open the circuit breaker, unless set otherwise. */
+    public static final int DEFAULT_BREAKER_FAILURES = 5;
+    /** How long an open circuit breaker keeps the backend out before a probe, unless set otherwise. */
+    public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(5);
+
+    private static final Map<String, CacheConfig> ALIASES = new ConcurrentHashMap<>();
+
+    private final String name;
+    private final String backend;
+    private final Map<String, Object> options;
+    private final String serializerName;
+    private final Serializer serializer;
+    private final List<CachePlugin> plugins;
+    private final Duration defaultTtl;
+    private final Duration operationTimeout;
+    private final Long maxSize;
+    private final int breakerFailures;
+    private final Duration breakerOpen;
+
+    private CacheConfig(Builder b) {
+        this.name = b.name;
+        this.backend = b.backend;
+        this.options = Collections.unmodifiableMap(new TreeMap<>(b.options));
+        this.serializerName = b.serializerName;
+        this.serializer = b.serializer;
+        this.plugins = List.copyOf(b.plugins);
+        this.defaultTtl = b.defaultTtl;
+        this.operationTimeout = b.operationTimeout;
+        this.maxSize = b.maxSize;
+        this.breakerFailures = b.breakerFailures;
+        this.breakerOpen = b.breakerOpen;
+    }
+
+    /** A builder with the defaults: name {@code default}, the in-memory backend, no TTL. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults: the in-memory backend under the name {@code default}. */
+    public static CacheConfig defaults() {
+        return builder().build();
+    }
+
+    /**
+     * A builder from a URI: {@code memory://}, {@code redis://[user:password@]host:port[/db]},
+     * {@code rediss://...} (TLS), {@code redis-sentinel://host:port[,host:port]/db#master},
+     * {@code memcached://host:port[,host:port]}. The backend is chosen by the scheme and the URI
+     * is passed to it as the option {@code uri}.
+     */
+    public static Builder fromUri(String uri) {
+        return ConfigSources.fromUri(uri);
+    }
+
+    /**
+     * A configuration from a map with aiocache-style keys: {@code cache} (the backend:
+     * {@code memory}, {@code redis}, {@code memcached}, or aiocache's class names),
+     * {@code name}, {@code endpoint}, {@code port}, {@code db}, {@code password},
+     * {@code username}, {@code ttl} or {@code default_ttl} (seconds), {@code serializer} (a name
+     * or an instance), {@code plugins} (instances or class names), {@code timeout} (seconds),
+     * {@code max_size}. Any other key is passed to the backend as an option.
+     */
+    public static CacheConfig fromMap(Map<String, ?> map) {
+        return ConfigSources.fromMap(map).build();
+    }
+
+    /** Registers a configuration under an alias, replacing any previous one. */
+    public static void registerAlias(String alias, CacheConfig config) {
+        Objects.requireNonNull(alias, "alias");
+        Objects.requireNonNull(config, "config");
+        ALIASES.put(alias, config);
+    }
+
+    /**
+     * The configuration registered under {@code alias}.
+     *
+     * @throws IllegalArgumentException when no configuration has that alias
+     */
+    public static CacheConfig alias(String alias) {
+        CacheConfig config = ALIASES.get(Objects.requireNonNull(alias, "alias"));
+        if (config == null) {
+            throw new IllegalArgumentException("No cache configuration is registered under the alias '" + alias
+                    + "': call CacheConfig.registerAlias first");
+        }
+        return config;
+    }
+
+    /** A builder holding every setting of this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.backend = backend;
+        b.options.putAll(options);
+        b.serializerName = serializerName;
+        b.serializer = serializer;
+        b.plugins.addAll(plugins);
+        b.defaultTtl = defaultTtl;
+        b.operationTimeout = operationTimeout;
+        b.maxSize = maxSize;
+        b.breakerFailures = breakerFailures;
+        b.breakerOpen = breakerOpen;
+        return b;
+    }
+
+    /** The cache's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The backend: {@code memory}, {@code redis}, {@code memcached} or a class name. */
+    public String backend() {
+        return backend;
+    }
+
+    /** The backend options, sorted by name. */
+    public Map<String, Object> options() {
+        return options;
+    }
+
+    /** The option's value, or {@code null}. */
+    public Object option(String option) {
+        return options.get(option);
+    }
+
+    /** The option as a string, or {@code defaultValue} when absent. */
+    public String stringOption(String option, String defaultValue) {
+        Object value = options.get(option);
+        return value == null ? defaultValue : value.toString();
+    }
+
+    /**
+     * The option as an int, or {@code defaultValue} when absent.
+     *
+     * @throws IllegalArgumentException naming the option when it is not an integer
+     */
+    public int intOption(String option, int defaultValue) {
+        Object value = options.get(option);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+            long l = ((Number) value).longValue();
+            if (l == (int) l) {
+                return (int) l;
+            }
+        }
+        try {
+            return Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option '" + option + "' must be an integer, got '" + value + "'");
+        }
+    }
+
+    /**
+     * The option as a boolean ({@code true}/{@code false}), or {@code defaultValue} when absent.
+     *
+     * @throws IllegalArgumentException naming the option for any other value
+     */
+    public boolean booleanOption(String option, boolean defaultValue) {
+        Object value = options.get(option);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        String text = value.toString().trim();
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw new IllegalArgumentException("option '" + option + "' must be true or false, got '" + value + "'");
+    }
+
+    /**
+     * The option as a duration (a {@link Duration}, a number of seconds, or ISO-8601 text such as
+     * {@code PT2S}), or {@code defaultValue} when absent.
+     *
+     * @throws IllegalArgumentException naming the option when it is not a non-negative duration
+     */
+    public Duration durationOption(String option, Duration defaultValue) {
+        Object value = options.get(option);
+        return value == null ? defaultValue : ConfigSources.duration(option, value);
+    }
+
+    /**
+     * The port option, checked: an integer from 1 to 65535, or {@code defaultValue} when absent.
+     *
+     * @throws IllegalArgumentException naming {@code port} otherwise
+     */
+    public int portOption(int defaultValue) {
+        int port = intOption("port", defaultValue);
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("option 'port' must be between 1 and 65535, got " + options.get("port"));
+        }
+        return port;
+    }
+
+    /** The serializer's name, or {@code null} when none was given (the backend's default applies). */
+    public String serializerName() {
+        return serializer != null ? serializer.name() : serializerName;
+    }
+
+    /** The serializer instance given, or {@code null} when a name (or nothing) was given. */
+    public Serializer serializer() {
+        return serializer;
+    }
+
+    /** The plugins, in the order they run. */
+    public List<CachePlugin> plugins() {
+        return plugins;
+    }
+
+    /** The TTL of values stored without one, or {@code null} for no expiry. */
+    public Duration defaultTtl() {
+        return defaultTtl;
+    }
+
+    /** The time after which a backend operation fails with {@link CacheTimeoutException}. */
+    public Duration operationTimeout() {
+        return operationTimeout;
+    }
+
+    /** The maximum number of entries of a local backend, or {@code null} for no bound. */
+    public Long maxSize() {
+        return maxSize;
+    }
+
+    /** Consecutive backend failures that open the circuit breaker. */
+    public int circuitBreakerFailures() {
+        return breakerFailures;
+    }
+
+    /** How long an open circuit breaker keeps the backend out before letting a probe through. */
+    public Duration circuitBreakerOpenDuration() {
+        return breakerOpen;
+    }
+
+    /** The serializer this configuration resolves to, for a backend whose default is {@code defaultName}. */
+    Serializer resolveSerializer(String defaultName) {
+        if (serializer != null) {
+            return serializer;
+        }
+        return Serializers.byName(serializerName != null ? serializerName : defaultName);
+    }
+
+    /** Human-readable differences with {@code other}: {@code "defaultTtl (PT5M vs PT10M)"}, one per setting. */
+    List<String> differences(CacheConfig other) {
+        List<String> diffs = new ArrayList<>();
+        diff(diffs, "name", name, other.name);
+        diff(diffs, "backend", backend, other.backend);
+        diff(diffs, "options", options, other.options);
+        diff(diffs, "serializer", serializerKey(), other.serializerKey());
+        diff(diffs, "plugins", pluginClasses(), other.pluginClasses());
+        diff(diffs, "defaultTtl", defaultTtl, other.defaultTtl);
+        diff(diffs, "operationTimeout", operationTimeout, other.operationTimeout);
+        diff(diffs, "maxSize", maxSize, other.maxSize);
+        diff(diffs, "circuitBreakerFailures", breakerFailures, other.breakerFailures);
+        diff(diffs, "circuitBreakerOpenDuration", breakerOpen, other.breakerOpen);
+        return diffs;
+    }
+
+    private static void diff(List<String> diffs, String setting, Object mine, Object theirs) {
+        if (!Objects.equals(mine, theirs)) {
+            diffs.add(setting + " (" + mine + " vs " + theirs + ")");
+        }
+    }
+
+    private Object serializerKey() {
+        if (serializer == null) {
+            return serializerName;
+        }
+        String key = serializer.name() + "/" + serializer.getClass().getName();
+        return serializer instanceof JavaSerializer java ? key + java.allowlist() : key;
+    }
+
+    private List<String> pluginClasses() {
+        List<String> classes = new ArrayList<>(plugins.size());
+        for (CachePlugin plugin : plugins) {
+            classes.add(plugin.getClass().getName());
+        }
+        return classes;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CacheConfig other && differences(other).isEmpty();
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, backend, options, serializerKey(), pluginClasses(), defaultTtl,
+                operationTimeout, maxSize, breakerFailures, breakerOpen);
+    }
+
+    @Override
+    public String toString() {
+        Map<String, Object> shown = new TreeMap<>(options);
+        shown.replaceAll((k, v) -> k.contains("password") ? "******" : v);
+        if (shown.get("uri") instanceof String uri) {
+            shown.put("uri", redactUri(uri));
+        }
+        return "CacheConfig{name=" + name + ", backend=" + backend + ", options=" + shown
+                + ", serializer=" + serializerName() + ", plugins=" + pluginClasses() + ", defaultTtl=" + defaultTtl
+                + ", operationTimeout=" + operationTimeout + ", maxSize=" + maxSize + "}";
+    }
+
+    private static String redactUri(String uri) {
+        try {
+            URI parsed = URI.create(uri);
+            return parsed.getUserInfo() == null ? uri : uri.replace(parsed.getRawUserInfo(), "******");
+        } catch (IllegalArgumentException e) {
+            return "******";
+        }
+    }
+
+    /** Builds a {@link CacheConfig}. Each setter checks its argument and names it when it is wrong. */
+    public static final class Builder {
+
+        private String name = CacheManager.DEFAULT_CACHE_NAME;
+        private String backend = "memory";
+        private final Map<String, Object> options = new TreeMap<>();
+        private String serializerName;
+        private Serializer serializer;
+        private final List<CachePlugin> plugins = new ArrayList<>();
+        private Duration defaultTtl;
+        private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+        private Long maxSize;
+        private int breakerFailures = DEFAULT_BREAKER_FAILURES;
+        private Duration breakerOpen = DEFAULT_BREAKER_OPEN;
+
+        private Builder() {
+        }
+
+        /** The cache's name, {@code default} unless set. */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** The backend: {@code memory} (default), {@code redis}, {@code memcached}, or a class name. */
+        public Builder backend(String backend) {
+            if (backend == null || backend.isBlank()) {
+                throw new IllegalArgumentException("backend must not be blank");
+            }
+            this.backend = backend;
+            return this;
+        }
+
+        /** Sets a backend option ({@code endpoint}, {@code port}, ...); a null value removes it. */
+        public Builder option(String option, Object value) {
+            Objects.requireNonNull(option, "option");
+            if (value == null) {
+                options.remove(option);
+            } else {
+                options.put(option, value);
+            }
+            return this;
+        }
+
+        /** Sets several backend options. */
+        public Builder options(Map<String, ?> values) {
+            values.forEach(this::option);
+            return this;
+        }
+
+        /** The serializer by name: {@code reference}, {@code json}, {@code string}, {@code bytes}. */
+        public Builder serializer(String serializer) {
+            Serializers.byName(serializer);
+            this.serializerName = serializer;
+            this.serializer = null;
+            return this;
+        }
+
+        /** A serializer instance (a {@link io.zodiac.cache.serializer.JavaSerializer}, a custom one). */
+        public Builder serializer(Serializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "serializer");
+            this.serializerName = null;
+            return this;
+        }
+
+        /** The plugins, replacing any set before. */
+        public Builder plugins(CachePlugin... plugins) {
+            return plugins(List.of(plugins));
+        }
+
+        /** The plugins, replacing any set before. */
+        public Builder plugins(List<? extends CachePlugin> plugins) {
+            this.plugins.clear();
+            for (CachePlugin plugin : plugins) {
+                this.plugins.add(Objects.requireNonNull(plugin, "plugin"));
+            }
+            return this;
+        }
+
+        /** The TTL of values stored without one; {@code null} or zero for no expiry. */
+        public Builder defaultTtl(Duration ttl) {
+            if (ttl != null && ttl.isNegative()) {
+                throw new IllegalArgumentException("defaultTtl must not be negative, got " + ttl);
+            }
+            this.defaultTtl = ttl == null || ttl.isZero() ? null : ttl;
+            return this;
+        }
+
+        /** Bounds every backend operation (default 5 s). */
+        public Builder operationTimeout(Duration timeout) {
+            if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("operationTimeout must be positive, got " + timeout);
+            }
+            this.operationTimeout = timeout;
+            return this;
+        }
+
+        /** Bounds the number of entries of a local backend; the least valuable are evicted. */
+        public Builder maxSize(long maxSize) {
+            if (maxSize < 0) {
+                throw new IllegalArgumentException("maxSize must not be negative, got " + maxSize);
+            }
+            this.maxSize = maxSize;
+            return this;
+        }
+
+        /**
+         * The circuit breaker: after {@code failures} consecutive backend failures the backend is
+         * not called for {@code openFor}, then one probe call decides whether it is back.
+         */
+        public Builder circuitBreaker(int failures, Duration openFor) {
+            if (failures < 1) {
+                throw new IllegalArgumentException("circuitBreaker failures must be at least 1, got " + failures);
+            }
+            if (openFor == null || openFor.isZero() || openFor.isNegative()) {
+                throw new IllegalArgumentException("circuitBreaker openFor must be positive, got " + openFor);
+            }
+            this.breakerFailures = failures;
+            this.breakerOpen = openFor;
+            return this;
+        }
+
+        /** The configuration. */
+        public CacheConfig build() {
+            return new CacheConfig(this);
+        }
+    }
+}

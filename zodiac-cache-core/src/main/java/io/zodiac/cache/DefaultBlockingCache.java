@@ -1,0 +1,134 @@
+package io.zodiac.cache;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/** The blocking view of a {@link ZodiacCache}. */
+final class DefaultBlockingCache implements BlockingCache {
+
+    private final ZodiacCache cache;
+
+    DefaultBlockingCache(ZodiacCache cache) {
+        this.cache = cache;
+    }
+
+    @Override
+    public Object get(String key) {
+        return join(cache.get(key));
+    }
+
+    @Override
+    public <T> T get(String key, Class<T> type) {
+        return join(cache.get(key, type));
+    }
+
+    @Override
+    public <T> T get(String key, TypeRef<T> type) {
+        return join(cache.get(key, type));
+    }
+
+    @Override
+    public boolean set(String key, Object value) {
+        return join(cache.set(key, value));
+    }
+
+    @Override
+    public boolean set(String key, Object value, Duration ttl) {
+        return join(cache.set(key, value, ttl));
+    }
+
+    @Override
+    public boolean delete(String key) {
+        return join(cache.delete(key));
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return join(cache.exists(key));
+    }
+
+    @Override
+    public <T> T getOrSet(String key, Supplier<T> producer) {
+        return getOrSet(key, producer, GetOrSetOptions.defaults());
+    }
+
+    @Override
+    public <T> T getOrSet(String key, Supplier<T> producer, GetOrSetOptions<T> options) {
+        CallerRuns<T> runner = new CallerRuns<>(producer);
+        try {
+            return runner.await(cache.getOrSet(key, runner::request, options));
+        } catch (CompletionException e) {
+            throw rethrow(e);
+        }
+    }
+
+    @Override
+    public boolean add(String key, Object value, Duration ttl) {
+        return join(cache.add(key, value, ttl));
+    }
+
+    @Override
+    public Map<String, Object> multiGet(Collection<String> keys) {
+        return join(cache.multiGet(keys));
+    }
+
+    @Override
+    public boolean multiSet(Map<String, ?> values, Duration ttl) {
+        return join(cache.multiSet(values, ttl));
+    }
+
+    @Override
+    public long increment(String key, long delta) {
+        return join(cache.increment(key, delta));
+    }
+
+    @Override
+    public boolean expire(String key, Duration ttl) {
+        return join(cache.expire(key, ttl));
+    }
+
+    @Override
+    public Duration ttl(String key) {
+        return join(cache.ttl(key));
+    }
+
+    @Override
+    public List<String> keys(String prefix, int limit) {
+        return join(cache.keys(prefix, limit));
+    }
+
+    @Override
+    public boolean clear() {
+        return join(cache.clear());
+    }
+
+    @Override
+    public ZodiacCache async() {
+        return cache;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** The cause itself when unchecked, else wrapped: callers see what the backend or producer threw. */
+    private static RuntimeException rethrow(CompletionException e) {
+        Throwable cause = DefaultZodiacCache.unwrap(e);
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new ZodiacCacheException(cause.toString(), cause);
+    }
+}

@@ -1,0 +1,403 @@
+package io.zodiac.cache;
+
+import io.zodiac.cache.plugin.CacheEvent;
+import io.zodiac.cache.plugin.Operation;
+import io.zodiac.cache.serializer.SerializationException;
+import io.zodiac.cache.serializer.Serializer;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ZodiacCache} of every backend: encodes and decodes values, resolves TTLs, bounds
+ * each backend call by the operation timeout, feeds the circuit breaker and the plugins, and
+ * leaves {@code getOrSet} to {@link StampedeGuard}.
+ */
+final class DefaultZodiacCache implements ZodiacCache {
+
+    /** What {@link #read} yields for an absent key (a stored null yields {@code null}). */
+    static final Object MISS = new Object() {
+        @Override
+        public String toString() {
+            return "MISS";
+        }
+    };
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultZodiacCache.class);
+
+    private final String name;
+    private final String namespace;
+    private final CacheConfig config;
+    private final Serializer serializer;
+    private final Backend backend;
+    private final Events events;
+    private final CircuitBreaker breaker;
+    private final boolean local;
+    private final long timeoutNanos;
+    private final StampedeGuard guard;
+    private final BlockingCache blocking;
+
+    DefaultZodiacCache(String name, String namespace, CacheConfig config, Serializer serializer, Backend backend,
+            Events events) {
+        this.name = name;
+        this.namespace = namespace;
+        this.config = config;
+        this.serializer = serializer;
+        this.backend = backend;
+        this.events = events;
+        this.breaker = new CircuitBreaker(name, config.circuitBreakerFailures(), config.circuitBreakerOpenDuration(), events);
+        this.local = backend.local();
+        this.timeoutNanos = config.operationTimeout().toNanos();
+        this.guard = new StampedeGuard(this);
+        this.blocking = new DefaultBlockingCache(this);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public CompletableFuture<Object> get(String key) {
+        return typedGet(key, Object.class);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> get(String key, Class<T> type) {
+        return typedGet(key, Objects.requireNonNull(type, "type"));
+    }
+
+    @Override
+    public <T> CompletableFuture<T> get(String key, TypeRef<T> type) {
+        return typedGet(key, Objects.requireNonNull(type, "type").type());
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> typedGet(String key, Type type) {
+        requireKey(key);
+        if (local && events.none()) {
+            Object stored = backend.get(key).join();
+            return CompletableFuture.completedFuture(stored == null ? null : (T) decodeOrMiss(key, stored, type, null));
+        }
+        return (CompletableFuture<T>) read(Operation.GET, key, type).thenApply(value -> value == MISS ? null : value);
+    }
+
+    /**
+     * Reads and decodes one key: the value, {@code null} for a stored null, {@link #MISS} for an
+     * absent or undecodable one. Reported to plugins as {@code operation}.
+     */
+    CompletableFuture<Object> read(Operation operation, String key, Type type) {
+        long start = events.none() ? 0 : System.nanoTime();
+        events.pre(operation, key);
+        CompletableFuture<Object> stored = call(operation, key, b -> b.get(key));
+        CompletableFuture<Object> decoded = stored.thenApply(value -> value == null ? MISS : decodeOrMiss(key, value, type, MISS));
+        if (!events.none()) {
+            decoded.whenComplete((value, error) -> events.post(operation, key, value == MISS ? null : value,
+                    error == null && value != MISS, start, error));
+        }
+        return decoded;
+    }
+
+    private Object decodeOrMiss(String key, Object stored, Type type, Object miss) {
+        try {
+            return serializer.decode(stored, type);
+        } catch (SerializationException | ClassCastException e) {
+            LOG.warn("Cache '{}': value under key '{}' cannot be decoded, read as a miss: {}", name, key, e.getMessage());
+            events.event(CacheEvent.Kind.DECODE_FAILURE, key, e);
+            return miss;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Boolean> exists(String key) {
+        requireKey(key);
+        return observed(Operation.EXISTS, key, b -> b.exists(key));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Object>> multiGet(Collection<String> keys) {
+        List<String> list = List.copyOf(Objects.requireNonNull(keys, "keys"));
+        return observed(Operation.MULTI_GET, null, b -> b.multiGet(list)).thenApply(found -> {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (String key : list) {
+                Object stored = found.get(key);
+                if (stored != null) {
+                    Object value = decodeOrMiss(key, stored, Object.class, MISS);
+                    if (value != MISS) {
+                        values.put(key, value);
+                    }
+                }
+            }
+            return values;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Duration> ttl(String key) {
+        requireKey(key);
+        return observed(Operation.TTL, key, b -> b.ttl(key));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> keys(String prefix, int limit) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+        return observed(Operation.KEYS, prefix, b -> b.keys(prefix, limit));
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public CompletableFuture<Boolean> set(String key, Object value) {
+        return set(key, value, null);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> set(String key, Object value, Duration ttl) {
+        requireKey(key);
+        Duration effective = ttl(ttl);
+        Object encoded;
+        try {
+            encoded = serializer.encode(value);
+        } catch (RuntimeException e) {
+            return failedBeforeBackend(Operation.SET, key, e);
+        }
+        return observed(Operation.SET, key, b -> b.set(key, encoded, effective));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> add(String key, Object value, Duration ttl) {
+        requireKey(key);
+        Duration effective = ttl(ttl);
+        Object encoded;
+        try {
+            encoded = serializer.encode(value);
+        } catch (RuntimeException e) {
+            return failedBeforeBackend(Operation.ADD, key, e);
+        }
+        return observed(Operation.ADD, key, b -> b.add(key, encoded, effective));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> multiSet(Map<String, ?> values, Duration ttl) {
+        Objects.requireNonNull(values, "values");
+        Duration effective = ttl(ttl);
+        Map<String, Object> encoded = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, ?> entry : values.entrySet()) {
+                encoded.put(requireKey(entry.getKey()), serializer.encode(entry.getValue()));
+            }
+        } catch (SerializationException e) {
+            return failedBeforeBackend(Operation.MULTI_SET, null, e);
+        }
+        if (encoded.isEmpty()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return observed(Operation.MULTI_SET, null, b -> b.multiSet(encoded, effective));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(String key) {
+        requireKey(key);
+        return observed(Operation.DELETE, key, b -> b.delete(key));
+    }
+
+    @Override
+    public CompletableFuture<Long> increment(String key, long delta) {
+        requireKey(key);
+        return observed(Operation.INCREMENT, key, b -> b.increment(key, delta));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> expire(String key, Duration ttl) {
+        requireKey(key);
+        if (ttl != null && ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
+        }
+        Duration effective = ttl == null || ttl.isZero() ? null : ttl;
+        return observed(Operation.EXPIRE, key, b -> b.expire(key, effective));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> clear() {
+        return observed(Operation.CLEAR, null, Backend::clear);
+    }
+
+    // ---------------------------------------------------------------- getOrSet
+
+    @Override
+    public <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer) {
+        return getOrSet(key, producer, GetOrSetOptions.defaults());
+    }
+
+    @Override
+    public <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer,
+            GetOrSetOptions<T> options) {
+        requireKey(key);
+        Objects.requireNonNull(producer, "producer");
+        return guard.getOrSet(key, producer, options == null ? GetOrSetOptions.defaults() : options);
+    }
+
+    // ---------------------------------------------------------------- plumbing for StampedeGuard
+
+    /** The value read without plugins or breaker, for the local fast path; {@link #MISS} when absent. */
+    Object readLocal(String key, Type type) {
+        Object stored = backend.get(key).join();
+        return stored == null ? MISS : decodeOrMiss(key, stored, type, MISS);
+    }
+
+    /** Stores a produced value (a null included) with the call's TTL. */
+    CompletableFuture<Boolean> store(String key, Object value, Duration ttl) {
+        return set(key, value, ttl);
+    }
+
+    /** Runs a backend call with the timeout, the breaker and plugins, as {@code operation}. */
+    <R> CompletableFuture<R> observed(Operation operation, String key, Function<Backend, CompletableFuture<R>> action) {
+        if (events.none()) {
+            return call(operation, key, action);
+        }
+        long start = System.nanoTime();
+        events.pre(operation, key);
+        CompletableFuture<R> result = call(operation, key, action);
+        result.whenComplete((value, error) -> events.post(operation, key, value, false, start, error));
+        return result;
+    }
+
+    /** Runs a backend call bounded by the timeout and guarded by the circuit breaker. */
+    private <R> CompletableFuture<R> call(Operation operation, String key, Function<Backend, CompletableFuture<R>> action) {
+        if (local) {
+            return invoke(action);
+        }
+        if (!breaker.allowRequest()) {
+            return CompletableFuture.failedFuture(breaker.openError());
+        }
+        CompletableFuture<R> result = new CompletableFuture<>();
+        invoke(action).orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((value, error) -> {
+            if (error == null) {
+                breaker.onSuccess();
+                result.complete(value);
+                return;
+            }
+            Throwable cause = unwrap(error);
+            if (cause instanceof TimeoutException) {
+                cause = new CacheTimeoutException("Cache '" + name + "': " + operation + (key == null ? "" : " of key '" + key + "'")
+                        + " timed out after " + config.operationTimeout().toMillis() + " ms");
+            }
+            if (countsAsBackendFailure(cause)) {
+                breaker.onFailure(cause);
+            }
+            result.completeExceptionally(cause);
+        });
+        return result;
+    }
+
+    private <R> CompletableFuture<R> invoke(Function<Backend, CompletableFuture<R>> action) {
+        try {
+            CompletableFuture<R> future = action.apply(backend);
+            return future != null ? future : CompletableFuture.failedFuture(new NullPointerException("backend returned no future"));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static boolean countsAsBackendFailure(Throwable error) {
+        return !(error instanceof IllegalArgumentException || error instanceof UnsupportedOperationException
+                || error instanceof SerializationException || error instanceof IllegalStateException);
+    }
+
+    private <R> CompletableFuture<R> failedBeforeBackend(Operation operation, String key, RuntimeException error) {
+        if (!events.none()) {
+            long start = System.nanoTime();
+            events.pre(operation, key);
+            events.post(operation, key, null, false, start, error);
+        }
+        return CompletableFuture.failedFuture(error);
+    }
+
+    static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private Duration ttl(Duration ttl) {
+        if (ttl == null) {
+            return config.defaultTtl();
+        }
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
+        }
+        return ttl.isZero() ? null : ttl;
+    }
+
+    private static String requireKey(String key) {
+        return Objects.requireNonNull(key, "key must not be null");
+    }
+
+    Events events() {
+        return events;
+    }
+
+    CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    boolean isLocal() {
+        return local;
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CacheConfig config() {
+        return config;
+    }
+
+    @Override
+    public BlockingCache blocking() {
+        return blocking;
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        try {
+            return backend.close();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ZodiacCache[" + name + " @ " + namespace + ", " + config.backend() + "]";
+    }
+}

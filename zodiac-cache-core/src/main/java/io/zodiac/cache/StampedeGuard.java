@@ -1,0 +1,238 @@
+package io.zodiac.cache;
+
+import io.zodiac.cache.plugin.CacheEvent;
+import io.zodiac.cache.plugin.Operation;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code getOrSet} with stampede protection.
+ *
+ * <p>In this JVM, concurrent callers of one key share one <em>flight</em>: one read, one lock
+ * attempt, at most one producer run. The flight reads the key; on a miss it takes the key's
+ * leased lock in the backend, reads again, runs the producer, stores the value, releases the lock
+ * and hands the value (or the producer's exception) to every caller that joined it. When another
+ * caller (another flight, another JVM) holds the lock, the flight waits for the backend's release
+ * signal, bounded by the lease, then reads again and, finding nothing, tries the lock itself.
+ *
+ * <p>Callers that joined a flight whose producer outlives its lease stop waiting and start a new
+ * flight, which may run the producer too. A backend failure or timeout at any step fails open:
+ * the producer runs and its value is returned unstored.
+ */
+final class StampedeGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StampedeGuard.class);
+
+    private final DefaultZodiacCache cache;
+    private final Events events;
+    private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+
+    StampedeGuard(DefaultZodiacCache cache) {
+        this.cache = cache;
+        this.events = cache.events();
+    }
+
+    /** One in-flight {@code getOrSet} of a key, shared by the callers of this JVM. */
+    private static final class Flight {
+        final CompletableFuture<Object> result = new CompletableFuture<>();
+        /** Completed when the producer of this flight has held the lock for a whole lease. */
+        final CompletableFuture<Void> leaseExpired = new CompletableFuture<>();
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options) {
+        long start = events.none() ? 0 : System.nanoTime();
+        events.pre(Operation.GET_OR_SET, key);
+        if (cache.isLocal()) {
+            Object value = cache.readLocal(key, options.type());
+            if (value != DefaultZodiacCache.MISS) {
+                events.post(Operation.GET_OR_SET, key, value, true, start, null);
+                return CompletableFuture.completedFuture((T) value);
+            }
+        }
+        return (CompletableFuture<T>) flight(key, producer, options, start);
+    }
+
+    private <T> CompletableFuture<Object> flight(String key, Supplier<? extends CompletionStage<T>> producer,
+            GetOrSetOptions<T> options, long start) {
+        Flight flight = new Flight();
+        Flight existing = flights.putIfAbsent(key, flight);
+        if (existing != null) {
+            return join(existing, key, producer, options, start);
+        }
+        flight.result.whenComplete((value, error) -> flights.remove(key, flight));
+        Leader<T> leader = new Leader<>(key, producer, options, flight, start);
+        leader.attempt();
+        return flight.result.thenApply(value -> value);
+    }
+
+    private <T> CompletableFuture<Object> join(Flight flight, String key, Supplier<? extends CompletionStage<T>> producer,
+            GetOrSetOptions<T> options, long start) {
+        long waitStart = events.none() ? 0 : System.nanoTime();
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        flight.result.whenComplete((value, error) -> {
+            if (outcome.isDone()) {
+                return;
+            }
+            events.post(Operation.GET_OR_SET, key, value, error == null, start, error);
+            complete(outcome, value, error);
+        });
+        flight.leaseExpired.thenRun(() -> {
+            if (outcome.isDone()) {
+                return;
+            }
+            events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
+            events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
+            flights.remove(key, flight);
+            flight(key, producer, options, start).whenComplete((value, error) -> complete(outcome, value, error));
+        });
+        return outcome;
+    }
+
+    private static void complete(CompletableFuture<Object> target, Object value, Throwable error) {
+        if (error == null) {
+            target.complete(value);
+        } else {
+            target.completeExceptionally(DefaultZodiacCache.unwrap(error));
+        }
+    }
+
+    /** The caller that runs a flight: read, lock, produce, store, release. */
+    private final class Leader<T> {
+        private final String key;
+        private final Supplier<? extends CompletionStage<T>> producer;
+        private final GetOrSetOptions<T> options;
+        private final Flight flight;
+        private final long start;
+        private final Duration lease;
+
+        Leader(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options, Flight flight, long start) {
+            this.key = key;
+            this.producer = producer;
+            this.options = options;
+            this.flight = flight;
+            this.start = start;
+            this.lease = options.lease();
+        }
+
+        /** Read; on a miss, try the lock. */
+        void attempt() {
+            cache.read(Operation.GET, key, options.type()).whenComplete((value, error) -> {
+                if (error != null) {
+                    failOpen(error);
+                } else if (value != DefaultZodiacCache.MISS) {
+                    finish(value, true, null);
+                } else {
+                    lock();
+                }
+            });
+        }
+
+        private void lock() {
+            CompletableFuture<Void> released = cache.backend().releaseSignal(key);
+            String token = UUID.randomUUID().toString();
+            cache.observed(Operation.LOCK, key, backend -> backend.tryLock(key, token, lease)).whenComplete((locked, error) -> {
+                if (error != null) {
+                    released.cancel(false);
+                    failOpen(error);
+                } else if (locked) {
+                    released.cancel(false);
+                    produceHolding(token);
+                } else {
+                    awaitRelease(released);
+                }
+            });
+        }
+
+        private void awaitRelease(CompletableFuture<Void> released) {
+            long waitStart = events.none() ? 0 : System.nanoTime();
+            released.orTimeout(lease.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ignored, error) -> {
+                events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
+                if (error != null) {
+                    released.cancel(false);
+                    events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
+                }
+                attempt();
+            });
+        }
+
+        /** Holding the lock: read again (another holder may have just stored), else produce. */
+        private void produceHolding(String token) {
+            cache.read(Operation.GET, key, options.type()).whenComplete((value, error) -> {
+                if (error == null && value != DefaultZodiacCache.MISS) {
+                    unlock(token).whenComplete((ignored, unlockError) -> finish(value, true, null));
+                    return;
+                }
+                CompletableFuture.delayedExecutor(lease.toNanos(), TimeUnit.NANOSECONDS)
+                        .execute(() -> flight.leaseExpired.complete(null));
+                produce().whenComplete((produced, producerError) -> {
+                    if (producerError != null) {
+                        unlock(token).whenComplete((ignored, unlockError) -> finish(null, false, producerError));
+                    } else if (options.skips(produced)) {
+                        unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
+                    } else {
+                        cache.store(key, produced, options.ttl()).whenComplete((stored, storeError) -> {
+                            if (storeError != null) {
+                                LOG.warn("Cache '{}': storing the produced value of key '{}' failed; returning it unstored: {}",
+                                        cache.name(), key, DefaultZodiacCache.unwrap(storeError).toString());
+                            }
+                            unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
+                        });
+                    }
+                });
+            });
+        }
+
+        private CompletableFuture<Boolean> unlock(String token) {
+            return cache.observed(Operation.UNLOCK, key, backend -> backend.unlock(key, token))
+                    .exceptionally(error -> {
+                        LOG.warn("Cache '{}': releasing the lock of key '{}' failed; it expires with its lease: {}",
+                                cache.name(), key, DefaultZodiacCache.unwrap(error).toString());
+                        return false;
+                    });
+        }
+
+        /** The backend failed: run the producer without the cache and return its value. */
+        private void failOpen(Throwable error) {
+            Throwable cause = DefaultZodiacCache.unwrap(error);
+            if (!(cause instanceof CacheUnavailableException)) {
+                LOG.warn("Cache '{}': backend failed for key '{}', running the producer without the cache: {}",
+                        cache.name(), key, cause.toString());
+            }
+            events.event(CacheEvent.Kind.FAIL_OPEN, key, cause);
+            produce().whenComplete((produced, producerError) -> finish(produced, false, producerError));
+        }
+
+        private CompletableFuture<T> produce() {
+            long produceStart = events.none() ? 0 : System.nanoTime();
+            events.pre(Operation.PRODUCE, key);
+            CompletableFuture<T> produced;
+            try {
+                CompletionStage<T> stage = producer.get();
+                produced = stage == null
+                        ? CompletableFuture.failedFuture(new NullPointerException("producer of key '" + key + "' returned null instead of a CompletionStage"))
+                        : stage.toCompletableFuture();
+            } catch (RuntimeException | Error e) {
+                produced = CompletableFuture.failedFuture(e);
+            }
+            if (!events.none()) {
+                produced.whenComplete((value, error) -> events.post(Operation.PRODUCE, key, value, false, produceStart,
+                        error == null ? null : DefaultZodiacCache.unwrap(error)));
+            }
+            return produced;
+        }
+
+        private void finish(Object value, boolean hit, Throwable error) {
+            Throwable cause = error == null ? null : DefaultZodiacCache.unwrap(error);
+            events.post(Operation.GET_OR_SET, key, value, hit, start, cause);
+            complete(flight.result, value, cause);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.zodiac.cache;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * One named cache: an asynchronous view over a {@link Backend}, under the key namespace
+ * {@code zodiac_cache:{prefix}}. Obtained from {@link CacheManager#getCache(String)}.
+ *
+ * <p>Every operation returns a {@link CompletableFuture} and is bounded by the cache's operation
+ * timeout ({@link CacheConfig#operationTimeout()}): a backend that does not answer fails the
+ * future with {@link CacheTimeoutException}. Backend errors fail the future ({@code get},
+ * {@code set}, {@code delete} and the rest report them to the caller); {@link #getOrSet} fails
+ * open instead. A stored value that cannot be decoded reads as a miss.
+ *
+ * <p>Keys are any non-null {@code String}; the backend makes them legal for its store. A null key
+ * throws {@link NullPointerException} at once. {@link #blocking()} offers the same operations
+ * with plain return values.
+ */
+public interface ZodiacCache {
+
+    /** The stored value, or {@code null} for a miss and for a stored null. */
+    CompletableFuture<Object> get(String key);
+
+    /** The stored value read as {@code type}; {@code null} for a miss. */
+    <T> CompletableFuture<T> get(String key, Class<T> type);
+
+    /** The stored value read as a generic type; {@code null} for a miss. */
+    <T> CompletableFuture<T> get(String key, TypeRef<T> type);
+
+    /** Stores the value with the cache's default TTL. A null value is stored as null. */
+    CompletableFuture<Boolean> set(String key, Object value);
+
+    /** Stores the value with the given TTL ({@code null}: the cache's default). */
+    CompletableFuture<Boolean> set(String key, Object value, Duration ttl);
+
+    /** Removes the key; {@code true} when it was present. */
+    CompletableFuture<Boolean> delete(String key);
+
+    /** {@code true} when the key holds a value (a stored null included). */
+    CompletableFuture<Boolean> exists(String key);
+
+    /**
+     * The cached value, or the producer's value, stored on the way. On a miss only one caller
+     * per key runs the producer while it holds the key's lock (in this JVM and, on a shared
+     * backend, in every JVM); the others wait for its release and read what it stored. A
+     * producer that fails fails every caller that waited on it, and nothing is stored.
+     *
+     * @see #getOrSet(String, Supplier, GetOrSetOptions)
+     */
+    <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer);
+
+    /**
+     * {@link #getOrSet(String, Supplier)} with a TTL, a lease, a skip predicate and a type.
+     * A backend failure or timeout is treated as a miss: the producer runs and its value is
+     * returned (the error goes to the plugins and the log).
+     */
+    <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer,
+            GetOrSetOptions<T> options);
+
+    /** Stores the value only if the key is absent; {@code true} when stored. */
+    CompletableFuture<Boolean> add(String key, Object value, Duration ttl);
+
+    /**
+     * The values of the keys that are present, in the order of {@code keys}; absent keys are
+     * left out, a stored null maps to {@code null}.
+     */
+    CompletableFuture<Map<String, Object>> multiGet(Collection<String> keys);
+
+    /** Stores every value with the TTL ({@code null}: the cache's default). */
+    CompletableFuture<Boolean> multiSet(Map<String, ?> values, Duration ttl);
+
+    /** Adds {@code delta} to the integer under the key (0 when absent) and returns the result. */
+    CompletableFuture<Long> increment(String key, long delta);
+
+    /** Sets the key's TTL; {@code false} when the key is absent. */
+    CompletableFuture<Boolean> expire(String key, Duration ttl);
+
+    /**
+     * The key's remaining time to live: {@code null} when absent, {@link Backend#NO_EXPIRY}
+     * when it never expires.
+     */
+    CompletableFuture<Duration> ttl(String key);
+
+    /** Up to {@code limit} keys of this cache that start with {@code prefix}, if the backend can list keys. */
+    CompletableFuture<List<String>> keys(String prefix, int limit);
+
+    /** Removes every key of this cache's namespace; other caches and foreign keys are untouched. */
+    CompletableFuture<Boolean> clear();
+
+    /** The backend this cache runs on. */
+    Backend backend();
+
+    /** The key namespace, {@code zodiac_cache:{prefix}}. */
+    String namespace();
+
+    /** The cache's name. */
+    String name();
+
+    /** The cache's effective configuration. */
+    CacheConfig config();
+
+    /** The same operations with plain return values, blocking the caller. */
+    BlockingCache blocking();
+
+    /** Closes the backend. {@link CacheManager#shutdown(String)} calls it and deregisters the cache. */
+    CompletableFuture<Void> close();
+}

@@ -1,0 +1,31 @@
+package io.zodiac.cache.plugin;
+
+/**
+ * Something that happened to a cache outside the operations themselves, given to
+ * {@link CachePlugin#onEvent(CacheEvent)}.
+ *
+ * @param cache the cache's name
+ * @param kind what happened
+ * @param key the key concerned, or {@code null}
+ * @param error the failure behind it, or {@code null}
+ */
+public record CacheEvent(String cache, Kind kind, String key, Throwable error) {
+
+    /** The kinds of events. */
+    public enum Kind {
+        /** A stored value could not be decoded and was read as a miss. */
+        DECODE_FAILURE,
+        /** {@code getOrSet} ran the producer without the cache because the backend failed. */
+        FAIL_OPEN,
+        /** A waiter stopped waiting because the producer's lease expired. */
+        LEASE_EXPIRED,
+        /** The backend evicted an entry to respect the maximum size. */
+        EVICTION,
+        /** The circuit breaker opened: the backend is not called for a while. */
+        CIRCUIT_OPENED,
+        /** The circuit breaker lets one probe call through. */
+        CIRCUIT_HALF_OPEN,
+        /** A probe succeeded: the backend is used again. */
+        CIRCUIT_CLOSED
+    }
+}

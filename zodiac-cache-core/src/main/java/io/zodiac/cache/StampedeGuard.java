@@ -124,7 +124,7 @@ final class StampedeGuard {
 
         /** Read; on a miss, try the lock. */
         void attempt() {
-            cache.read(Operation.GET, key, options.type()).whenComplete((value, error) -> {
+            cache.read(key, options.type()).whenComplete((value, error) -> {
                 if (error != null) {
                     failOpen(error);
                 } else if (value != DefaultZodiacCache.MISS) {
@@ -165,7 +165,7 @@ final class StampedeGuard {
 
         /** Holding the lock: read again (another holder may have just stored), else produce. */
         private void produceHolding(String token) {
-            cache.read(Operation.GET, key, options.type()).whenComplete((value, error) -> {
+            cache.read(key, options.type()).whenComplete((value, error) -> {
                 if (error == null && value != DefaultZodiacCache.MISS) {
                     unlock(token).whenComplete((ignored, unlockError) -> finish(value, true, null));
                     return;

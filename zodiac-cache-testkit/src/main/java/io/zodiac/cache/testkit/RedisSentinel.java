@@ -170,15 +170,29 @@ public final class RedisSentinel implements AutoCloseable {
 
     /**
      * Repairs the setup after a fault test: resumes paused processes, restarts stopped or killed ones (same
-     * ports), then waits up to 30 s until the sentinel sees its current master up with a replica.
+     * ports), makes the node that is not the sentinel's current master a replica of it (a restarted old master
+     * would otherwise wait for the sentinel's next 10 s INFO round to be demoted), then waits up to 30 s until
+     * that replica is in sync and the sentinel sees the master up with a replica. Roles are not switched back
+     * after a failover.
      */
     public void ensureRunning() {
         if (closed) {
             throw new IllegalStateException("sentinel setup is closed");
         }
+        sentinel.ensureRunning();
         master.ensureRunning();
         replica.ensureRunning();
-        sentinel.ensureRunning();
+        RedisServer current = currentMaster();
+        RedisServer other = current == master ? replica : master;
+        String info = other.command("INFO", "replication");
+        if (!"slave".equals(RedisServer.infoField(info, "role"))
+                || !Integer.toString(current.port()).equals(RedisServer.infoField(info, "master_port"))) {
+            other.command("REPLICAOF", current.host(), Integer.toString(current.port()));
+        }
+        if (!Poll.until(READY_TIMEOUT, () -> replicaInSync(other))) {
+            throw new IllegalStateException(other + " did not sync with " + current + " within "
+                    + READY_TIMEOUT.toSeconds() + " s; INFO replication: " + safeInfo(other));
+        }
         awaitReady(READY_TIMEOUT);
     }
 

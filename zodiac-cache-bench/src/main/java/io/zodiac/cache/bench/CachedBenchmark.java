@@ -1,0 +1,87 @@
+package io.zodiac.cache.bench;
+
+import java.util.concurrent.ThreadLocalRandom;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The hit path of an annotated cached method {@code String find(int id)}: zodiac's
+ * {@code @Cached} through {@code CachedProxy} and through the Spring Boot starter, against Spring's
+ * {@code @Cacheable} on Caffeine and JetCache's {@code @Cached} (local). The ids are the
+ * Zipf-distributed key stream of {@link HitBenchmark}; every id is cached during setup, so every
+ * call is a hit (the source counts nothing: a miss would only cost more, never less).
+ *
+ * <p>Each system lives in its own {@link State}, so a benchmark starts only its own context.
+ */
+public class CachedBenchmark {
+
+    static final int[] IDS = ZipfKeys.items();
+
+    @State(Scope.Thread)
+    public static class ThreadState {
+        int index = ThreadLocalRandom.current().nextInt();
+
+        int next() {
+            return IDS[index++ & ZipfKeys.MASK];
+        }
+    }
+
+    /** A started Spring context whose {@link Peers.Service} is warmed with every id. */
+    public abstract static class ContextState {
+        ConfigurableApplicationContext context;
+        Peers.Service service;
+
+        abstract Class<?> config();
+
+        @Setup(Level.Trial)
+        public void setup() {
+            context = Peers.context(config(), new Peers.Source(0));
+            service = context.getBean(Peers.Service.class);
+            warm(service);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            context.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Spring extends ContextState {
+        @Override
+        Class<?> config() {
+            return Peers.SpringConfig.class;
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class JetCache extends ContextState {
+        @Override
+        Class<?> config() {
+            return Peers.JetCacheConfig.class;
+        }
+    }
+
+    static void warm(Peers.Service service) {
+        for (int id : IDS) {
+            if (service.find(id) == null) {
+                throw new IllegalStateException("no value for " + id);
+            }
+        }
+    }
+
+    @Benchmark
+    public String spring_cacheable(Spring system, ThreadState state) {
+        return system.service.find(state.next());
+    }
+
+    @Benchmark
+    public String jetcache_cached(JetCache system, ThreadState state) {
+        return system.service.find(state.next());
+    }
+}

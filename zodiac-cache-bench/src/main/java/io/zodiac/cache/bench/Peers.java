@@ -1,0 +1,171 @@
+package io.zodiac.cache.bench;
+
+import com.alicp.jetcache.CacheBuilder;
+import com.alicp.jetcache.anno.CacheConsts;
+import com.alicp.jetcache.anno.CachePenetrationProtect;
+import com.alicp.jetcache.anno.CacheType;
+import com.alicp.jetcache.anno.config.EnableMethodCache;
+import com.alicp.jetcache.anno.support.GlobalCacheConfig;
+import com.alicp.jetcache.anno.support.JetCacheBaseBeans;
+import com.alicp.jetcache.embedded.CaffeineCacheBuilder;
+import com.alicp.jetcache.support.Fastjson2KeyConvertor;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.cache.annotation.Cacheable;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.cache.caffeine.CaffeineCacheManager;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The peers' method caches, each set up the way its documentation shows, in a real
+ * {@link AnnotationConfigApplicationContext}: Spring's {@code @Cacheable} on a
+ * {@link CaffeineCacheManager}, and JetCache's {@code @Cached} on a local Caffeine cache with its
+ * default key convertor (fastjson2), statistics off. Both are bounded to {@link #LIMIT} entries, as
+ * zodiac's cache is in the same benchmarks.
+ */
+public final class Peers {
+
+    /** The entry bound of every method cache: twice the key array, as in {@code GetPutBenchmark}. */
+    static final int LIMIT = 2 * ZipfKeys.SIZE;
+
+    private Peers() {
+    }
+
+    /** What the cached methods call: a constant lookup, and a slow, counted load for the stampede. */
+    public static final class Source {
+        private final String[] values = new String[ZipfKeys.ITEMS];
+        private final AtomicInteger loads = new AtomicInteger();
+        private final long loadMillis;
+
+        public Source(long loadMillis) {
+            this.loadMillis = loadMillis;
+            for (int i = 0; i < values.length; i++) {
+                values[i] = "value-" + i;
+            }
+        }
+
+        public String find(int id) {
+            return values[id];
+        }
+
+        public String load(String key) {
+            loads.incrementAndGet();
+            try {
+                Thread.sleep(loadMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return "loaded:" + key;
+        }
+
+        /** How many times {@link #load} ran. */
+        public int loads() {
+            return loads.get();
+        }
+    }
+
+    /** The service every system caches: a hit-path method and a stampede method. */
+    public interface Service {
+        String find(int id);
+
+        String load(String key);
+    }
+
+    // ------------------------------------------------------------------ Spring Cache
+
+    public static class SpringService implements Service {
+        private final Source source;
+
+        public SpringService(Source source) {
+            this.source = source;
+        }
+
+        @Override
+        @Cacheable("find")
+        public String find(int id) {
+            return source.find(id);
+        }
+
+        @Override
+        @Cacheable(cacheNames = "load", sync = true)
+        public String load(String key) {
+            return source.load(key);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableCaching
+    public static class SpringConfig {
+        @Bean
+        public CaffeineCacheManager cacheManager() {
+            CaffeineCacheManager manager = new CaffeineCacheManager();
+            manager.setCaffeine(Caffeine.newBuilder().maximumSize(LIMIT));
+            return manager;
+        }
+
+        @Bean
+        public Service service(Source source) {
+            return new SpringService(source);
+        }
+    }
+
+    // ------------------------------------------------------------------ JetCache
+
+    public static class JetCacheService implements Service {
+        private final Source source;
+
+        public JetCacheService(Source source) {
+            this.source = source;
+        }
+
+        @Override
+        @com.alicp.jetcache.anno.Cached(name = "find.", cacheType = CacheType.LOCAL, expire = 3600, localLimit = LIMIT)
+        public String find(int id) {
+            return source.find(id);
+        }
+
+        @Override
+        @com.alicp.jetcache.anno.Cached(name = "load.", cacheType = CacheType.LOCAL, expire = 3600, localLimit = LIMIT)
+        @CachePenetrationProtect
+        public String load(String key) {
+            return source.load(key);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableMethodCache(basePackages = "io.zodiac.cache.bench")
+    @Import(JetCacheBaseBeans.class)
+    public static class JetCacheConfig {
+        @Bean
+        public GlobalCacheConfig globalCacheConfig() {
+            Map<String, CacheBuilder> local = new HashMap<>();
+            local.put(CacheConsts.DEFAULT_AREA, CaffeineCacheBuilder.createCaffeineCacheBuilder()
+                    .keyConvertor(Fastjson2KeyConvertor.INSTANCE).limit(LIMIT));
+            GlobalCacheConfig config = new GlobalCacheConfig();
+            config.setLocalCacheBuilders(local);
+            config.setRemoteCacheBuilders(new HashMap<>());
+            config.setStatIntervalMinutes(0);
+            return config;
+        }
+
+        @Bean
+        public Service service(Source source) {
+            return new JetCacheService(source);
+        }
+    }
+
+    /** A started context of {@code config} with {@code source} as a bean. */
+    static AnnotationConfigApplicationContext context(Class<?> config, Source source) {
+        AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+        context.registerBean(Source.class, () -> source);
+        context.register(config);
+        context.refresh();
+        return context;
+    }
+}

@@ -49,21 +49,21 @@ class DistributedStampedeTest {
     @Test
     void oneProducerForAllJvmsOnAStandaloneNode() throws Exception {
         RedisServer server = REDIS.server();
-        race("standalone", server.address(), key -> server.command("GET", key), server::command);
+        race("standalone", server.address(), server, key -> server.command("GET", key));
     }
 
     @Test
     void oneProducerForAllJvmsOnACluster() throws Exception {
         RedisCluster cluster = CLUSTER.redisCluster();
-        race("cluster", String.join(",", cluster.seeds()), key -> cluster.nodeForKey(key).command("GET", key),
-                args -> cluster.nodes().get(0).command(args));
+        race("cluster", String.join(",", cluster.seeds()), cluster.nodes().get(0),
+                key -> cluster.nodeForKey(key).command("GET", key));
     }
 
-    private interface Command {
-        String run(String... args);
-    }
-
-    private void race(String mode, String servers, Function<String, String> rawGet, Command command) throws Exception {
+    /**
+     * Runs the race against {@code servers}; the children hear the start on {@code first}, the first
+     * of them; {@code rawGet} reads a Redis key as text.
+     */
+    private void race(String mode, String servers, RedisServer first, Function<String, String> rawGet) throws Exception {
         String prefix = "stampede-" + mode + "-" + UUID.randomUUID();
         String key = "cold";
         String startChannel = "zodiac-test:start:" + prefix;
@@ -75,7 +75,8 @@ class DistributedStampedeTest {
             }
             assertThat(ready.await(120, TimeUnit.SECONDS)).as("children ready: %s", children).isTrue();
 
-            command.run("PUBLISH", startChannel, "go");
+            assertThat(first.command("PUBLISH", startChannel, "go")).as("children told to start")
+                    .isEqualTo(Integer.toString(CHILDREN));
 
             for (Child child : children) {
                 assertThat(child.process.waitFor(60, TimeUnit.SECONDS)).as("child exited: %s", child).isTrue();
@@ -101,6 +102,8 @@ class DistributedStampedeTest {
                     }
                     case "RELEASE" -> releases.add(Long.parseLong(parts[1]));
                     case "PRODUCED" -> produced++;
+                    case "LOCKS" -> assertThat(Integer.parseInt(parts[1]))
+                            .as("lock attempts of one JVM: its callers share one flight").isLessThanOrEqualTo(1);
                     default -> {
                     }
                 }

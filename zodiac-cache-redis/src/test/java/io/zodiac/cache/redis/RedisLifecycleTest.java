@@ -93,7 +93,7 @@ class RedisLifecycleTest {
             closedPort = socket.getLocalPort();
         }
         try (CacheManager manager = new CacheManager()) {
-            assertThatThrownBy(() -> manager.setup("down", RedisTesting.on(server).option("port", closedPort)
+            assertThatThrownBy(() -> manager.setup("down", on(server).option("port", closedPort)
                     .option("timeout", Duration.ofSeconds(2)).build()))
                     .isInstanceOf(ZodiacCacheException.class)
                     .hasMessageContaining("Cache 'default': cannot connect to redis://127.0.0.1:" + closedPort);

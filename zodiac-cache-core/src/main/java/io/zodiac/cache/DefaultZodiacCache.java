@@ -69,41 +69,48 @@ final class DefaultZodiacCache implements ZodiacCache {
 
     @Override
     public CompletableFuture<Object> get(String key) {
-        return typedGet(key, Object.class);
+        return typedGet(key, Object.class, null);
     }
 
     @Override
     public <T> CompletableFuture<T> get(String key, Class<T> type) {
-        return typedGet(key, Objects.requireNonNull(type, "type"));
+        return typedGet(key, Objects.requireNonNull(type, "type"), null);
     }
 
     @Override
     public <T> CompletableFuture<T> get(String key, TypeRef<T> type) {
-        return typedGet(key, Objects.requireNonNull(type, "type").type());
+        return typedGet(key, Objects.requireNonNull(type, "type").type(), null);
     }
 
+    @Override
+    public CompletableFuture<Object> getOrDefault(String key, Object defaultValue) {
+        return typedGet(key, Object.class, defaultValue);
+    }
+
+    /** The decoded value, {@code null} for a stored null, {@code ifAbsent} for an absent or undecodable one. */
     @SuppressWarnings("unchecked")
-    private <T> CompletableFuture<T> typedGet(String key, Type type) {
+    private <T> CompletableFuture<T> typedGet(String key, Type type, Object ifAbsent) {
         requireKey(key);
         if (local && events.none()) {
             Object stored = backend.get(key).join();
-            return CompletableFuture.completedFuture(stored == null ? null : (T) decodeOrMiss(key, stored, type, null));
+            return CompletableFuture.completedFuture((T) (stored == null ? ifAbsent : decodeOrMiss(key, stored, type, ifAbsent)));
         }
-        return (CompletableFuture<T>) read(Operation.GET, key, type).thenApply(value -> value == MISS ? null : value);
+        return (CompletableFuture<T>) read(key, type, false).thenApply(value -> value == MISS ? ifAbsent : value);
     }
 
     /**
      * Reads and decodes one key: the value, {@code null} for a stored null, {@link #MISS} for an
-     * absent or undecodable one. Reported to plugins as {@code operation}.
+     * absent or undecodable one. Reported to plugins as a {@code GET}, {@code internal} when
+     * {@code getOrSet} reads on its own.
      */
-    CompletableFuture<Object> read(Operation operation, String key, Type type) {
+    CompletableFuture<Object> read(String key, Type type, boolean internal) {
         long start = events.none() ? 0 : System.nanoTime();
-        events.pre(operation, key);
-        CompletableFuture<Object> stored = call(operation, key, b -> b.get(key));
+        events.pre(Operation.GET, key);
+        CompletableFuture<Object> stored = call(Operation.GET, key, b -> b.get(key));
         CompletableFuture<Object> decoded = stored.thenApply(value -> value == null ? MISS : decodeOrMiss(key, value, type, MISS));
         if (!events.none()) {
-            decoded.whenComplete((value, error) -> events.post(operation, key, value == MISS ? null : value,
-                    error == null && value != MISS, start, error));
+            decoded.whenComplete((value, error) -> events.post(Operation.GET, key, value == MISS ? null : value,
+                    error == null && value != MISS, start, error, internal));
         }
         return decoded;
     }
@@ -166,15 +173,19 @@ final class DefaultZodiacCache implements ZodiacCache {
 
     @Override
     public CompletableFuture<Boolean> set(String key, Object value, Duration ttl) {
+        return write(key, value, ttl, false);
+    }
+
+    private CompletableFuture<Boolean> write(String key, Object value, Duration ttl, boolean internal) {
         requireKey(key);
         Duration effective = ttl(ttl);
         Object encoded;
         try {
             encoded = serializer.encode(value);
         } catch (RuntimeException e) {
-            return failedBeforeBackend(Operation.SET, key, e);
+            return failedBeforeBackend(Operation.SET, key, e, internal);
         }
-        return observed(Operation.SET, key, b -> b.set(key, encoded, effective));
+        return observed(Operation.SET, key, b -> b.set(key, encoded, effective), internal);
     }
 
     @Override
@@ -185,7 +196,7 @@ final class DefaultZodiacCache implements ZodiacCache {
         try {
             encoded = serializer.encode(value);
         } catch (RuntimeException e) {
-            return failedBeforeBackend(Operation.ADD, key, e);
+            return failedBeforeBackend(Operation.ADD, key, e, false);
         }
         return observed(Operation.ADD, key, b -> b.add(key, encoded, effective));
     }
@@ -200,7 +211,7 @@ final class DefaultZodiacCache implements ZodiacCache {
                 encoded.put(requireKey(entry.getKey()), serializer.encode(entry.getValue()));
             }
         } catch (SerializationException e) {
-            return failedBeforeBackend(Operation.MULTI_SET, null, e);
+            return failedBeforeBackend(Operation.MULTI_SET, null, e, false);
         }
         if (encoded.isEmpty()) {
             return CompletableFuture.completedFuture(true);
@@ -258,20 +269,26 @@ final class DefaultZodiacCache implements ZodiacCache {
         return stored == null ? MISS : decodeOrMiss(key, stored, type, MISS);
     }
 
-    /** Stores a produced value (a null included) with the call's TTL. */
+    /** Stores a produced value (a null included) with the call's TTL, reported as an internal {@code SET}. */
     CompletableFuture<Boolean> store(String key, Object value, Duration ttl) {
-        return set(key, value, ttl);
+        return write(key, value, ttl, true);
+    }
+
+    /** Runs a backend call the caller asked for with the timeout, the breaker and plugins, as {@code operation}. */
+    private <R> CompletableFuture<R> observed(Operation operation, String key, Function<Backend, CompletableFuture<R>> action) {
+        return observed(operation, key, action, false);
     }
 
     /** Runs a backend call with the timeout, the breaker and plugins, as {@code operation}. */
-    <R> CompletableFuture<R> observed(Operation operation, String key, Function<Backend, CompletableFuture<R>> action) {
+    <R> CompletableFuture<R> observed(Operation operation, String key, Function<Backend, CompletableFuture<R>> action,
+            boolean internal) {
         if (events.none()) {
             return call(operation, key, action);
         }
         long start = System.nanoTime();
         events.pre(operation, key);
         CompletableFuture<R> result = call(operation, key, action);
-        result.whenComplete((value, error) -> events.post(operation, key, value, false, start, error));
+        result.whenComplete((value, error) -> events.post(operation, key, value, false, start, error, internal));
         return result;
     }
 
@@ -317,11 +334,12 @@ final class DefaultZodiacCache implements ZodiacCache {
                 || error instanceof SerializationException || error instanceof IllegalStateException);
     }
 
-    private <R> CompletableFuture<R> failedBeforeBackend(Operation operation, String key, RuntimeException error) {
+    private <R> CompletableFuture<R> failedBeforeBackend(Operation operation, String key, RuntimeException error,
+            boolean internal) {
         if (!events.none()) {
             long start = System.nanoTime();
             events.pre(operation, key);
-            events.post(operation, key, null, false, start, error);
+            events.post(operation, key, null, false, start, error, internal);
         }
         return CompletableFuture.failedFuture(error);
     }

@@ -88,7 +88,7 @@ final class StampedeGuard {
             if (outcome.isDone()) {
                 return;
             }
-            events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
+            events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null, true);
             events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
             flights.remove(key, flight);
             flight(key, producer, options, start).whenComplete((value, error) -> complete(outcome, value, error));
@@ -124,7 +124,7 @@ final class StampedeGuard {
 
         /** Read; on a miss, try the lock. */
         void attempt() {
-            cache.read(Operation.GET, key, options.type()).whenComplete((value, error) -> {
+            cache.read(key, options.type(), true).whenComplete((value, error) -> {
                 if (error != null) {
                     failOpen(error);
                 } else if (value != DefaultZodiacCache.MISS) {
@@ -138,7 +138,7 @@ final class StampedeGuard {
         private void lock() {
             CompletableFuture<Void> released = cache.backend().releaseSignal(key);
             String token = UUID.randomUUID().toString();
-            cache.observed(Operation.LOCK, key, backend -> backend.tryLock(key, token, lease)).whenComplete((locked, error) -> {
+            cache.observed(Operation.LOCK, key, backend -> backend.tryLock(key, token, lease), true).whenComplete((locked, error) -> {
                 if (error != null) {
                     released.cancel(false);
                     failOpen(error);
@@ -154,7 +154,7 @@ final class StampedeGuard {
         private void awaitRelease(CompletableFuture<Void> released) {
             long waitStart = events.none() ? 0 : System.nanoTime();
             released.orTimeout(lease.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ignored, error) -> {
-                events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
+                events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null, true);
                 if (error != null) {
                     released.cancel(false);
                     events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
@@ -165,7 +165,7 @@ final class StampedeGuard {
 
         /** Holding the lock: read again (another holder may have just stored), else produce. */
         private void produceHolding(String token) {
-            cache.read(Operation.GET, key, options.type()).whenComplete((value, error) -> {
+            cache.read(key, options.type(), true).whenComplete((value, error) -> {
                 if (error == null && value != DefaultZodiacCache.MISS) {
                     unlock(token).whenComplete((ignored, unlockError) -> finish(value, true, null));
                     return;
@@ -191,7 +191,7 @@ final class StampedeGuard {
         }
 
         private CompletableFuture<Boolean> unlock(String token) {
-            return cache.observed(Operation.UNLOCK, key, backend -> backend.unlock(key, token))
+            return cache.observed(Operation.UNLOCK, key, backend -> backend.unlock(key, token), true)
                     .exceptionally(error -> {
                         LOG.warn("Cache '{}': releasing the lock of key '{}' failed; it expires with its lease: {}",
                                 cache.name(), key, DefaultZodiacCache.unwrap(error).toString());
@@ -224,7 +224,7 @@ final class StampedeGuard {
             }
             if (!events.none()) {
                 produced.whenComplete((value, error) -> events.post(Operation.PRODUCE, key, value, false, produceStart,
-                        error == null ? null : DefaultZodiacCache.unwrap(error)));
+                        error == null ? null : DefaultZodiacCache.unwrap(error), true));
             }
             return produced;
         }

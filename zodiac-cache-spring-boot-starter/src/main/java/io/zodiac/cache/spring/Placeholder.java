@@ -1,0 +1,2 @@
+package io.zodiac.cache.spring;
+class Placeholder {}

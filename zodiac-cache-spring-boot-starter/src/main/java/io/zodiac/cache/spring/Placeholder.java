@@ -1,2 +1,0 @@
-package io.zodiac.cache.spring;
-class Placeholder {}

@@ -95,24 +95,28 @@ final class DefaultZodiacCache implements ZodiacCache {
             Object stored = backend.get(key).join();
             return CompletableFuture.completedFuture((T) (stored == null ? ifAbsent : decodeOrMiss(key, stored, type, ifAbsent)));
         }
-        return (CompletableFuture<T>) read(key, type, false).thenApply(value -> value == MISS ? ifAbsent : value);
+        CompletableFuture<Object> read = events.none() ? read(key, type) : read(Operation.GET, key, type);
+        return (CompletableFuture<T>) read.thenApply(value -> value == MISS ? ifAbsent : value);
+    }
+
+    /** Reads and decodes one key, reported to plugins as {@code GET}. */
+    private CompletableFuture<Object> read(Operation operation, String key, Type type) {
+        long start = System.nanoTime();
+        events.pre(operation, key);
+        CompletableFuture<Object> decoded = read(key, type);
+        decoded.whenComplete((value, error) -> events.post(operation, key, value == MISS ? null : value,
+                error == null && value != MISS, start, error));
+        return decoded;
     }
 
     /**
-     * Reads and decodes one key: the value, {@code null} for a stored null, {@link #MISS} for an
-     * absent or undecodable one. Reported to plugins as a {@code GET}, {@code internal} when
-     * {@code getOrSet} reads on its own.
+     * Reads and decodes one key without telling the plugins (the reads inside {@code getOrSet},
+     * which report the whole call instead): the value, {@code null} for a stored null,
+     * {@link #MISS} for an absent or undecodable one.
      */
-    CompletableFuture<Object> read(String key, Type type, boolean internal) {
-        long start = events.none() ? 0 : System.nanoTime();
-        events.pre(Operation.GET, key);
-        CompletableFuture<Object> stored = call(Operation.GET, key, b -> b.get(key));
-        CompletableFuture<Object> decoded = stored.thenApply(value -> value == null ? MISS : decodeOrMiss(key, value, type, MISS));
-        if (!events.none()) {
-            decoded.whenComplete((value, error) -> events.post(Operation.GET, key, value == MISS ? null : value,
-                    error == null && value != MISS, start, error, internal));
-        }
-        return decoded;
+    CompletableFuture<Object> read(String key, Type type) {
+        return call(Operation.GET, key, b -> b.get(key))
+                .thenApply(value -> value == null ? MISS : decodeOrMiss(key, value, type, MISS));
     }
 
     private Object decodeOrMiss(String key, Object stored, Type type, Object miss) {
@@ -173,19 +177,15 @@ final class DefaultZodiacCache implements ZodiacCache {
 
     @Override
     public CompletableFuture<Boolean> set(String key, Object value, Duration ttl) {
-        return write(key, value, ttl, false);
-    }
-
-    private CompletableFuture<Boolean> write(String key, Object value, Duration ttl, boolean internal) {
         requireKey(key);
         Duration effective = ttl(ttl);
         Object encoded;
         try {
             encoded = serializer.encode(value);
         } catch (RuntimeException e) {
-            return failedBeforeBackend(Operation.SET, key, e, internal);
+            return failedBeforeBackend(Operation.SET, key, e);
         }
-        return observed(Operation.SET, key, b -> b.set(key, encoded, effective), internal);
+        return observed(Operation.SET, key, b -> b.set(key, encoded, effective));
     }
 
     @Override
@@ -196,7 +196,7 @@ final class DefaultZodiacCache implements ZodiacCache {
         try {
             encoded = serializer.encode(value);
         } catch (RuntimeException e) {
-            return failedBeforeBackend(Operation.ADD, key, e, false);
+            return failedBeforeBackend(Operation.ADD, key, e);
         }
         return observed(Operation.ADD, key, b -> b.add(key, encoded, effective));
     }
@@ -211,7 +211,7 @@ final class DefaultZodiacCache implements ZodiacCache {
                 encoded.put(requireKey(entry.getKey()), serializer.encode(entry.getValue()));
             }
         } catch (SerializationException e) {
-            return failedBeforeBackend(Operation.MULTI_SET, null, e, false);
+            return failedBeforeBackend(Operation.MULTI_SET, null, e);
         }
         if (encoded.isEmpty()) {
             return CompletableFuture.completedFuture(true);
@@ -269,26 +269,20 @@ final class DefaultZodiacCache implements ZodiacCache {
         return stored == null ? MISS : decodeOrMiss(key, stored, type, MISS);
     }
 
-    /** Stores a produced value (a null included) with the call's TTL, reported as an internal {@code SET}. */
+    /** Stores a produced value (a null included) with the call's TTL. */
     CompletableFuture<Boolean> store(String key, Object value, Duration ttl) {
-        return write(key, value, ttl, true);
-    }
-
-    /** Runs a backend call the caller asked for with the timeout, the breaker and plugins, as {@code operation}. */
-    private <R> CompletableFuture<R> observed(Operation operation, String key, Function<Backend, CompletableFuture<R>> action) {
-        return observed(operation, key, action, false);
+        return set(key, value, ttl);
     }
 
     /** Runs a backend call with the timeout, the breaker and plugins, as {@code operation}. */
-    <R> CompletableFuture<R> observed(Operation operation, String key, Function<Backend, CompletableFuture<R>> action,
-            boolean internal) {
+    <R> CompletableFuture<R> observed(Operation operation, String key, Function<Backend, CompletableFuture<R>> action) {
         if (events.none()) {
             return call(operation, key, action);
         }
         long start = System.nanoTime();
         events.pre(operation, key);
         CompletableFuture<R> result = call(operation, key, action);
-        result.whenComplete((value, error) -> events.post(operation, key, value, false, start, error, internal));
+        result.whenComplete((value, error) -> events.post(operation, key, value, false, start, error));
         return result;
     }
 
@@ -334,12 +328,11 @@ final class DefaultZodiacCache implements ZodiacCache {
                 || error instanceof SerializationException || error instanceof IllegalStateException);
     }
 
-    private <R> CompletableFuture<R> failedBeforeBackend(Operation operation, String key, RuntimeException error,
-            boolean internal) {
+    private <R> CompletableFuture<R> failedBeforeBackend(Operation operation, String key, RuntimeException error) {
         if (!events.none()) {
             long start = System.nanoTime();
             events.pre(operation, key);
-            events.post(operation, key, null, false, start, error, internal);
+            events.post(operation, key, null, false, start, error);
         }
         return CompletableFuture.failedFuture(error);
     }

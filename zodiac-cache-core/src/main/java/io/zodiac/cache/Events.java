@@ -36,19 +36,11 @@ final class Events {
         }
     }
 
-    /** Reports an operation the caller asked for. */
     void post(Operation operation, String key, Object result, boolean hit, long startNanos, Throwable error) {
-        post(operation, key, result, hit, startNanos, error, false);
-    }
-
-    /** Reports an operation; {@code internal} for a step that {@code getOrSet} takes on its own. */
-    void post(Operation operation, String key, Object result, boolean hit, long startNanos, Throwable error,
-            boolean internal) {
         if (plugins.length == 0) {
             return;
         }
-        OperationEvent event = new OperationEvent(cache, operation, key, result, hit, System.nanoTime() - startNanos,
-                error, internal);
+        OperationEvent event = new OperationEvent(cache, operation, key, result, hit, System.nanoTime() - startNanos, error);
         for (CachePlugin plugin : plugins) {
             try {
                 plugin.post(event);

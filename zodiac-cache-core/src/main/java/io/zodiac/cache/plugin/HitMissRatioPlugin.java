@@ -4,8 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts hits and misses of {@code get} and {@code getOrSet} calls (a {@code getOrSet} is a hit
- * when it did not run the producer itself), across every cache it is installed on. The reads that
- * {@code getOrSet} makes on its own are not counted: one call is one hit or one miss.
+ * when it did not run the producer itself), across every cache it is installed on.
  */
 public final class HitMissRatioPlugin implements CachePlugin {
 
@@ -14,7 +13,7 @@ public final class HitMissRatioPlugin implements CachePlugin {
 
     @Override
     public void post(OperationEvent event) {
-        if (event.error() != null || event.internal()) {
+        if (event.error() != null) {
             return;
         }
         if (event.operation() == Operation.GET || event.operation() == Operation.GET_OR_SET) {

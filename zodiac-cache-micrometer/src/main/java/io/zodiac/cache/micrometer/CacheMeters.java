@@ -93,12 +93,7 @@ final class CacheMeters {
         }
         timer(operation, error).record(event.elapsedNanos(), TimeUnit.NANOSECONDS);
         switch (operation) {
-            case GET -> {
-                if (error == null && !event.internal()) {
-                    (event.hit() ? hits : misses).increment();
-                }
-            }
-            case GET_OR_SET -> {
+            case GET, GET_OR_SET -> {
                 if (error == null) {
                     (event.hit() ? hits : misses).increment();
                 }

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <tr><th>name</th><th>type</th><th>tags</th><th>what</th></tr>
  * <tr><td>{@code cache.gets}</td><td>counter</td><td>{@code result=hit|miss}</td>
  *     <td>{@code get} and {@code getOrSet} calls, one per call (a {@code getOrSet} is a hit when
- *     it did not run the producer itself; its own reads are not counted)</td></tr>
+ *     it did not run the producer itself)</td></tr>
  * <tr><td>{@code cache.puts}</td><td>counter</td><td></td>
  *     <td>values stored by {@code set}, by an {@code add} that stored, and by {@code getOrSet}</td></tr>
  * <tr><td>{@code cache.evictions}</td><td>counter</td><td></td>

@@ -125,7 +125,8 @@ class MicrometerPluginTest {
 
         assertThat(count("cache.fail.open")).isEqualTo(1);
         assertThat(count("cache.producer.runs", "result", "success")).isEqualTo(1);
-        assertThat(timed("get", "UncheckedIOException")).isEqualTo(2);
+        assertThat(timed("get_or_set", "none")).isEqualTo(1);
+        assertThat(timed("get", "UncheckedIOException")).isEqualTo(1);
         assertThat(timed("get", "CacheUnavailableException")).isEqualTo(1);
         assertThat(circuit("open")).isEqualTo(1);
         assertThat(circuit("closed")).isZero();

@@ -1,5 +1,7 @@
 package io.zodiac.cache.bench;
 
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.CacheManager;
 import java.util.concurrent.ThreadLocalRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -36,11 +38,11 @@ public class CachedBenchmark {
         ConfigurableApplicationContext context;
         Peers.Service service;
 
-        abstract Class<?> config();
+        abstract ConfigurableApplicationContext start(Peers.Source source);
 
         @Setup(Level.Trial)
         public void setup() {
-            context = Peers.context(config(), new Peers.Source(0));
+            context = start(new Peers.Source(0));
             service = context.getBean(Peers.Service.class);
             warm(service);
         }
@@ -54,16 +56,43 @@ public class CachedBenchmark {
     @State(Scope.Benchmark)
     public static class Spring extends ContextState {
         @Override
-        Class<?> config() {
-            return Peers.SpringConfig.class;
+        ConfigurableApplicationContext start(Peers.Source source) {
+            return Peers.context(Peers.SpringConfig.class, source);
         }
     }
 
     @State(Scope.Benchmark)
     public static class JetCache extends ContextState {
         @Override
-        Class<?> config() {
-            return Peers.JetCacheConfig.class;
+        ConfigurableApplicationContext start(Peers.Source source) {
+            return Peers.context(Peers.JetCacheConfig.class, source);
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Starter extends ContextState {
+        @Override
+        ConfigurableApplicationContext start(Peers.Source source) {
+            return Peers.starter(source);
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Proxy {
+        CacheManager manager;
+        Peers.Service service;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            manager = new CacheManager();
+            manager.setup("bench", CacheConfig.builder().maxSize(Peers.LIMIT).build());
+            service = Peers.zodiacProxy(manager, new Peers.Source(0));
+            warm(service);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            manager.close();
         }
     }
 
@@ -73,6 +102,16 @@ public class CachedBenchmark {
                 throw new IllegalStateException("no value for " + id);
             }
         }
+    }
+
+    @Benchmark
+    public String zodiac_cachedProxy(Proxy system, ThreadState state) {
+        return system.service.find(state.next());
+    }
+
+    @Benchmark
+    public String zodiac_starter_cacheable(Starter system, ThreadState state) {
+        return system.service.find(state.next());
     }
 
     @Benchmark

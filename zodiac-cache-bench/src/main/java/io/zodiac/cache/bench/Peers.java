@@ -10,19 +10,28 @@ import com.alicp.jetcache.anno.support.JetCacheBaseBeans;
 import com.alicp.jetcache.embedded.CaffeineCacheBuilder;
 import com.alicp.jetcache.support.Fastjson2KeyConvertor;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.Cached;
+import io.zodiac.cache.CachedProxy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.caffeine.CaffeineCacheManager;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * The peers' method caches, each set up the way its documentation shows, in a real
+ * The cached services under test, and the peers' method caches, each set up the way its documentation shows, in a real
  * {@link AnnotationConfigApplicationContext}: Spring's {@code @Cacheable} on a
  * {@link CaffeineCacheManager}, and JetCache's {@code @Cached} on a local Caffeine cache with its
  * default key convertor (fastjson2), statistics off. Both are bounded to {@link #LIMIT} entries, as
@@ -75,6 +84,60 @@ public final class Peers {
         String find(int id);
 
         String load(String key);
+    }
+
+    // ------------------------------------------------------------------ zodiac
+
+    /** zodiac's {@code @Cached} on the default cache, through {@link CachedProxy}. */
+    public static class ZodiacService implements Service {
+        private final Source source;
+
+        public ZodiacService(Source source) {
+            this.source = source;
+        }
+
+        @Override
+        @Cached
+        public String find(int id) {
+            return source.find(id);
+        }
+
+        @Override
+        @Cached
+        public String load(String key) {
+            return source.load(key);
+        }
+    }
+
+    /** A {@link CachedProxy} of {@link ZodiacService} on {@code manager}, which must have its default cache set up. */
+    static Service zodiacProxy(CacheManager manager, Source source) {
+        return CachedProxy.of(manager, Service.class, new ZodiacService(source));
+    }
+
+    /**
+     * A Spring Boot application with the zodiac starter: Spring's {@code @Cacheable} (the same
+     * {@link SpringService}) through the starter's Spring cache bridge, on zodiac in-memory caches
+     * {@code find} and {@code load} set up from properties with the same bound.
+     */
+    @SpringBootConfiguration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @EnableCaching
+    public static class StarterApp {
+        @Bean
+        public Service service(Source source) {
+            return new SpringService(source);
+        }
+    }
+
+    /** A started {@link StarterApp} with {@code source} as a bean. */
+    static ConfigurableApplicationContext starter(Source source) {
+        return new SpringApplicationBuilder(StarterApp.class)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .initializers(context -> context.getBeanFactory().registerSingleton("source", source))
+                .run("--zodiac.cache.global=false", "--zodiac.cache.prefix=bench",
+                        "--zodiac.cache.caches.find.max-size=" + LIMIT, "--zodiac.cache.caches.load.max-size=" + LIMIT);
     }
 
     // ------------------------------------------------------------------ Spring Cache

@@ -1,0 +1,124 @@
+package io.zodiac.cache.bench;
+
+import com.alicp.jetcache.support.Fastjson2KeyConvertor;
+import io.zodiac.cache.key.CanonicalKey;
+import io.zodiac.cache.key.DefaultKeyBuilder;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
+import org.springframework.cache.interceptor.SimpleKeyGenerator;
+
+/**
+ * Building the cache key of one call, for {@code find(int, String, long)} and for
+ * {@code find(List)} with a 5-element list ({@code Integer, String, Long, Double, Boolean}).
+ * {@value #ARG_SETS} argument arrays with distinct values are built up front and read through a
+ * masked per-thread index, so neither the arguments nor the key can be constant-folded. Each
+ * benchmark also takes the key's {@code hashCode()}, which a lookup needs.
+ *
+ * <ul>
+ *   <li>{@code zodiac_defaultKeyBuilder}: {@code new DefaultKeyBuilder().build(target, method, args)},
+ *       the public {@code KeyBuilder}, which compiles the method's key on every call;</li>
+ *   <li>{@code zodiac_compiledKey}: {@code CanonicalKey.forMethod(method)} compiled once, then
+ *       {@code build(args)}: what {@code CachedProxy} does on every {@code @Cached} call;</li>
+ *   <li>{@code spring_simpleKeyGenerator} (the peer): Spring's default key,
+ *       {@code SimpleKeyGenerator.generate(target, method, args)};</li>
+ *   <li>{@code jetcache_fastjson2Key}: JetCache's default key convertor on the argument array.</li>
+ * </ul>
+ *
+ * <p>The keys differ in kind: zodiac's is a String holding 128 bits of SHA-256 over a type-tagged
+ * encoding, the same in every JVM (it names a Redis key); Spring's is an in-heap {@code SimpleKey}
+ * whose equality is {@code Arrays.deepEquals} and which a remote cache must still serialize;
+ * JetCache's is JSON text.
+ */
+@State(Scope.Benchmark)
+public class KeyBenchmark {
+
+    static final int ARG_SETS = 1 << 10;
+
+    @Param({"intStringLong", "list5"})
+    String shape;
+
+    Method method;
+    Object[][] args;
+    final DefaultKeyBuilder defaultKeyBuilder = new DefaultKeyBuilder();
+    CanonicalKey compiled;
+    final SimpleKeyGenerator simpleKeyGenerator = new SimpleKeyGenerator();
+    final Object target = new Target();
+
+    /** The methods whose keys are built; never called. */
+    public static final class Target {
+        public String find(int id, String name, long version) {
+            return name + id + version;
+        }
+
+        public String find(List<Object> values) {
+            return values.toString();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class ThreadState {
+        int index = ThreadLocalRandom.current().nextInt();
+
+        Object[] next(Object[][] args) {
+            return args[index++ & (ARG_SETS - 1)];
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setup() throws NoSuchMethodException {
+        args = new Object[ARG_SETS][];
+        switch (shape) {
+            case "intStringLong" -> {
+                method = Target.class.getMethod("find", int.class, String.class, long.class);
+                for (int i = 0; i < ARG_SETS; i++) {
+                    args[i] = new Object[] {i, "user-" + i, 1_000_000_000L + i};
+                }
+            }
+            case "list5" -> {
+                method = Target.class.getMethod("find", List.class);
+                for (int i = 0; i < ARG_SETS; i++) {
+                    args[i] = new Object[] {List.of(i, "item-" + i, (long) i << 20, i / 7.0, (i & 1) == 0)};
+                }
+            }
+            default -> throw new IllegalArgumentException(shape);
+        }
+        compiled = CanonicalKey.forMethod(method);
+    }
+
+    @Benchmark
+    public int zodiac_defaultKeyBuilder(ThreadState state, Blackhole bh) {
+        return lookupReady(defaultKeyBuilder.build(target, method, state.next(args)), bh);
+    }
+
+    @Benchmark
+    public int zodiac_compiledKey(ThreadState state, Blackhole bh) {
+        return lookupReady(compiled.build(state.next(args)), bh);
+    }
+
+    @Benchmark
+    public int spring_simpleKeyGenerator(ThreadState state, Blackhole bh) {
+        return lookupReady(simpleKeyGenerator.generate(target, method, state.next(args)), bh);
+    }
+
+    @Benchmark
+    public int jetcache_fastjson2Key(ThreadState state, Blackhole bh) {
+        return lookupReady(Fastjson2KeyConvertor.INSTANCE.apply(state.next(args)), bh);
+    }
+
+    /**
+     * A key is built to be looked up: its hash code is part of the cost (Spring's single-argument
+     * key is the argument itself, whose hash is computed at lookup; zodiac's String hashes once).
+     */
+    private static int lookupReady(Object key, Blackhole bh) {
+        bh.consume(key);
+        return key.hashCode();
+    }
+}

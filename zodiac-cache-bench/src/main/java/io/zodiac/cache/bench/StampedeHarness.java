@@ -51,7 +51,7 @@ public final class StampedeHarness {
         results.context("loadMillis", loadMillis);
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
-            for (String name : List.of("zodiac", "spring", "jetcache")) {
+            for (String name : List.of("zodiac", "zodiacCached", "spring", "jetcache")) {
                 Peers.Source source = new Peers.Source(loadMillis);
                 Subject subject = subject(name, source);
                 try (AutoCloseable ignored = subject.resources()) {
@@ -72,6 +72,12 @@ public final class StampedeHarness {
                 BlockingCache cache = manager.setup("bench").blocking();
                 return new Subject(name, "blocking().getOrSet(key, producer) on the in-memory backend",
                         key -> cache.getOrSet(key, () -> source.load(key)), manager);
+            }
+            case "zodiacCached": {
+                CacheManager manager = new CacheManager();
+                manager.setup("bench");
+                Peers.Service service = Peers.zodiacProxy(manager, source);
+                return new Subject(name, "@Cached through CachedProxy on the in-memory backend", service::load, manager);
             }
             case "spring": {
                 ConfigurableApplicationContext context = Peers.context(Peers.SpringConfig.class, source);

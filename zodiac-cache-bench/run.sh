@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs every zodiac-cache benchmark against its peers and writes BENCHMARKS.md at the repository root.
+#
+#   zodiac-cache-bench/run.sh            # build, run everything (~15 min on 2 cores), write BENCHMARKS.md
+#   BUILD=0 zodiac-cache-bench/run.sh    # reuse zodiac-cache-bench/target/benchmarks.jar
+#   QUICK=1 zodiac-cache-bench/run.sh    # smoke run (1 fork, 1 s iterations, 100k entries): proves the set works, figures are noise
+#
+# Needs a JDK 17+ and Maven; the Redis benchmarks need redis-server (and redis-benchmark for the
+# server's ceiling; Debian: apt-get install redis-server redis-tools). Run it on an idle machine:
+# the load average before and after is recorded in the report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JAR=$ROOT/zodiac-cache-bench/target/benchmarks.jar
+RESULTS=$ROOT/zodiac-cache-bench/target/results
+COMMAND="zodiac-cache-bench/run.sh${QUICK:+ (QUICK=$QUICK)}"
+START=$(date +%s)
+
+if [ "${BUILD:-1}" != 0 ]; then
+  mvn -q -B -pl zodiac-cache-bench -am package -DskipTests
+fi
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+if [ "${QUICK:-0}" != 0 ]; then
+  JMH_OPTS=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
+  ENTRIES=100000
+  ROUNDS=3
+  REQUESTS=20000
+else
+  # 2 forks x (3 warm-up + 5 measured 1-second iterations) per benchmark and parameter
+  JMH_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
+  ENTRIES=1000000
+  ROUNDS=20
+  REQUESTS=100000
+fi
+JAVA=(java -Xms1g -Xmx1g)
+JMH=("${JAVA[@]}" -jar "$JAR" "${JMH_OPTS[@]}" -jvmArgs "-Xms1g -Xmx1g")
+
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load average[s]*: //'; }
+
+{
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || uname -p)"
+  echo "nproc=$(nproc)"
+  echo "memory=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null)"
+  echo "jdk=$(java -version 2>&1 | head -2 | tail -1)"
+  echo "os=$( (. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") || uname -sr), kernel $(uname -r)"
+  echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+  echo "date=$(date -u '+%Y-%m-%d %H:%M')"
+  echo "command=$COMMAND"
+  echo "loadBefore=$(load)"
+} > "$RESULTS/env.properties"
+echo "load before: $(load)"
+
+jmh() {  # jmh NAME REGEX [JMH options...]
+  local name=$1 regex=$2
+  shift 2
+  echo "== JMH $name"
+  "${JMH[@]}" "$regex" "$@" -rf json -rff "$RESULTS/$name.json" > "$RESULTS/$name.log" 2>&1 \
+    || { tail -40 "$RESULTS/$name.log"; echo "JMH $name failed (log: $RESULTS/$name.log)"; exit 1; }
+  grep -A1000 '^Benchmark' "$RESULTS/$name.log" | grep -v -e 'gc.alloc.rate ' -e 'gc.count' -e 'gc.time' -e 'churn' || true
+}
+
+jmh hit-t1 'io.zodiac.cache.bench.HitBenchmark' -t 1 -prof gc
+jmh hit-t2 'io.zodiac.cache.bench.HitBenchmark' -t 2 -prof gc
+jmh cached 'io.zodiac.cache.bench.CachedBenchmark' -t 1 -prof gc
+jmh keys 'io.zodiac.cache.bench.KeyBenchmark' -t 1 -prof gc
+if command -v redis-server > /dev/null; then
+  jmh redis 'io.zodiac.cache.bench.RedisBenchmark'
+else
+  echo "redis-server is not installed: the Redis benchmarks are left out"
+fi
+
+if command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null; then
+  echo "== redis-benchmark (the server's ceiling)"
+  for attempt in 1 2 3 4 5; do
+    PORT=$((20000 + RANDOM % 20000))
+    redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no > "$RESULTS/redis-server.log" 2>&1 &
+    REDIS_PID=$!
+    for _ in $(seq 50); do
+      redis-cli -p "$PORT" ping > /dev/null 2>&1 && break
+      sleep 0.1
+    done
+    if redis-cli -p "$PORT" ping > /dev/null 2>&1; then break; fi
+    kill "$REDIS_PID" 2> /dev/null || true
+    wait "$REDIS_PID" 2> /dev/null || true
+    REDIS_PID=
+  done
+  if [ -n "${REDIS_PID:-}" ]; then
+    # the GET test reads key:__rand_int__, which the SET test stores with the same 100 bytes as the JMH benchmark
+    redis-benchmark -p "$PORT" -t set -n 1000 -d 100 -q > /dev/null
+    for c in 1 16 64; do
+      echo "c=$c $(redis-benchmark -p "$PORT" -t get -n "$REQUESTS" -c "$c" -d 100 -q | tr '\r' '\n' | grep '^GET' | tail -1)" \
+        | tee -a "$RESULTS/redis-benchmark.txt"
+    done
+    kill "$REDIS_PID"
+    wait "$REDIS_PID" 2> /dev/null || true
+  else
+    echo "could not start redis-server for redis-benchmark"
+  fi
+else
+  echo "redis-benchmark is not installed: the server's ceiling is left out"
+fi
+
+echo "== stampede harness"
+"${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.StampedeHarness "$RESULTS/stampede.json" 200 "$ROUNDS" 50
+echo "== memory harness"
+java -Xms4g -Xmx4g --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED -Djol.magicFieldOffset=true \
+  -cp "$JAR" io.zodiac.cache.bench.MemoryFootprint "$ENTRIES" "$RESULTS/memory.json"
+
+echo "loadAfter=$(load)" >> "$RESULTS/env.properties"
+echo "duration=$(( ($(date +%s) - START) / 60 )) min $(( ($(date +%s) - START) % 60 )) s" >> "$RESULTS/env.properties"
+echo "load after: $(load)"
+java -cp "$JAR" io.zodiac.cache.bench.Report "$RESULTS" "$ROOT/BENCHMARKS.md" "$ROOT/zodiac-cache-bench/analysis.md"

@@ -1,0 +1,512 @@
+package io.zodiac.cache.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Writes BENCHMARKS.md from one run's results directory: JMH's JSON files ({@code -rf json}), the
+ * harnesses' JSON ({@link Results}), {@code redis-benchmark -q} output and {@code env.properties}
+ * (machine, load, command), all written by {@code run.sh}. Every figure is shown next to the peer
+ * it is compared with, measured in the same run, with the ratio and the target where there is one.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar io.zodiac.cache.bench.Report RESULTS_DIR OUT.md [ANALYSIS.md]}.
+ */
+public final class Report {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern REDIS_BENCHMARK = Pattern.compile("c=(\\d+)\\s+GET:\\s*([0-9.]+) requests per second.*");
+
+    /** One JMH result: score and 99.9% error, and the allocation per operation when profiled. */
+    record Score(double value, double error, String unit, double allocPerOp) {
+    }
+
+    /** Which way is better. */
+    enum Better {
+        HIGHER, LOWER
+    }
+
+    private final Map<String, Score> jmh = new LinkedHashMap<>();
+    private final Map<String, Score> harness = new LinkedHashMap<>();
+    private final Map<String, Object> harnessContext = new LinkedHashMap<>();
+    private final Properties env = new Properties();
+    private final StringBuilder md = new StringBuilder();
+    private final List<String> missed = new ArrayList<>();
+    private final List<String> absent = new ArrayList<>();
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2) {
+            System.err.println("usage: Report RESULTS_DIR OUT.md [ANALYSIS.md]");
+            System.exit(2);
+        }
+        Report report = new Report();
+        report.load(Path.of(args[0]));
+        String analysis = args.length > 2 && Files.exists(Path.of(args[2])) ? Files.readString(Path.of(args[2])) : "";
+        Files.writeString(Path.of(args[1]), report.render(analysis));
+        System.out.println("wrote " + args[1]);
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    private void load(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.equals("env.properties")) {
+                    env.load(new StringReader(Files.readString(file)));
+                } else if (name.equals("redis-benchmark.txt")) {
+                    loadRedisBenchmark(file);
+                } else if (name.endsWith(".json")) {
+                    JsonNode root = JSON.readTree(file.toFile());
+                    if (root.isArray()) {
+                        loadJmh(root);
+                    } else if (root.has("figures")) {
+                        loadHarness(root);
+                    }
+                }
+            }
+        }
+    }
+
+    private void loadJmh(JsonNode results) {
+        for (JsonNode result : results) {
+            String benchmark = result.get("benchmark").asText();
+            String simple = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
+            Map<String, String> params = new LinkedHashMap<>();
+            JsonNode paramNode = result.get("params");
+            if (paramNode != null) {
+                paramNode.fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            }
+            JsonNode primary = result.get("primaryMetric");
+            double alloc = Double.NaN;
+            JsonNode secondary = result.get("secondaryMetrics");
+            if (secondary != null) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = secondary.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> metric = it.next();
+                    if (metric.getKey().endsWith("gc.alloc.rate.norm")) {
+                        alloc = metric.getValue().get("score").asDouble();
+                    }
+                }
+            }
+            jmh.put(jmhKey(simple, result.get("threads").asInt(), params),
+                    new Score(primary.get("score").asDouble(), number(primary.get("scoreError")),
+                            primary.get("scoreUnit").asText(), alloc));
+            env.putIfAbsent("jmh.jvmArgs", String.join(" ", JSON.convertValue(result.get("jvmArgs"), String[].class)));
+            env.putIfAbsent("jmh.settings", "forks " + result.get("forks").asInt()
+                    + ", warmup " + result.get("warmupIterations").asInt() + " x " + result.get("warmupTime").asText()
+                    + ", measurement " + result.get("measurementIterations").asInt() + " x " + result.get("measurementTime").asText());
+        }
+    }
+
+    private static double number(JsonNode node) {
+        return node == null || !node.isNumber() ? Double.NaN : node.asDouble();
+    }
+
+    private void loadHarness(JsonNode root) {
+        String suite = root.get("suite").asText();
+        root.get("context").fields().forEachRemaining(e -> harnessContext.put(suite + "." + e.getKey(), e.getValue().asText()));
+        for (JsonNode figure : root.get("figures")) {
+            harness.put(suite + ":" + figure.get("subject").asText() + ":" + figure.get("metric").asText(),
+                    new Score(figure.get("value").asDouble(), Double.NaN, figure.get("unit").asText(), Double.NaN));
+            harness.putIfAbsent(suite + ":" + figure.get("subject").asText() + ":description",
+                    new Score(Double.NaN, Double.NaN, figure.get("description").asText(), Double.NaN));
+        }
+    }
+
+    private void loadRedisBenchmark(Path file) throws IOException {
+        for (String line : Files.readAllLines(file)) {
+            Matcher m = REDIS_BENCHMARK.matcher(line.trim());
+            if (m.matches()) {
+                harness.put("redis-benchmark:c" + m.group(1), new Score(Double.parseDouble(m.group(2)), Double.NaN, "ops/s", Double.NaN));
+            }
+        }
+    }
+
+    private static String jmhKey(String benchmark, int threads, Map<String, String> params) {
+        return benchmark + "|t" + threads + "|" + params;
+    }
+
+    private Score jmh(String benchmark, int threads, Map<String, String> params) {
+        return jmh.get(jmhKey(benchmark, threads, params));
+    }
+
+    private Score harness(String key) {
+        return harness.get(key);
+    }
+
+    // ------------------------------------------------------------------ rendering
+
+    private String render(String analysis) {
+        line("# zodiac-cache benchmarks");
+        line("");
+        line("Written by `zodiac-cache-bench/run.sh` (its `Report` class) from one run; do not edit by hand: rerun the script. "
+                + "Every figure is a ratio to a peer measured **in the same run, on the same machine**. "
+                + "Ratios are zodiac / peer: above 1 means zodiac is faster for throughput, and bigger for bytes and latency. "
+                + "JMH figures are mean ± 99.9% confidence half-width; the ratio's range (in brackets) is what those intervals allow.");
+        line("");
+        machine();
+        hitPath();
+        cachedPath();
+        keys();
+        redis();
+        stampede();
+        memory();
+        summary();
+        if (!analysis.isBlank()) {
+            line(analysis.strip());
+            line("");
+        }
+        return md.toString();
+    }
+
+    private void machine() {
+        line("## Machine and run");
+        line("");
+        line("| | |");
+        line("|---|---|");
+        row("CPU", env.getProperty("cpu", "?"));
+        row("cores (`nproc`)", env.getProperty("nproc", "?"));
+        row("memory", env.getProperty("memory", "?"));
+        row("JDK", env.getProperty("jdk", "?"));
+        row("OS", env.getProperty("os", "?"));
+        row("load average before (1, 5, 15 min)", env.getProperty("loadBefore", "?"));
+        row("load average after (1, 5, 15 min)", env.getProperty("loadAfter", "?"));
+        row("date (UTC)", env.getProperty("date", "?"));
+        row("commit", env.getProperty("commit", "?"));
+        row("JMH settings", env.getProperty("jmh.settings", "?") + "; JVM args `" + env.getProperty("jmh.jvmArgs", "") + "`");
+        row("command", "`" + env.getProperty("command", "zodiac-cache-bench/run.sh") + "`");
+        row("duration", env.getProperty("duration", "?"));
+        line("");
+        String loadBefore = env.getProperty("loadBefore", "");
+        if (!loadBefore.isEmpty() && env.getProperty("nproc") != null) {
+            double load = Double.parseDouble(loadBefore.split("[, ]+")[0]);
+            if (load > 0.5 * Integer.parseInt(env.getProperty("nproc").trim())) {
+                line("> **The machine was busy when this run started** (1-minute load " + loadBefore.split("[, ]+")[0]
+                        + " on " + env.getProperty("nproc").trim() + " cores): other processes competed for the CPU, so absolute "
+                        + "figures are low and noisy. Ratios are less affected, because each peer ran under the same conditions, "
+                        + "but not immune (the peers did not run at the same instant). Rerun `zodiac-cache-bench/run.sh` on an idle "
+                        + "machine for figures to quote.");
+                line("");
+            }
+        }
+    }
+
+    private void hitPath() {
+        line("## In-memory hit path (JMH `HitBenchmark`, ops/s, higher is better)");
+        line("");
+        line("Shape of Caffeine's `GetPutBenchmark` (read-only): 2^14 precomputed Zipf-distributed String keys over 5,461 items, "
+                + "all present, per-thread masked index; every cache bounded to 2^15 entries. B/op: bytes allocated per call "
+                + "(`-prof gc`). `caffeineVarExpiry` is raw Caffeine configured exactly as zodiac's in-memory backend "
+                + "(bound + variable expiry), to separate zodiac's own cost from its backend's configuration.");
+        line("");
+        tableHeader(true);
+        for (int threads : new int[] {1, 2}) {
+            Map<String, String> none = Map.of();
+            compare("`ZodiacCache.get` (async)", threads + " thr", "HitBenchmark.zodiac_get", "`AsyncCache.getIfPresent`",
+                    "HitBenchmark.caffeineAsync_getIfPresent", threads, none, Better.HIGHER, null);
+            compare("`blocking().get`", threads + " thr", "HitBenchmark.zodiac_blocking_get", "`Cache.getIfPresent`",
+                    "HitBenchmark.caffeine_getIfPresent", threads, none, Better.HIGHER, 0.7);
+            compare("`getOrSet` hit (async)", threads + " thr", "HitBenchmark.zodiac_getOrSet", "`AsyncCache.getIfPresent`",
+                    "HitBenchmark.caffeineAsync_getIfPresent", threads, none, Better.HIGHER, null);
+            compare("`blocking().getOrSet` hit", threads + " thr", "HitBenchmark.zodiac_blocking_getOrSet", "`Cache.getIfPresent`",
+                    "HitBenchmark.caffeine_getIfPresent", threads, none, Better.HIGHER, null);
+            compare("`blocking().get`", threads + " thr", "HitBenchmark.zodiac_blocking_get", "`caffeineVarExpiry.getIfPresent`",
+                    "HitBenchmark.caffeineVarExpiry_getIfPresent", threads, none, Better.HIGHER, null);
+            compare("*(peer vs peer)* `caffeineVarExpiry.getIfPresent`", threads + " thr", "HitBenchmark.caffeineVarExpiry_getIfPresent",
+                    "`Cache.getIfPresent`", "HitBenchmark.caffeine_getIfPresent", threads, none, Better.HIGHER, null);
+        }
+        line("");
+    }
+
+    private void cachedPath() {
+        line("## Cached method hit (JMH `CachedBenchmark`, ops/s, higher is better)");
+        line("");
+        line("`String find(int id)` on a hit, ids from the same Zipf stream, all cached up front, 1 thread; every cache bounded "
+                + "to 2^15 entries. Spring and JetCache run in a real `AnnotationConfigApplicationContext`; the starter row is a "
+                + "Spring Boot application with `zodiac-cache-spring-boot-starter`.");
+        line("");
+        tableHeader(true);
+        Map<String, String> none = Map.of();
+        compare("`@Cached` via `CachedProxy.of`", "1 thr", "CachedBenchmark.zodiac_cachedProxy", "Spring `@Cacheable` (Caffeine)",
+                "CachedBenchmark.spring_cacheable", 1, none, Better.HIGHER, 3.0);
+        compare("`@Cached` via `CachedProxy.of`", "1 thr", "CachedBenchmark.zodiac_cachedProxy", "JetCache `@Cached` (local)",
+                "CachedBenchmark.jetcache_cached", 1, none, Better.HIGHER, 1.0);
+        compare("Spring `@Cacheable` via the starter's bridge", "1 thr", "CachedBenchmark.zodiac_starter_cacheable",
+                "Spring `@Cacheable` (Caffeine)", "CachedBenchmark.spring_cacheable", 1, none, Better.HIGHER, null);
+        compare("*(peer vs peer)* JetCache `@Cached`", "1 thr", "CachedBenchmark.jetcache_cached",
+                "Spring `@Cacheable` (Caffeine)", "CachedBenchmark.spring_cacheable", 1, none, Better.HIGHER, null);
+        line("");
+    }
+
+    private void keys() {
+        line("## Key building (JMH `KeyBenchmark`, ops/s, higher is better)");
+        line("");
+        line("One key per call, plus its `hashCode()` (a lookup needs it), 1 thread, over 1,024 distinct argument arrays. "
+                + "`(int, String, long)` and a 5-element `List` (`Integer, String, Long, Double, Boolean`).");
+        line("");
+        tableHeader(true);
+        for (String shape : new String[] {"intStringLong", "list5"}) {
+            Map<String, String> params = Map.of("shape", shape);
+            String what = shape.equals("list5") ? "5-element list" : "(int, String, long)";
+            compare("`DefaultKeyBuilder.build`", what, "KeyBenchmark.zodiac_defaultKeyBuilder", "Spring `SimpleKeyGenerator`",
+                    "KeyBenchmark.spring_simpleKeyGenerator", 1, params, Better.HIGHER, null);
+            compare("compiled `CanonicalKey` (what `@Cached` uses)", what, "KeyBenchmark.zodiac_compiledKey",
+                    "Spring `SimpleKeyGenerator`", "KeyBenchmark.spring_simpleKeyGenerator", 1, params, Better.HIGHER, null);
+            compare("compiled `CanonicalKey`", what, "KeyBenchmark.zodiac_compiledKey", "JetCache fastjson2 key",
+                    "KeyBenchmark.jetcache_fastjson2Key", 1, params, Better.HIGHER, null);
+        }
+        line("");
+    }
+
+    private void redis() {
+        line("## Redis hit (JMH `RedisBenchmark`, ops/s, higher is better)");
+        line("");
+        line("A real `redis-server` started by the test kit on a loopback port. One JMH thread keeps N requests in flight "
+                + "(semaphore); 2^14 distinct keys of 100 bytes read in sequence, so in-flight requests never share a key and "
+                + "every request is one `GET` on both sides. Peer: raw Lettuce `async().get` (String/byte[] codec) on its own "
+                + "connection. `redis-benchmark` (its own N connections, C client, `-t get -q`) is the server's limit on this "
+                + "machine; it is not a like-for-like peer (N connections vs one), only a ceiling.");
+        line("");
+        tableHeader(false);
+        for (String inFlight : new String[] {"1", "16", "64"}) {
+            Map<String, String> params = Map.of("inFlight", inFlight);
+            compare("`getOrSet` hit", inFlight + " in flight", "RedisBenchmark.zodiac_getOrSet", "Lettuce `async().get`",
+                    "RedisBenchmark.lettuce_get", 1, params, Better.HIGHER, 0.9);
+            compare("`get`", inFlight + " in flight", "RedisBenchmark.zodiac_get", "Lettuce `async().get`",
+                    "RedisBenchmark.lettuce_get", 1, params, Better.HIGHER, null);
+            Score server = harness("redis-benchmark:c" + inFlight);
+            Score lettuce = jmh("RedisBenchmark.lettuce_get", 1, params);
+            Score zodiac = jmh("RedisBenchmark.zodiac_getOrSet", 1, params);
+            if (server != null) {
+                compareScores("`getOrSet` hit", inFlight + " in flight", zodiac, "`redis-benchmark -c " + inFlight + "` (ceiling)", server,
+                        Better.HIGHER, null, false);
+                compareScores("*(peer vs ceiling)* Lettuce", inFlight + " in flight", lettuce,
+                        "`redis-benchmark -c " + inFlight + "` (ceiling)", server, Better.HIGHER, null, false);
+            } else {
+                absent.add("redis-benchmark -c " + inFlight + " (not installed, or not run)");
+            }
+        }
+        line("");
+    }
+
+    private void stampede() {
+        line("## Stampede on a cold key (harness `StampedeHarness`, lower is better)");
+        line("");
+        line("Not JMH: a harness. " + harnessContext.getOrDefault("stampede.callers", "?") + " threads in one JVM, parked on a gate, "
+                + "call the cached method with a key nobody has read; the method sleeps "
+                + harnessContext.getOrDefault("stampede.loadMillis", "?") + " ms and counts its runs. "
+                + harnessContext.getOrDefault("stampede.rounds", "?") + " measured rounds (a new key each) after 5 warm-up rounds. "
+                + "Latency: from the gate's release to each caller's return, percentiles over every caller of every round "
+                + "(the ideal is the load time). Producer runs: per round (the ideal is 1).");
+        line("");
+        line("| measurement | zodiac | value | peer | peer value | ratio | target | |");
+        line("|---|---|---:|---|---:|---:|---:|---|");
+        String[][] metrics = {{"producerRunsPerRound", "producer runs / round (mean)"}, {"producerRunsMaxRound", "producer runs / round (max)"},
+                {"latencyP50", "latency p50"}, {"latencyP90", "latency p90"}, {"latencyP99", "latency p99"}, {"latencyMax", "latency max"}};
+        String[][] pairs = {{"zodiac", "spring"}, {"zodiac", "jetcache"}, {"zodiacCached", "spring"}, {"zodiacCached", "jetcache"}};
+        for (String[] metric : metrics) {
+            for (String[] pair : pairs) {
+                Score z = harness("stampede:" + pair[0] + ":" + metric[0]);
+                Score p = harness("stampede:" + pair[1] + ":" + metric[0]);
+                if (z == null || p == null) {
+                    absent.add("stampede " + pair[0] + " vs " + pair[1] + " " + metric[0]);
+                    continue;
+                }
+                double ratio = z.value() / p.value();
+                Double target = metric[0].startsWith("producerRuns") ? 1.0 : null;
+                boolean met = target == null || ratio <= target + 1e-9;
+                if (!met) {
+                    missed.add("stampede " + metric[1] + ": " + pair[0] + " vs " + pair[1] + " = " + ratio(ratio));
+                }
+                line("| " + metric[1] + " | " + subjectName(pair[0]) + " | " + fmt(z.value()) + " " + z.unit() + " | "
+                        + subjectName(pair[1]) + " | " + fmt(p.value()) + " " + p.unit() + " | " + ratio(ratio) + " | "
+                        + (target == null ? "" : "≤ " + ratio(target)) + " | " + (target == null ? "" : met ? "met" : "**missed**") + " |");
+            }
+        }
+        line("");
+        subjects("stampede", "zodiac", "zodiacCached", "spring", "jetcache");
+    }
+
+    private static String subjectName(String subject) {
+        return switch (subject) {
+            case "zodiac" -> "zodiac `blocking().getOrSet`";
+            case "zodiacCached" -> "zodiac `@Cached`";
+            case "spring" -> "Spring `@Cacheable(sync = true)`";
+            case "jetcache" -> "JetCache `@CachePenetrationProtect`";
+            default -> subject;
+        };
+    }
+
+    private void memory() {
+        line("## Memory per entry (harness `MemoryFootprint`, bytes per entry, lower is better)");
+        line("");
+        line("Not JMH: a harness. " + harnessContext.getOrDefault("memory.entries", "?") + " entries, key `\"key:\" + i` (String), "
+                + "value `Integer i`. **JOL retained**: `GraphLayout.parseInstance(cache).totalSize()` filled minus empty, per entry, "
+                + "keys and values included (keys and values alone: " + fmt(value("memory:keysAndValues:retained")) + " B/entry). "
+                + "**Overhead**: retained minus keys and values. **Heap delta**: heap used after `System.gc()` filled minus empty "
+                + "(keys and values already existed), a cross-check of JOL's overhead.");
+        line("");
+        line("| measurement | zodiac | value | peer | peer value | ratio | target | |");
+        line("|---|---|---:|---|---:|---:|---:|---|");
+        String[][] pairs = {{"zodiac", "caffeine", "1.25"}, {"zodiac", "caffeineVarExpiry", null}, {"zodiacBounded", "caffeineBounded", null},
+                {"caffeineVarExpiry", "caffeine", null}};
+        for (String metric : new String[] {"retained", "overhead", "heapDelta"}) {
+            for (String[] pair : pairs) {
+                Score z = harness("memory:" + pair[0] + ":" + metric);
+                Score p = harness("memory:" + pair[1] + ":" + metric);
+                if (z == null || p == null) {
+                    continue;  // the bounded caches are measured by heap delta only
+                }
+                double ratio = z.value() / p.value();
+                Double target = metric.equals("retained") && pair[2] != null ? Double.valueOf(pair[2]) : null;
+                boolean met = target == null || ratio <= target + 1e-9;
+                if (!met) {
+                    missed.add("memory " + metric + ": " + pair[0] + " vs " + pair[1] + " = " + ratio(ratio));
+                }
+                String label = switch (metric) {
+                    case "retained" -> "JOL retained";
+                    case "overhead" -> "JOL overhead";
+                    default -> "heap delta (overhead)";
+                };
+                line("| " + label + " | " + pair[0] + " | " + fmt(z.value()) + " | " + pair[1] + " | " + fmt(p.value()) + " | "
+                        + ratio(ratio) + " | " + (target == null ? "" : "≤ " + ratio(target)) + " | "
+                        + (target == null ? "" : met ? "met" : "**missed**") + " |");
+            }
+        }
+        line("");
+        subjects("memory", "zodiac", "zodiacBounded", "caffeine", "caffeineVarExpiry", "caffeineBounded");
+    }
+
+    private void subjects(String suite, String... subjects) {
+        for (String subject : subjects) {
+            Score description = harness(suite + ":" + subject + ":description");
+            if (description != null) {
+                line("- `" + subject + "`: " + description.unit());
+            }
+        }
+        line("");
+    }
+
+    private double value(String key) {
+        Score score = harness(key);
+        return score == null ? Double.NaN : score.value();
+    }
+
+    private void summary() {
+        line("## Targets missed in this run");
+        line("");
+        if (missed.isEmpty()) {
+            line("None.");
+        } else {
+            for (String miss : missed) {
+                line("- " + miss);
+            }
+        }
+        line("");
+        if (!absent.isEmpty()) {
+            line("Not measured in this run: " + String.join("; ", absent) + ".");
+            line("");
+        }
+    }
+
+    // ------------------------------------------------------------------ table rows
+
+    private void tableHeader(boolean alloc) {
+        if (alloc) {
+            line("| measurement | | zodiac | B/op | peer | peer score | B/op | ratio | target | |");
+            line("|---|---|---:|---:|---|---:|---:|---:|---:|---|");
+        } else {
+            line("| measurement | | zodiac | peer | peer score | ratio | target | |");
+            line("|---|---|---:|---|---:|---:|---:|---|");
+        }
+    }
+
+    private void compare(String what, String variant, String zodiacBenchmark, String peerName, String peerBenchmark,
+            int threads, Map<String, String> params, Better better, Double target) {
+        Score zodiac = jmh(zodiacBenchmark, threads, params);
+        Score peer = jmh(peerBenchmark, threads, params);
+        if (zodiac == null || peer == null) {
+            absent.add(what + " " + variant + " (" + (zodiac == null ? zodiacBenchmark : peerBenchmark) + ")");
+            return;
+        }
+        compareScores(what, variant, zodiac, peerName, peer, better, target, !Double.isNaN(zodiac.allocPerOp()) || !Double.isNaN(peer.allocPerOp()));
+    }
+
+    private void compareScores(String what, String variant, Score zodiac, String peerName, Score peer, Better better, Double target,
+            boolean alloc) {
+        if (zodiac == null || peer == null) {
+            return;
+        }
+        double ratio = zodiac.value() / peer.value();
+        String range = "";
+        if (!Double.isNaN(zodiac.error()) && !Double.isNaN(peer.error()) && peer.value() > peer.error()) {
+            double low = Math.max(0, zodiac.value() - zodiac.error()) / (peer.value() + peer.error());
+            double high = (zodiac.value() + zodiac.error()) / (peer.value() - peer.error());
+            range = " [" + ratio(low) + "–" + ratio(high) + "]";
+        }
+        boolean met = target == null || (better == Better.HIGHER ? ratio >= target - 1e-9 : ratio <= target + 1e-9);
+        if (!met) {
+            missed.add(what + " " + variant + " vs " + peerName + ": " + ratio(ratio) + " (target " + (better == Better.HIGHER ? "≥ " : "≤ ")
+                    + ratio(target) + ")");
+        }
+        String targetText = target == null ? "" : (better == Better.HIGHER ? "≥ " : "≤ ") + ratio(target);
+        String verdict = target == null ? "" : met ? "met" : "**missed**";
+        StringBuilder row = new StringBuilder("| ").append(what).append(" | ").append(variant).append(" | ").append(score(zodiac));
+        if (alloc) {
+            row.append(" | ").append(bytes(zodiac.allocPerOp()));
+        }
+        row.append(" | ").append(peerName).append(" | ").append(score(peer));
+        if (alloc) {
+            row.append(" | ").append(bytes(peer.allocPerOp()));
+        }
+        row.append(" | **").append(ratio(ratio)).append("**").append(range).append(" | ").append(targetText).append(" | ").append(verdict).append(" |");
+        line(row.toString());
+    }
+
+    private static String score(Score score) {
+        String value = fmt(score.value());
+        return Double.isNaN(score.error()) ? value : value + " ± " + fmt(score.error());
+    }
+
+    private static String bytes(double allocPerOp) {
+        return Double.isNaN(allocPerOp) ? "" : String.format(Locale.ROOT, "%.0f", Math.max(0, allocPerOp));
+    }
+
+    private static String ratio(double ratio) {
+        return String.format(Locale.ROOT, "%.2fx", ratio);
+    }
+
+    private static String fmt(double value) {
+        if (Double.isNaN(value)) {
+            return "?";
+        }
+        if (Math.abs(value) >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        if (Math.abs(value) >= 10) {
+            return String.format(Locale.ROOT, "%.1f", value);
+        }
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private void row(String name, String value) {
+        line("| " + name + " | " + value.replace("|", "\\|") + " |");
+    }
+
+    private void line(String text) {
+        md.append(text).append('\n');
+    }
+}

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,8 @@ final class ReleaseSignals extends RedisPubSubAdapter<String, String> {
     private final String channel;
     /** Waiters by key; each set is only touched inside the map's atomic operations on its key. */
     private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
-    private final AtomicBoolean subscribed = new AtomicBoolean();
+    /** Confirmations of the subscription: the first is the initial one, later ones follow reconnects. */
+    private final AtomicInteger confirmations = new AtomicInteger();
 
     private ReleaseSignals(String channel) {
         this.channel = channel;
@@ -67,7 +68,6 @@ final class ReleaseSignals extends RedisPubSubAdapter<String, String> {
             Thread.currentThread().interrupt();
             throw new ZodiacCacheException("interrupted while subscribing to " + channel, e);
         }
-        signals.subscribed.set(true);
         return signals;
     }
 
@@ -118,7 +118,7 @@ final class ReleaseSignals extends RedisPubSubAdapter<String, String> {
 
     @Override
     public void subscribed(String channel, long count) {
-        if (this.channel.equals(channel) && subscribed.get()) {
+        if (this.channel.equals(channel) && confirmations.incrementAndGet() > 1) {
             LOG.info("Resubscribed to {} after a reconnect; waking the lock waiters to look again", channel);
             releaseAll();
         }

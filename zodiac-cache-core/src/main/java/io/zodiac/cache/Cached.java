@@ -42,7 +42,9 @@ import java.util.function.Predicate;
  *       future, for async methods), and nothing is stored.
  *   <li>The cache is looked up by {@link #name()} at each call: a proxy may be created before
  *       {@link CacheManager#setup}, and a call before it fails with an
- *       {@code IllegalStateException} saying the cache {@code is not initialized}.
+ *       {@code IllegalStateException} saying the cache {@code is not initialized}. Such errors
+ *       of use (no cache, an argument the key cannot encode) are thrown by the call itself,
+ *       for async methods too; only what the method does ends up in the future.
  *   <li>The stored value is read back as the method's generic return type (the future's type
  *       argument for async methods), so JSON-backed caches return {@code List<User>}, not maps.
  * </ul>

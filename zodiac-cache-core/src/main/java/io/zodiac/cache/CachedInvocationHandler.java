@@ -35,7 +35,15 @@ final class CachedInvocationHandler implements InvocationHandler {
         this.manager = manager;
         this.target = target;
         Class<?> targetClass = target.getClass();
-        this.cached = COMPILED.get(targetClass).computeIfAbsent(type, t -> compile(t, targetClass));
+        ConcurrentMap<Class<?>, Map<Method, CachedMethod>> compiled = COMPILED.get(targetClass);
+        Map<Method, CachedMethod> methods = compiled.get(type);
+        if (methods == null) {
+            // compiled outside the map: key builders' constructors may create proxies themselves
+            Map<Method, CachedMethod> fresh = compile(type, targetClass);
+            methods = compiled.putIfAbsent(type, fresh);
+            methods = methods == null ? fresh : methods;
+        }
+        this.cached = methods;
     }
 
     /** The {@code @Cached} methods of the interface, found on it or on the target class's implementation. */

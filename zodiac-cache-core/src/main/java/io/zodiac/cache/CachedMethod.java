@@ -14,11 +14,13 @@ import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
+import java.util.stream.BaseStream;
 
 /**
  * One {@link Cached} method of one proxied type, compiled once: the cache name, the getOrSet
@@ -64,6 +66,9 @@ final class CachedMethod {
         Class<?> returned = method.getReturnType();
         if (returned == void.class || returned == Void.class) {
             throw invalid(method, "it returns void: there is no result to cache");
+        }
+        if (BaseStream.class.isAssignableFrom(returned) || Iterator.class.isAssignableFrom(returned)) {
+            throw invalid(method, "it returns a " + returned.getName() + ", which can be consumed only once; return a List");
         }
         boolean async = returned == CompletableFuture.class || returned == CompletionStage.class;
         if (!async && (CompletionStage.class.isAssignableFrom(returned) || Future.class.isAssignableFrom(returned))) {

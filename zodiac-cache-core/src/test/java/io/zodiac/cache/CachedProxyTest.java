@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -667,6 +668,11 @@ class CachedProxyTest {
         Future<String> value(int id);
     }
 
+    interface StreamMethod {
+        @Cached
+        Stream<String> values(int id);
+    }
+
     interface AbstractKeys {
         @Cached(keyBuilder = KeyBuilder.class)
         String value(int id);
@@ -684,6 +690,9 @@ class CachedProxyTest {
         assertThatThrownBy(() -> CachedProxy.of(manager, FutureMethod.class, id -> null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("CompletableFuture or CompletionStage");
+        assertThatThrownBy(() -> CachedProxy.of(manager, StreamMethod.class, id -> Stream.of("v")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("consumed only once");
         assertThatThrownBy(() -> CachedProxy.of(manager, AbstractKeys.class, id -> "v"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("keyBuilder = " + KeyBuilder.class.getName() + " is abstract");

@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -166,6 +173,39 @@ class CachedSubclassTest {
             Catalog one = CachedProxy.subclass(manager, Catalog.class);
             Catalog two = CachedProxy.subclass(other, Catalog.class, "other");
             assertThat(one.getClass()).isSameAs(two.getClass()).isNotEqualTo(Catalog.class);
+        }
+    }
+
+    public static class RaceTarget {
+        @Cached
+        public String value(int id) {
+            return "v" + id;
+        }
+    }
+
+    @Test
+    void concurrentFirstProxiesOfAClassShareOneGeneratedClass() throws Exception {
+        int threads = 8;
+        CountDownLatch start = new CountDownLatch(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<RaceTarget>> proxies = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                proxies.add(pool.submit(() -> {
+                    start.countDown();
+                    start.await();
+                    return CachedProxy.subclass(manager, RaceTarget.class);
+                }));
+            }
+            Set<Class<?>> classes = new HashSet<>();
+            for (Future<RaceTarget> proxy : proxies) {
+                RaceTarget target = proxy.get(30, TimeUnit.SECONDS);
+                assertThat(target.value(1)).isEqualTo("v1");
+                classes.add(target.getClass());
+            }
+            assertThat(classes).hasSize(1);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

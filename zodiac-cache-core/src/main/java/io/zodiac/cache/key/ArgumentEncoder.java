@@ -21,7 +21,7 @@ import java.util.List;
  * Integer, Long         'I' 4 bytes, 'J' 8 bytes                     (big-endian)
  * Float, Double         'F' floatToIntBits, 'D' doubleToLongBits     (one NaN; 0.0 and -0.0 differ, as equals says)
  * Character             'C' 2 bytes
- * String                'T' length, UTF-16 code units               (no charset: unpaired surrogates stay distinct)
+ * String                'T' length in chars, each char in 1-3 bytes  (modified UTF-8, char by char: unpaired surrogates stay distinct)
  * enum constant         'E' string(declaring class) string(name)
  * List                  'L' size, values                             (any List class: equal lists, equal keys)
  * Object[]              'A' length, values                           (String[] and Object[] of equal values agree)
@@ -216,12 +216,29 @@ final class ArgumentEncoder {
         int8(tag);
     }
 
-    /** A string: its length in UTF-16 code units, then the code units. */
+    /**
+     * A string: its length in chars, then each char as in modified UTF-8 ({@code DataOutput.writeUTF}):
+     * 1 byte for U+0001..U+007F, 2 for U+0000 and U+0080..U+07FF, 3 for the rest, surrogates
+     * included one by one. Each char's bytes are prefix-free, so the encoding is injective for
+     * every char sequence, and ASCII costs one byte a char.
+     */
     void string(String s) {
         int length = s.length();
         int32(length);
         for (int i = 0; i < length; i++) {
-            int16(s.charAt(i));
+            char c = s.charAt(i);
+            if (c != 0 && c < 0x80) {
+                int8(c);
+            } else if (c < 0x800) {
+                room(2);
+                buffer[position++] = (byte) (0xc0 | (c >> 6));
+                buffer[position++] = (byte) (0x80 | (c & 0x3f));
+            } else {
+                room(3);
+                buffer[position++] = (byte) (0xe0 | (c >> 12));
+                buffer[position++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                buffer[position++] = (byte) (0x80 | (c & 0x3f));
+            }
         }
     }
 

@@ -16,9 +16,7 @@ import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
  */
 final class CachedAnnotationBeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
 
-    private static final long serialVersionUID = 1L;
-
-    private final transient CachedMethodInterceptor interceptor;
+    private final CachedMethodInterceptor interceptor;
 
     CachedAnnotationBeanPostProcessor(Supplier<CacheManager> manager) {
         this.interceptor = new CachedMethodInterceptor(manager);

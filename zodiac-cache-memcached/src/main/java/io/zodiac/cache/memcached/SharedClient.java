@@ -36,7 +36,8 @@ final class SharedClient implements AutoCloseable {
         MemcacheClientBuilder<byte[]> builder = MemcacheClientBuilder.newByteArrayClient()
                 .withConnections(settings.connections())
                 .withConnectionTimeoutMillis(settings.timeout().toMillis())
-                .withBackoff(new ExponentialBackoff(MIN_RECONNECT_MILLIS, MAX_RECONNECT_MILLIS, 2));
+                .withBackoff(new ExponentialBackoff(MIN_RECONNECT_MILLIS, MAX_RECONNECT_MILLIS, 2))
+                .withReconnectionListener(new ReconnectionLog());
         settings.servers().forEach(server -> builder.withAddress(server.host(), server.port()));
         AsciiMemcacheClient<byte[]> client = builder.connectAscii();
         try {

@@ -8,14 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 
 /**
  * A real {@code redis-server} process listening on a free port of 127.0.0.1, with its own temp directory
- * (config file, log file, TLS material), no persistence ({@code save ""}, {@code appendonly no}).
+ * (config file, log file, TLS material), no persistence ({@code save ""}, {@code appendonly no}), replicas synced
+ * without delay ({@code repl-diskless-sync-delay 0}) and {@code DEBUG} allowed from loopback (Redis 7+).
  *
  * <p>Start one with {@link #start()} or {@link #builder()}; stop it with {@link #close()} (or use
  * {@link RedisExtension}, which does both around a test class). Fault injection: {@link #stop()} (SIGTERM),
@@ -435,7 +435,8 @@ public final class RedisServer implements AutoCloseable {
             throw new PortInUse();
         }
         if (tls != null && tail.contains("Bad directive") && tail.contains("tls-")) {
-            throw new IllegalStateException(binary + " " + Arrays.toString(Binaries.redisVersion(binary))
+            int[] v = Binaries.redisVersion(binary);
+            throw new IllegalStateException(binary + " (Redis " + v[0] + "." + v[1] + "." + v[2] + ")"
                     + " was built without TLS support (it rejects 'tls-port'). Install a TLS-enabled build "
                     + "(Debian/Ubuntu's redis-server package is one: `apt-get install -y redis-server`) or point "
                     + Binaries.REDIS_SERVER_ENV + " at one. Last lines of its log:\n" + tail);
@@ -479,6 +480,7 @@ public final class RedisServer implements AutoCloseable {
         } else {
             lines.add("save \"\"");
             lines.add("appendonly no");
+            lines.add("repl-diskless-sync-delay 0");
             if (Binaries.redisAtLeast(binary, 7, 0)) {
                 lines.add("enable-debug-command local");
             }

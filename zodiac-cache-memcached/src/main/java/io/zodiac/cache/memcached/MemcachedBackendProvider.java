@@ -28,6 +28,11 @@ import java.util.Set;
  *       dropped and opened again; default the cache's operation timeout.
  * </ul>
  *
+ * <p>The caches of one {@link io.zodiac.cache.CacheManager} with the same connection options
+ * share one client. Setup connects, and fails when no server can be reached within the
+ * {@code timeout}; afterwards connections come back by themselves, retried at most a second
+ * apart.
+ *
  * <p>Behaviour that differs from the in-memory backend, because memcached works so:
  * <ul>
  *   <li>Keys longer than memcached's 250 bytes, or holding spaces or control characters, are
@@ -73,7 +78,13 @@ public final class MemcachedBackendProvider implements BackendProvider {
         MemcachedSettings.from(config);
     }
 
-    /** The backend of one cache, on a client shared by the manager's caches with the same settings. */
+    /**
+     * The backend of one cache, on a client shared by the manager's caches with the same
+     * connection settings. Setup connects; afterwards connections come back by themselves.
+     *
+     * @throws io.zodiac.cache.ZodiacCacheException when no server can be reached within the
+     *     {@code timeout}
+     */
     @Override
     public Backend create(BackendContext context) {
         MemcachedSettings settings = MemcachedSettings.from(context.config());

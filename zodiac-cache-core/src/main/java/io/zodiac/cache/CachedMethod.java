@@ -79,7 +79,7 @@ final class CachedMethod {
                 .skipCacheIf(skipPredicate(method, cached.skipCacheIf()))
                 .type(TypeRef.of(valueType(method.getGenericReturnType(), async)));
         String cacheName = cached.name().isEmpty() ? CacheManager.DEFAULT_CACHE_NAME : cached.name();
-        method.trySetAccessible();
+        method.trySetAccessible(); // for call() on a non-public interface
         if (cached.keyBuilder() != DefaultKeyBuilder.class) {
             KeyBuilder builder = instantiate(method, "keyBuilder", cached.keyBuilder());
             return new CachedMethod(method, cacheName, async, options, null, builder);
@@ -223,21 +223,19 @@ final class CachedMethod {
         } catch (NoSuchMethodException e) {
             throw invalid(method, element + " = " + type.getName() + " has no no-argument constructor");
         } catch (InvocationTargetException e) {
-            throw new IllegalArgumentException(describeAnnotated(method) + ": " + element + " = " + type.getName()
-                    + " failed in its constructor: " + e.getCause(), e.getCause());
+            IllegalArgumentException failure = invalid(method, element + " = " + type.getName() + " failed in its constructor: " + e.getCause());
+            failure.initCause(e.getCause());
+            throw failure;
         } catch (ReflectiveOperationException e) {
             throw invalid(method, element + " = " + type.getName() + " cannot be instantiated: " + e);
         }
     }
 
     private static IllegalArgumentException invalid(Method method, String problem) {
-        return new IllegalArgumentException(describeAnnotated(method) + " cannot be cached: " + problem);
+        return new IllegalArgumentException("@Cached " + describe(method) + " cannot be cached: " + problem);
     }
 
-    private static String describeAnnotated(Method method) {
-        return "@Cached " + describe(method);
-    }
-
+    /** {@code com.acme.Users.find(int, java.lang.String)}, for messages. */
     static String describe(Method method) {
         StringBuilder text = new StringBuilder(method.getDeclaringClass().getName()).append('.').append(method.getName()).append('(');
         Class<?>[] parameters = method.getParameterTypes();

@@ -3,6 +3,7 @@ package io.zodiac.cache.key;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Methods and arguments whose keys must never change: pinned in tests and compared across JVMs. */
 final class KeyFixtures {
@@ -55,7 +56,7 @@ final class KeyFixtures {
         CanonicalKey scoped = CanonicalKey.forMethod(golden(), Golden.class, Point.class);
         CanonicalKey named = CanonicalKey.forName("golden.function");
         return goldenArguments().stream()
-                .flatMap(args -> java.util.stream.Stream.of(plain.build(args), scoped.build(args), named.build(args[2])))
+                .flatMap(args -> Stream.of(plain.build(args), scoped.build(args), named.build(args[2])))
                 .toList();
     }
 }

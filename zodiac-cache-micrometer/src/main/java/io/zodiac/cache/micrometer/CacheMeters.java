@@ -53,10 +53,9 @@ final class CacheMeters {
     CacheMeters(MeterRegistry registry, Tags tags) {
         this.registry = registry;
         this.tags = tags;
-        this.hits = counter("cache.gets", "The number of times cache lookup methods have returned a cached value.",
-                Tags.of("result", "hit"));
-        this.misses = counter("cache.gets", "The number of times cache lookup methods have not returned a cached value.",
-                Tags.of("result", "miss"));
+        String gets = "The number of times cache lookup methods have returned a cached (hit) or uncached (miss) value.";
+        this.hits = counter("cache.gets", gets, Tags.of("result", "hit"));
+        this.misses = counter("cache.gets", gets, Tags.of("result", "miss"));
         this.puts = counter("cache.puts", "The number of entries added to the cache.", Tags.empty());
         this.evictions = counter("cache.evictions", "The number of entries evicted for size.", Tags.empty());
         this.producerSuccesses = counter("cache.producer.runs", "Runs of a getOrSet producer.", Tags.of("result", "success"));

@@ -44,8 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>{@code multiGet} and {@code multiSet} are timed but not counted as gets or puts: their
  * events do not say how many keys they touched.
  *
- * <p>The meters of a cache are registered the first time the plugin hears of it; operation timers
- * when an operation first runs. Each is kept, so recording an event looks up no meter in the
+ * <p>The meters of a cache are registered the first time the plugin hears of it (or by
+ * {@link #register(String)}); operation timers when an operation first runs. Each is kept, so recording an event looks up no meter in the
  * registry. One plugin may serve several caches, and caches of one name share their meters; give
  * a plugin per {@link io.zodiac.cache.CacheManager} common tags (such as the manager's name) to
  * keep caches of the same name in several managers apart. The circuit gauge follows the
@@ -81,6 +81,16 @@ public final class MicrometerPlugin implements CachePlugin {
     @Override
     public void onEvent(CacheEvent event) {
         meters(event.cache()).record(event);
+    }
+
+    /**
+     * Registers the meters of a cache now rather than at its first operation, so that they read 0
+     * until then (a dashboard shows the cache from the start). Idempotent.
+     *
+     * @param cache the cache's name
+     */
+    public void register(String cache) {
+        meters(Objects.requireNonNull(cache, "cache"));
     }
 
     private CacheMeters meters(String cache) {

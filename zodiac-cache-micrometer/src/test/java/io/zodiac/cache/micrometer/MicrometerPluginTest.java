@@ -70,6 +70,15 @@ class MicrometerPluginTest {
     }
 
     @Test
+    void registeredCachesHaveTheirMetersBeforeTheirFirstOperation() {
+        plugin.register("default");
+
+        assertThat(count("cache.gets", "result", "hit")).isZero();
+        assertThat(count("cache.gets", "result", "miss")).isZero();
+        assertThat(circuit("closed")).isEqualTo(1);
+    }
+
+    @Test
     void aFailingProducerIsCountedAndTimedWithItsException() {
         ZodiacCache cache = memory(CacheConfig.builder());
 

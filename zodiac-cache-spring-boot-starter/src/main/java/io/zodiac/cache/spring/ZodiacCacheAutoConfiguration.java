@@ -8,11 +8,14 @@ import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Sets up the caches of {@code zodiac.cache.*} (see {@link ZodiacCacheProperties}) and exposes
@@ -20,6 +23,9 @@ import org.springframework.core.env.Environment;
  * unless {@code zodiac.cache.global=false}. Every {@link CachePlugin} bean is installed on every
  * cache, then every {@link ZodiacCacheCustomizer} bean is applied. The caches are set up when the
  * bean is created, so a failure fails the context's startup, and shut down when the context closes.
+ *
+ * <p>{@link io.zodiac.cache.Cached @Cached} methods of beans are cached through Spring AOP, with
+ * the keys and semantics of {@link io.zodiac.cache.CachedProxy}.
  *
  * <p>An application that defines its own {@link CacheManager} bean sets up its caches itself;
  * {@code @Cached}, the Spring cache bridge and the health indicator then use that manager.
@@ -46,6 +52,16 @@ public class ZodiacCacheAutoConfiguration {
     @ConditionalOnMissingBean
     public CacheManager zodiacCacheManager(ZodiacCacheSetup setup) {
         return setup.manager();
+    }
+
+    /**
+     * Runs the {@code @Cached} methods of beans through their caches, with the keys and semantics
+     * of {@link io.zodiac.cache.CachedProxy}; the manager is looked up at the first call.
+     */
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static CachedAnnotationBeanPostProcessor zodiacCachedAnnotationBeanPostProcessor(ObjectProvider<CacheManager> manager) {
+        return new CachedAnnotationBeanPostProcessor(SingletonSupplier.of(manager::getObject));
     }
 
     /** The bridge for {@code @Cacheable} and friends, when caching is enabled and has no manager yet. */

@@ -22,6 +22,7 @@ import org.springframework.boot.convert.DurationUnit;
  * zodiac.cache.caches.products.backend=redis
  * zodiac.cache.caches.products.options.endpoint=10.0.0.5
  * zodiac.cache.caches.products.options.port=6379
+ * zodiac.cache.caches.products.options[ca_cert]=/etc/ssl/redis-ca.pem   # brackets keep the underscore
  * </pre>
  *
  * <p>Durations without a unit are seconds, as everywhere in zodiac-cache. With no cache listed,
@@ -96,7 +97,10 @@ public class ZodiacCacheProperties {
         /** A URI that chooses the backend and its address, e.g. redis://user:password@host:6379/0; instead of backend. */
         private String uri;
 
-        /** Backend options, e.g. endpoint, port, db, password for redis. */
+        /**
+         * Backend options, e.g. endpoint, port, db, password for redis. Spring drops characters other than
+         * letters, digits, '-' and '.' from map keys unless they are in brackets: options[ca_cert]=/etc/ca.pem.
+         */
         private Map<String, String> options = new LinkedHashMap<>();
 
         /** The TTL of values stored without one; none when unset. */

@@ -1,6 +1,5 @@
 package io.zodiac.cache.spring;
 
-import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.ZodiacCache;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -117,8 +116,7 @@ public final class ZodiacSpringCache extends AbstractValueAdaptingCache {
 
     @Override
     public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
-        return cache.getOrSet(key(key), () -> valueLoader.get().thenApply(value -> checked(key, value)),
-                GetOrSetOptions.defaults());
+        return cache.getOrSet(key(key), () -> valueLoader.get().thenApply(value -> checked(key, value)));
     }
 
     @Override

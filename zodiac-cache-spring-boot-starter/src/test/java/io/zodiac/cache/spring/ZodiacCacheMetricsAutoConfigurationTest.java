@@ -24,11 +24,12 @@ class ZodiacCacheMetricsAutoConfigurationTest {
         runner.withBean(SimpleMeterRegistry.class).run(context -> {
             ZodiacCache cache = context.getBean(CacheManager.class).cache();
             assertThat(cache.config().plugins()).containsExactly(context.getBean(MicrometerPlugin.class));
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.get("cache.gets").tags("cache", "default", "result", "hit").counter().count()).isZero();
 
             cache.getOrSet("k", () -> CompletableFuture.completedFuture("v")).join();
             cache.get("k").join();
 
-            MeterRegistry registry = context.getBean(MeterRegistry.class);
             assertThat(registry.get("cache.gets").tags("cache", "default", "cache.manager", "zodiacCacheManager",
                     "result", "hit").counter().count()).isEqualTo(1);
             assertThat(registry.get("cache.gets").tags("cache", "default", "result", "miss").counter().count()).isEqualTo(1);

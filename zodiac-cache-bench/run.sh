@@ -105,7 +105,7 @@ fi
 echo "== stampede harness"
 "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.StampedeHarness "$RESULTS/stampede.json" 200 "$ROUNDS" 50
 echo "== memory harness"
-java -Xms4g -Xmx4g --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED -Djol.magicFieldOffset=true \
+java -Xms4g -Xmx4g --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED -Djol.magicFieldOffset=true -Djdk.attach.allowAttachSelf=true \
   -cp "$JAR" io.zodiac.cache.bench.MemoryFootprint "$ENTRIES" "$RESULTS/memory.json"
 
 echo "loadAfter=$(load)" >> "$RESULTS/env.properties"

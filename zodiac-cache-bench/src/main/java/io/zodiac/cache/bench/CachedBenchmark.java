@@ -33,17 +33,21 @@ public class CachedBenchmark {
         }
     }
 
-    /** A started Spring context whose {@link Peers.Service} is warmed with every id. */
+    /** A started Spring context whose {@link Peers.Service} {@link #bean()} is warmed with every id. */
     public abstract static class ContextState {
         ConfigurableApplicationContext context;
         Peers.Service service;
 
         abstract ConfigurableApplicationContext start(Peers.Source source);
 
+        String bean() {
+            return "service";
+        }
+
         @Setup(Level.Trial)
         public void setup() {
             context = start(new Peers.Source(0));
-            service = context.getBean(Peers.Service.class);
+            service = context.getBean(bean(), Peers.Service.class);
             warm(service);
         }
 
@@ -69,11 +73,26 @@ public class CachedBenchmark {
         }
     }
 
+    /** zodiac's {@code @Cached} on a bean, proxied by the Spring Boot starter. */
     @State(Scope.Benchmark)
     public static class Starter extends ContextState {
         @Override
         ConfigurableApplicationContext start(Peers.Source source) {
             return Peers.starter(source);
+        }
+
+        @Override
+        String bean() {
+            return "zodiacService";
+        }
+    }
+
+    /** Spring's {@code @Cacheable} through the starter's Spring cache bridge on zodiac caches. */
+    @State(Scope.Benchmark)
+    public static class StarterBridge extends Starter {
+        @Override
+        String bean() {
+            return "springService";
         }
     }
 
@@ -110,7 +129,12 @@ public class CachedBenchmark {
     }
 
     @Benchmark
-    public String zodiac_starter_cacheable(Starter system, ThreadState state) {
+    public String zodiac_starter_cached(Starter system, ThreadState state) {
+        return system.service.find(state.next());
+    }
+
+    @Benchmark
+    public String zodiac_starter_cacheable(StarterBridge system, ThreadState state) {
         return system.service.find(state.next());
     }
 

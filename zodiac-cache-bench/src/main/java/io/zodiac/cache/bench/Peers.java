@@ -115,16 +115,22 @@ public final class Peers {
     }
 
     /**
-     * A Spring Boot application with the zodiac starter: Spring's {@code @Cacheable} (the same
-     * {@link SpringService}) through the starter's Spring cache bridge, on zodiac in-memory caches
-     * {@code find} and {@code load} set up from properties with the same bound.
+     * A Spring Boot application with the zodiac starter: {@link ZodiacService} as a bean, whose
+     * {@code @Cached} methods the starter proxies, on the in-memory {@code default} cache; and
+     * Spring's {@code @Cacheable} ({@link SpringService}) through the starter's Spring cache
+     * bridge on zodiac in-memory caches {@code find} and {@code load}. Every cache has the same bound.
      */
     @SpringBootConfiguration(proxyBeanMethods = false)
     @EnableAutoConfiguration
     @EnableCaching
     public static class StarterApp {
         @Bean
-        public Service service(Source source) {
+        public Service zodiacService(Source source) {
+            return new ZodiacService(source);
+        }
+
+        @Bean
+        public Service springService(Source source) {
             return new SpringService(source);
         }
     }
@@ -136,7 +142,7 @@ public final class Peers {
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
                 .initializers(context -> context.getBeanFactory().registerSingleton("source", source))
-                .run("--zodiac.cache.global=false", "--zodiac.cache.prefix=bench",
+                .run("--zodiac.cache.global=false", "--zodiac.cache.prefix=bench", "--zodiac.cache.caches.default.max-size=" + LIMIT,
                         "--zodiac.cache.caches.find.max-size=" + LIMIT, "--zodiac.cache.caches.load.max-size=" + LIMIT);
     }
 

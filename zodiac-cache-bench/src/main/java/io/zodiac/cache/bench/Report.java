@@ -244,6 +244,10 @@ public final class Report {
                 "CachedBenchmark.spring_cacheable", 1, none, Better.HIGHER, 3.0);
         compare("`@Cached` via `CachedProxy.of`", "1 thr", "CachedBenchmark.zodiac_cachedProxy", "JetCache `@Cached` (local)",
                 "CachedBenchmark.jetcache_cached", 1, none, Better.HIGHER, 1.0);
+        compare("`@Cached` bean via the Spring Boot starter", "1 thr", "CachedBenchmark.zodiac_starter_cached",
+                "Spring `@Cacheable` (Caffeine)", "CachedBenchmark.spring_cacheable", 1, none, Better.HIGHER, 3.0);
+        compare("`@Cached` bean via the Spring Boot starter", "1 thr", "CachedBenchmark.zodiac_starter_cached",
+                "JetCache `@Cached` (local)", "CachedBenchmark.jetcache_cached", 1, none, Better.HIGHER, 1.0);
         compare("Spring `@Cacheable` via the starter's bridge", "1 thr", "CachedBenchmark.zodiac_starter_cacheable",
                 "Spring `@Cacheable` (Caffeine)", "CachedBenchmark.spring_cacheable", 1, none, Better.HIGHER, null);
         compare("*(peer vs peer)* JetCache `@Cached`", "1 thr", "CachedBenchmark.jetcache_cached",
@@ -486,7 +490,7 @@ public final class Report {
     }
 
     private static String ratio(double ratio) {
-        return String.format(Locale.ROOT, "%.2fx", ratio);
+        return String.format(Locale.ROOT, ratio < 0.095 ? "%.3fx" : "%.2fx", ratio);
     }
 
     private static String fmt(double value) {

@@ -26,12 +26,14 @@ if [ "${QUICK:-0}" != 0 ]; then
   JMH_OPTS=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
   ENTRIES=100000
   ROUNDS=3
+  REDIS_ROUNDS=2
   REQUESTS=20000
 else
   # 2 forks x (3 warm-up + 5 measured 1-second iterations) per benchmark and parameter
   JMH_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
   ENTRIES=1000000
   ROUNDS=20
+  REDIS_ROUNDS=10
   REQUESTS=100000
 fi
 JAVA=(java -Xms1g -Xmx1g)
@@ -104,6 +106,10 @@ fi
 
 echo "== stampede harness"
 "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.StampedeHarness "$RESULTS/stampede.json" 200 "$ROUNDS" 50
+if command -v redis-server > /dev/null; then
+  echo "== stampede harness, 4 JVMs on Redis"
+  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RedisStampedeHarness "$RESULTS/redis-stampede.json" 4 50 "$REDIS_ROUNDS" 50
+fi
 echo "== memory harness"
 java -Xms4g -Xmx4g --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED -Djol.magicFieldOffset=true -Djdk.attach.allowAttachSelf=true \
   -cp "$JAR" io.zodiac.cache.bench.MemoryFootprint "$ENTRIES" "$RESULTS/memory.json"

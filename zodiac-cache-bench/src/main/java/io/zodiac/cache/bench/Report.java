@@ -307,7 +307,7 @@ public final class Report {
     }
 
     private void stampede() {
-        line("## Stampede on a cold key (harness `StampedeHarness`, lower is better)");
+        line("## Stampede on a cold key, one JVM (harness `StampedeHarness`, lower is better)");
         line("");
         line("Not JMH: a harness. " + harnessContext.getOrDefault("stampede.callers", "?") + " threads in one JVM, parked on a gate, "
                 + "call the cached method with a key nobody has read; the method sleeps "
@@ -316,24 +316,42 @@ public final class Report {
                 + "Latency: from the gate's release to each caller's return, percentiles over every caller of every round "
                 + "(the ideal is the load time). Producer runs: per round (the ideal is 1).");
         line("");
+        stampedeTable("stampede", new String[][] {{"zodiac", "spring"}, {"zodiac", "jetcache"}, {"zodiacCached", "spring"},
+                {"zodiacCached", "jetcache"}});
+        subjects("stampede", "zodiac", "zodiacCached", "spring", "jetcache");
+
+        line("## Stampede on a cold key, " + harnessContext.getOrDefault("redisStampede.jvms", "?")
+                + " JVMs on one Redis (harness `RedisStampedeHarness`, lower is better)");
+        line("");
+        line("Not JMH: a harness. " + harnessContext.getOrDefault("redisStampede.jvms", "?") + " child JVMs with "
+                + harnessContext.getOrDefault("redisStampede.callersPerJvm", "?") + " threads each call the cached method with the "
+                + "same new key at once (the parent opens every JVM's gate back to back over stdin); the method sleeps "
+                + harnessContext.getOrDefault("redisStampede.loadMillis", "?") + " ms. "
+                + harnessContext.getOrDefault("redisStampede.rounds", "?") + " measured rounds after 3 warm-up rounds, on a "
+                + "`redis-server` started by the test kit. Producer runs are summed over the JVMs; latency is from each JVM's gate.");
+        line("");
+        stampedeTable("redisStampede", new String[][] {{"zodiac", "spring"}, {"zodiac", "springLocking"}});
+        subjects("redisStampede", "zodiac", "spring", "springLocking");
+    }
+
+    private void stampedeTable(String suite, String[][] pairs) {
         line("| measurement | zodiac | value | peer | peer value | ratio | target | |");
         line("|---|---|---:|---|---:|---:|---:|---|");
         String[][] metrics = {{"producerRunsPerRound", "producer runs / round (mean)"}, {"producerRunsMaxRound", "producer runs / round (max)"},
                 {"latencyP50", "latency p50"}, {"latencyP90", "latency p90"}, {"latencyP99", "latency p99"}, {"latencyMax", "latency max"}};
-        String[][] pairs = {{"zodiac", "spring"}, {"zodiac", "jetcache"}, {"zodiacCached", "spring"}, {"zodiacCached", "jetcache"}};
         for (String[] metric : metrics) {
             for (String[] pair : pairs) {
-                Score z = harness("stampede:" + pair[0] + ":" + metric[0]);
-                Score p = harness("stampede:" + pair[1] + ":" + metric[0]);
+                Score z = harness(suite + ":" + pair[0] + ":" + metric[0]);
+                Score p = harness(suite + ":" + pair[1] + ":" + metric[0]);
                 if (z == null || p == null) {
-                    absent.add("stampede " + pair[0] + " vs " + pair[1] + " " + metric[0]);
+                    absent.add(suite + " " + pair[0] + " vs " + pair[1] + " " + metric[0]);
                     continue;
                 }
                 double ratio = z.value() / p.value();
                 Double target = metric[0].startsWith("producerRuns") ? 1.0 : null;
                 boolean met = target == null || ratio <= target + 1e-9;
                 if (!met) {
-                    missed.add("stampede " + metric[1] + ": " + pair[0] + " vs " + pair[1] + " = " + ratio(ratio));
+                    missed.add(suite + " " + metric[1] + ": " + pair[0] + " vs " + pair[1] + " = " + ratio(ratio));
                 }
                 line("| " + metric[1] + " | " + subjectName(pair[0]) + " | " + fmt(z.value()) + " " + z.unit() + " | "
                         + subjectName(pair[1]) + " | " + fmt(p.value()) + " " + p.unit() + " | " + ratio(ratio) + " | "
@@ -341,7 +359,6 @@ public final class Report {
             }
         }
         line("");
-        subjects("stampede", "zodiac", "zodiacCached", "spring", "jetcache");
     }
 
     private static String subjectName(String subject) {
@@ -349,6 +366,7 @@ public final class Report {
             case "zodiac" -> "zodiac `blocking().getOrSet`";
             case "zodiacCached" -> "zodiac `@Cached`";
             case "spring" -> "Spring `@Cacheable(sync = true)`";
+            case "springLocking" -> "Spring `@Cacheable(sync = true)`, locking writer";
             case "jetcache" -> "JetCache `@CachePenetrationProtect`";
             default -> subject;
         };

@@ -55,8 +55,8 @@ public final class StampedeHarness {
                 Peers.Source source = new Peers.Source(loadMillis);
                 Subject subject = subject(name, source);
                 try (AutoCloseable ignored = subject.resources()) {
-                    run(subject, source, pool, callers, WARMUP_ROUNDS, "warmup-", null, loadMillis);
-                    run(subject, source, pool, callers, rounds, "round-", results, loadMillis);
+                    run(subject, source, pool, callers, WARMUP_ROUNDS, "warmup-", null);
+                    run(subject, source, pool, callers, rounds, "round-", results);
                 }
             }
         } finally {
@@ -95,14 +95,13 @@ public final class StampedeHarness {
     }
 
     private static void run(Subject subject, Peers.Source source, ExecutorService pool, int callers, int rounds,
-            String keyPrefix, Results results, long loadMillis) throws Exception {
+            String keyPrefix, Results results) throws Exception {
         long[] latencies = new long[callers * rounds];
         int[] loadsPerRound = new int[rounds];
         for (int round = 0; round < rounds; round++) {
             String key = keyPrefix + round;
             CountDownLatch ready = new CountDownLatch(callers);
             CountDownLatch gate = new CountDownLatch(1);
-            long[] released = new long[1];
             List<Future<Long>> calls = new ArrayList<>(callers);
             for (int i = 0; i < callers; i++) {
                 calls.add(pool.submit(() -> {
@@ -120,28 +119,32 @@ public final class StampedeHarness {
                 throw new IllegalStateException("callers did not start");
             }
             int loadsBefore = source.loads();
-            released[0] = System.nanoTime();
+            long released = System.nanoTime();
             gate.countDown();
             for (int i = 0; i < callers; i++) {
-                latencies[round * callers + i] = calls.get(i).get(60, TimeUnit.SECONDS) - released[0];
+                latencies[round * callers + i] = calls.get(i).get(60, TimeUnit.SECONDS) - released;
             }
             loadsPerRound[round] = source.loads() - loadsBefore;
         }
-        if (results == null) {
-            return;
+        if (results != null) {
+            report(results, subject.name(), subject.description(), loadsPerRound, latencies);
         }
+    }
+
+    /** Adds producer runs per round and latency percentiles (latencies in nanoseconds; sorted here) to the results. */
+    static void report(Results results, String name, String description, int[] runsPerRound, long[] latencies) {
         Arrays.sort(latencies);
-        double meanLoads = Arrays.stream(loadsPerRound).average().orElse(0);
-        int maxLoads = Arrays.stream(loadsPerRound).max().orElse(0);
-        results.add(subject.name(), "producerRunsPerRound", meanLoads, "runs", subject.description());
-        results.add(subject.name(), "producerRunsMaxRound", maxLoads, "runs", subject.description());
+        double meanRuns = Arrays.stream(runsPerRound).average().orElse(0);
+        int maxRuns = Arrays.stream(runsPerRound).max().orElse(0);
+        results.add(name, "producerRunsPerRound", meanRuns, "runs", description);
+        results.add(name, "producerRunsMaxRound", maxRuns, "runs", description);
         for (double p : new double[] {50, 90, 99, 100}) {
             String metric = p == 100 ? "latencyMax" : "latencyP" + (int) p;
-            results.add(subject.name(), metric, percentile(latencies, p) / 1e6, "ms", subject.description());
+            results.add(name, metric, percentile(latencies, p) / 1e6, "ms", description);
         }
-        System.out.printf("%-9s producer runs/round: mean %.2f, max %d; latency ms p50 %.1f p99 %.1f max %.1f (load %d ms)  [%s]%n",
-                subject.name(), meanLoads, maxLoads, percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6,
-                percentile(latencies, 100) / 1e6, loadMillis, subject.description());
+        System.out.printf("%-12s producer runs/round: mean %.2f, max %d; latency ms p50 %.1f p99 %.1f max %.1f  [%s]%n",
+                name, meanRuns, maxRuns, percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6,
+                percentile(latencies, 100) / 1e6, description);
     }
 
     /** Nearest-rank percentile of sorted values. */

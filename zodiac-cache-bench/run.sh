@@ -68,7 +68,7 @@ jmh hit-t2 'io.zodiac.cache.bench.HitBenchmark' -t 2 -prof gc
 jmh cached 'io.zodiac.cache.bench.CachedBenchmark' -t 1 -prof gc
 jmh keys 'io.zodiac.cache.bench.KeyBenchmark' -t 1 -prof gc
 if command -v redis-server > /dev/null; then
-  jmh redis 'io.zodiac.cache.bench.RedisBenchmark'
+  jmh redis 'io.zodiac.cache.bench.RedisBenchmark' -prof gc
 else
   echo "redis-server is not installed: the Redis benchmarks are left out"
 fi

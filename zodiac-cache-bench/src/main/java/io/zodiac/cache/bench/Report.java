@@ -212,7 +212,7 @@ public final class Report {
                 + "(`-prof gc`). `caffeineVarExpiry` is raw Caffeine configured exactly as zodiac's in-memory backend "
                 + "(bound + variable expiry), to separate zodiac's own cost from its backend's configuration.");
         line("");
-        tableHeader(true);
+        tableHeader();
         for (int threads : new int[] {1, 2}) {
             Map<String, String> none = Map.of();
             compare("`ZodiacCache.get` (async)", threads + " thr", "HitBenchmark.zodiac_get", "`AsyncCache.getIfPresent`",
@@ -238,7 +238,7 @@ public final class Report {
                 + "to 2^15 entries. Spring and JetCache run in a real `AnnotationConfigApplicationContext`; the starter row is a "
                 + "Spring Boot application with `zodiac-cache-spring-boot-starter`.");
         line("");
-        tableHeader(true);
+        tableHeader();
         Map<String, String> none = Map.of();
         compare("`@Cached` via `CachedProxy.of`", "1 thr", "CachedBenchmark.zodiac_cachedProxy", "Spring `@Cacheable` (Caffeine)",
                 "CachedBenchmark.spring_cacheable", 1, none, Better.HIGHER, 3.0);
@@ -261,7 +261,7 @@ public final class Report {
         line("One key per call, plus its `hashCode()` (a lookup needs it), 1 thread, over 1,024 distinct argument arrays. "
                 + "`(int, String, long)` and a 5-element `List` (`Integer, String, Long, Double, Boolean`).");
         line("");
-        tableHeader(true);
+        tableHeader();
         for (String shape : new String[] {"intStringLong", "list5"}) {
             Map<String, String> params = Map.of("shape", shape);
             String what = shape.equals("list5") ? "5-element list" : "(int, String, long)";
@@ -282,9 +282,10 @@ public final class Report {
                 + "(semaphore); 2^14 distinct keys of 100 bytes read in sequence, so in-flight requests never share a key and "
                 + "every request is one `GET` on both sides. Peer: raw Lettuce `async().get` (String/byte[] codec) on its own "
                 + "connection. `redis-benchmark` (its own N connections, C client, `-t get -q`) is the server's limit on this "
-                + "machine; it is not a like-for-like peer (N connections vs one), only a ceiling.");
+                + "machine; it is not a like-for-like peer (N connections vs one), only a ceiling. B/op counts every thread's "
+                + "allocation (Lettuce's I/O thread included) per request.");
         line("");
-        tableHeader(false);
+        tableHeader();
         for (String inFlight : new String[] {"1", "16", "64"}) {
             Map<String, String> params = Map.of("inFlight", inFlight);
             compare("`getOrSet` hit", inFlight + " in flight", "RedisBenchmark.zodiac_getOrSet", "Lettuce `async().get`",
@@ -296,9 +297,9 @@ public final class Report {
             Score zodiac = jmh("RedisBenchmark.zodiac_getOrSet", 1, params);
             if (server != null) {
                 compareScores("`getOrSet` hit", inFlight + " in flight", zodiac, "`redis-benchmark -c " + inFlight + "` (ceiling)", server,
-                        Better.HIGHER, null, false);
+                        Better.HIGHER, null);
                 compareScores("*(peer vs ceiling)* Lettuce", inFlight + " in flight", lettuce,
-                        "`redis-benchmark -c " + inFlight + "` (ceiling)", server, Better.HIGHER, null, false);
+                        "`redis-benchmark -c " + inFlight + "` (ceiling)", server, Better.HIGHER, null);
             } else {
                 absent.add("redis-benchmark -c " + inFlight + " (not installed, or not run)");
             }
@@ -446,14 +447,9 @@ public final class Report {
 
     // ------------------------------------------------------------------ table rows
 
-    private void tableHeader(boolean alloc) {
-        if (alloc) {
-            line("| measurement | | zodiac | B/op | peer | peer score | B/op | ratio | target | |");
-            line("|---|---|---:|---:|---|---:|---:|---:|---:|---|");
-        } else {
-            line("| measurement | | zodiac | peer | peer score | ratio | target | |");
-            line("|---|---|---:|---|---:|---:|---:|---|");
-        }
+    private void tableHeader() {
+        line("| measurement | | zodiac | B/op | peer | peer score | B/op | ratio | target | |");
+        line("|---|---|---:|---:|---|---:|---:|---:|---:|---|");
     }
 
     private void compare(String what, String variant, String zodiacBenchmark, String peerName, String peerBenchmark,
@@ -464,11 +460,10 @@ public final class Report {
             absent.add(what + " " + variant + " (" + (zodiac == null ? zodiacBenchmark : peerBenchmark) + ")");
             return;
         }
-        compareScores(what, variant, zodiac, peerName, peer, better, target, !Double.isNaN(zodiac.allocPerOp()) || !Double.isNaN(peer.allocPerOp()));
+        compareScores(what, variant, zodiac, peerName, peer, better, target);
     }
 
-    private void compareScores(String what, String variant, Score zodiac, String peerName, Score peer, Better better, Double target,
-            boolean alloc) {
+    private void compareScores(String what, String variant, Score zodiac, String peerName, Score peer, Better better, Double target) {
         if (zodiac == null || peer == null) {
             return;
         }
@@ -486,15 +481,9 @@ public final class Report {
         }
         String targetText = target == null ? "" : (better == Better.HIGHER ? "≥ " : "≤ ") + ratio(target);
         String verdict = target == null ? "" : met ? "met" : "**missed**";
-        StringBuilder row = new StringBuilder("| ").append(what).append(" | ").append(variant).append(" | ").append(score(zodiac));
-        if (alloc) {
-            row.append(" | ").append(bytes(zodiac.allocPerOp()));
-        }
-        row.append(" | ").append(peerName).append(" | ").append(score(peer));
-        if (alloc) {
-            row.append(" | ").append(bytes(peer.allocPerOp()));
-        }
-        row.append(" | **").append(ratio(ratio)).append("**").append(range).append(" | ").append(targetText).append(" | ").append(verdict).append(" |");
+        StringBuilder row = new StringBuilder("| ").append(what).append(" | ").append(variant).append(" | ").append(score(zodiac))
+                .append(" | ").append(bytes(zodiac.allocPerOp())).append(" | ").append(peerName).append(" | ").append(score(peer))
+                .append(" | ").append(bytes(peer.allocPerOp())).append(" | **").append(ratio(ratio)).append("**").append(range).append(" | ").append(targetText).append(" | ").append(verdict).append(" |");
         line(row.toString());
     }
 

@@ -89,23 +89,28 @@ final class DefaultZodiacCache implements ZodiacCache {
             Object stored = backend.get(key).join();
             return CompletableFuture.completedFuture(stored == null ? null : (T) decodeOrMiss(key, stored, type, null));
         }
-        return (CompletableFuture<T>) read(Operation.GET, key, type).thenApply(value -> value == MISS ? null : value);
+        CompletableFuture<Object> read = events.none() ? read(key, type) : read(Operation.GET, key, type);
+        return (CompletableFuture<T>) read.thenApply(value -> value == MISS ? null : value);
+    }
+
+    /** Reads and decodes one key, reported to plugins as {@code GET}. */
+    private CompletableFuture<Object> read(Operation operation, String key, Type type) {
+        long start = System.nanoTime();
+        events.pre(operation, key);
+        CompletableFuture<Object> decoded = read(key, type);
+        decoded.whenComplete((value, error) -> events.post(operation, key, value == MISS ? null : value,
+                error == null && value != MISS, start, error));
+        return decoded;
     }
 
     /**
-     * Reads and decodes one key: the value, {@code null} for a stored null, {@link #MISS} for an
-     * absent or undecodable one. Reported to plugins as {@code operation}.
+     * Reads and decodes one key without telling the plugins (the reads inside {@code getOrSet},
+     * which report the whole call instead): the value, {@code null} for a stored null,
+     * {@link #MISS} for an absent or undecodable one.
      */
-    CompletableFuture<Object> read(Operation operation, String key, Type type) {
-        long start = events.none() ? 0 : System.nanoTime();
-        events.pre(operation, key);
-        CompletableFuture<Object> stored = call(operation, key, b -> b.get(key));
-        CompletableFuture<Object> decoded = stored.thenApply(value -> value == null ? MISS : decodeOrMiss(key, value, type, MISS));
-        if (!events.none()) {
-            decoded.whenComplete((value, error) -> events.post(operation, key, value == MISS ? null : value,
-                    error == null && value != MISS, start, error));
-        }
-        return decoded;
+    CompletableFuture<Object> read(String key, Type type) {
+        return call(Operation.GET, key, b -> b.get(key))
+                .thenApply(value -> value == null ? MISS : decodeOrMiss(key, value, type, MISS));
     }
 
     private Object decodeOrMiss(String key, Object stored, Type type, Object miss) {

@@ -42,8 +42,6 @@ final class StampedeGuard {
     /** One in-flight {@code getOrSet} of a key, shared by the callers of this JVM. */
     private static final class Flight {
         final CompletableFuture<Object> result = new CompletableFuture<>();
-        /** Completed when the producer of this flight has held the lock for a whole lease. */
-        final CompletableFuture<Void> leaseExpired = new CompletableFuture<>();
     }
 
     @SuppressWarnings("unchecked")
@@ -73,25 +71,27 @@ final class StampedeGuard {
         return flight.result.thenApply(value -> value);
     }
 
+    /**
+     * Waits for another caller's flight. A flight that has not finished within a lease of this
+     * caller joining (its producer outlived the lock) is left behind: this caller starts a new
+     * flight, which may run the producer too.
+     */
     private <T> CompletableFuture<Object> join(Flight flight, String key, Supplier<? extends CompletionStage<T>> producer,
             GetOrSetOptions<T> options, long start) {
         long waitStart = events.none() ? 0 : System.nanoTime();
         CompletableFuture<Object> outcome = new CompletableFuture<>();
-        flight.result.whenComplete((value, error) -> {
-            if (outcome.isDone()) {
+        flight.result.copy().orTimeout(options.lease().toNanos(), TimeUnit.NANOSECONDS).whenComplete((value, error) -> {
+            if (error != null && !flight.result.isDone()) {
+                events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
+                events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
+                flights.remove(key, flight);
+                flight(key, producer, options, start).whenComplete((next, nextError) -> complete(outcome, next, nextError));
                 return;
             }
-            events.post(Operation.GET_OR_SET, key, value, error == null, start, error);
-            complete(outcome, value, error);
-        });
-        flight.leaseExpired.thenRun(() -> {
-            if (outcome.isDone()) {
-                return;
-            }
-            events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
-            events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
-            flights.remove(key, flight);
-            flight(key, producer, options, start).whenComplete((value, error) -> complete(outcome, value, error));
+            Object result = error == null ? value : null;
+            Throwable cause = error == null ? null : DefaultZodiacCache.unwrap(error);
+            events.post(Operation.GET_OR_SET, key, result, cause == null, start, cause);
+            complete(outcome, result, cause);
         });
         return outcome;
     }
@@ -124,7 +124,7 @@ final class StampedeGuard {
 
         /** Read; on a miss, try the lock. */
         void attempt() {
-            cache.read(Operation.GET, key, options.type()).whenComplete((value, error) -> {
+            cache.read(key, options.type()).whenComplete((value, error) -> {
                 if (error != null) {
                     failOpen(error);
                 } else if (value != DefaultZodiacCache.MISS) {
@@ -165,13 +165,11 @@ final class StampedeGuard {
 
         /** Holding the lock: read again (another holder may have just stored), else produce. */
         private void produceHolding(String token) {
-            cache.read(Operation.GET, key, options.type()).whenComplete((value, error) -> {
+            cache.read(key, options.type()).whenComplete((value, error) -> {
                 if (error == null && value != DefaultZodiacCache.MISS) {
                     unlock(token).whenComplete((ignored, unlockError) -> finish(value, true, null));
                     return;
                 }
-                CompletableFuture.delayedExecutor(lease.toNanos(), TimeUnit.NANOSECONDS)
-                        .execute(() -> flight.leaseExpired.complete(null));
                 produce().whenComplete((produced, producerError) -> {
                     if (producerError != null) {
                         unlock(token).whenComplete((ignored, unlockError) -> finish(null, false, producerError));

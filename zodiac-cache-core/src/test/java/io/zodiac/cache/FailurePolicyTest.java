@@ -1,0 +1,149 @@
+package io.zodiac.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.zodiac.cache.FaultyBackendProvider.FaultyBackend;
+import io.zodiac.cache.plugin.CacheEvent;
+import io.zodiac.cache.plugin.CachePlugin;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Fail-open, timeouts and the circuit breaker, on a backend that fails or hangs like a dead or paused server. */
+@Timeout(30)
+class FailurePolicyTest {
+
+    private final CacheManager manager = new CacheManager();
+    private final List<CacheEvent> events = new CopyOnWriteArrayList<>();
+    private final ZodiacCache cache = manager.setup("faults", CacheConfig.builder()
+            .backend("faulty").option("endpoint", "localhost").serializer("json")
+            .operationTimeout(Duration.ofMillis(200))
+            .circuitBreaker(3, Duration.ofMillis(300))
+            .plugins(new CachePlugin() {
+                @Override
+                public void onEvent(CacheEvent event) {
+                    events.add(event);
+                }
+            })
+            .build());
+    private final FaultyBackend backend = (FaultyBackend) cache.backend();
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    @Test
+    void directOperationsReportBackendErrorsToTheCaller() {
+        backend.mode = FaultyBackend.Mode.FAIL;
+        assertThatThrownBy(() -> cache.get("k").join()).isInstanceOf(CompletionException.class)
+                .hasRootCauseInstanceOf(java.net.ConnectException.class);
+        assertThatThrownBy(() -> cache.blocking().set("k", 1)).hasRootCauseInstanceOf(java.net.ConnectException.class);
+    }
+
+    @Test
+    void aHungBackendTimesOutInsteadOfHangingTheCaller() {
+        backend.mode = FaultyBackend.Mode.HANG;
+        assertThatThrownBy(() -> cache.get("k").get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(CacheTimeoutException.class)
+                .hasMessageContaining("GET of key 'k' timed out after 200 ms");
+    }
+
+    @Test
+    void getOrSetFailsOpenWhenTheBackendFails() {
+        cache.blocking().set("k", "stored");
+        backend.mode = FaultyBackend.Mode.FAIL;
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(cache.blocking().getOrSet("k", () -> "produced" + calls.incrementAndGet())).isEqualTo("produced1");
+        assertThat(events).anyMatch(e -> e.kind() == CacheEvent.Kind.FAIL_OPEN && "k".equals(e.key()));
+        backend.mode = FaultyBackend.Mode.OK;
+        assertThat(cache.blocking().get("k")).as("a failure loses nothing already stored").isEqualTo("stored");
+    }
+
+    @Test
+    void getOrSetFailsOpenWhenTheBackendHangs() {
+        backend.mode = FaultyBackend.Mode.HANG;
+        CompletableFuture<String> result = cache.getOrSet("k", () -> CompletableFuture.completedFuture("produced"));
+        assertThat(result.orTimeout(5, TimeUnit.SECONDS).join()).isEqualTo("produced");
+    }
+
+    @Test
+    void concurrentCallersShareOneFailOpenProducer() {
+        backend.mode = FaultyBackend.Mode.HANG;
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        List<CompletableFuture<String>> callers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            callers.add(cache.getOrSet("k", () -> {
+                calls.incrementAndGet();
+                return gate;
+            }));
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAtomic(calls, org.hamcrest.Matchers.equalTo(1));
+        gate.complete("v");
+        callers.forEach(caller -> assertThat(caller.orTimeout(5, TimeUnit.SECONDS).join()).isEqualTo("v"));
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void theBreakerOpensAfterRepeatedFailuresAndStopsCallingTheBackend() {
+        backend.mode = FaultyBackend.Mode.FAIL;
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> cache.get("k").join()).hasRootCauseInstanceOf(java.net.ConnectException.class);
+        }
+        int callsWhenOpened = backend.calls.get();
+        assertThatThrownBy(() -> cache.get("k").join()).hasCauseInstanceOf(CacheUnavailableException.class)
+                .hasMessageContaining("circuit open");
+        assertThat(cache.blocking().getOrSet("k", () -> "fallback")).isEqualTo("fallback");
+        assertThat(backend.calls.get()).as("an open breaker keeps calls away from the backend").isEqualTo(callsWhenOpened);
+        assertThat(events).anyMatch(e -> e.kind() == CacheEvent.Kind.CIRCUIT_OPENED);
+    }
+
+    @Test
+    void theBreakerProbesAndClosesWhenTheBackendIsBack() {
+        backend.mode = FaultyBackend.Mode.FAIL;
+        for (int i = 0; i < 3; i++) {
+            cache.get("k").exceptionally(e -> null).join();
+        }
+        assertThatThrownBy(() -> cache.get("k").join()).hasCauseInstanceOf(CacheUnavailableException.class);
+        backend.mode = FaultyBackend.Mode.OK;
+        await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(cache.blocking().set("k", "v")).isTrue());
+        assertThat(cache.blocking().get("k")).isEqualTo("v");
+        assertThat(events).extracting(CacheEvent::kind)
+                .containsSubsequence(CacheEvent.Kind.CIRCUIT_OPENED, CacheEvent.Kind.CIRCUIT_HALF_OPEN, CacheEvent.Kind.CIRCUIT_CLOSED);
+    }
+
+    @Test
+    void aFailedProbeOpensTheBreakerAgain() {
+        backend.mode = FaultyBackend.Mode.FAIL;
+        for (int i = 0; i < 3; i++) {
+            cache.get("k").exceptionally(e -> null).join();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            int before = backend.calls.get();
+            cache.get("k").exceptionally(e -> null).join();
+            return backend.calls.get() > before;
+        });
+        assertThatThrownBy(() -> cache.get("k").join()).hasCauseInstanceOf(CacheUnavailableException.class);
+    }
+
+    @Test
+    void applicationErrorsDoNotOpenTheBreaker() {
+        cache.blocking().set("text", "not a number");
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> cache.increment("text", 1).join()).hasCauseInstanceOf(IllegalStateException.class);
+        }
+        assertThat(cache.blocking().get("text")).isEqualTo("not a number");
+    }
+}

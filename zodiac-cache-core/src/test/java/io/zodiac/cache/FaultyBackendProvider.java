@@ -1,0 +1,143 @@
+package io.zodiac.cache;
+
+import io.zodiac.cache.memory.MemoryBackendProvider;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Backend "faulty": a real in-memory backend behind a switch that makes every call fail or hang,
+ * the way a dead or paused server does. It takes {@code endpoint} and {@code port} options (both
+ * required, checked like a remote backend's) so that configuration validation can be tested.
+ */
+public final class FaultyBackendProvider implements BackendProvider {
+
+    static final AtomicInteger CREATED = new AtomicInteger();
+
+    @Override
+    public String name() {
+        return "faulty";
+    }
+
+    @Override
+    public Set<String> options() {
+        return Set.of("endpoint", "port");
+    }
+
+    @Override
+    public void validate(CacheConfig config) {
+        if (config.option("endpoint") == null) {
+            throw new IllegalArgumentException("option 'endpoint' is required for backend 'faulty'");
+        }
+        config.portOption(1);
+    }
+
+    @Override
+    public Backend create(BackendContext context) {
+        CREATED.incrementAndGet();
+        return new FaultyBackend(new MemoryBackendProvider().create(context));
+    }
+
+    /** The backend: delegates to memory unless told to fail or hang. */
+    static final class FaultyBackend implements Backend {
+
+        enum Mode { OK, FAIL, HANG }
+
+        private final Backend delegate;
+        volatile Mode mode = Mode.OK;
+        final AtomicInteger calls = new AtomicInteger();
+
+        FaultyBackend(Backend delegate) {
+            this.delegate = delegate;
+        }
+
+        private <R> CompletableFuture<R> call(Function<Backend, CompletableFuture<R>> action) {
+            calls.incrementAndGet();
+            return switch (mode) {
+                case OK -> action.apply(delegate);
+                case FAIL -> CompletableFuture.failedFuture(new java.io.UncheckedIOException(
+                        new java.net.ConnectException("Connection refused")));
+                case HANG -> new CompletableFuture<>();
+            };
+        }
+
+        @Override
+        public CompletableFuture<Object> get(String key) {
+            return call(b -> b.get(key));
+        }
+
+        @Override
+        public CompletableFuture<Map<String, Object>> multiGet(List<String> keys) {
+            return call(b -> b.multiGet(keys));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> set(String key, Object value, Duration ttl) {
+            return call(b -> b.set(key, value, ttl));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> multiSet(Map<String, Object> values, Duration ttl) {
+            return call(b -> b.multiSet(values, ttl));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> add(String key, Object value, Duration ttl) {
+            return call(b -> b.add(key, value, ttl));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> delete(String key) {
+            return call(b -> b.delete(key));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> exists(String key) {
+            return call(b -> b.exists(key));
+        }
+
+        @Override
+        public CompletableFuture<Long> increment(String key, long delta) {
+            return call(b -> b.increment(key, delta));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> expire(String key, Duration ttl) {
+            return call(b -> b.expire(key, ttl));
+        }
+
+        @Override
+        public CompletableFuture<Duration> ttl(String key) {
+            return call(b -> b.ttl(key));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> clear() {
+            return call(Backend::clear);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> tryLock(String key, String token, Duration lease) {
+            return call(b -> b.tryLock(key, token, lease));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> unlock(String key, String token) {
+            return call(b -> b.unlock(key, token));
+        }
+
+        @Override
+        public CompletableFuture<Void> releaseSignal(String key) {
+            return delegate.releaseSignal(key);
+        }
+
+        @Override
+        public CompletableFuture<Void> close() {
+            return delegate.close();
+        }
+    }
+}

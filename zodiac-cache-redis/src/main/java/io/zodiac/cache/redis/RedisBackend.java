@@ -1,0 +1,286 @@
+package io.zodiac.cache.redis;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.zodiac.cache.Backend;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * The Redis backend of one cache. Key {@code k} is stored as {@code {namespace}:k}; values are the
+ * serializer's bytes. Every operation is one pipelined command (or one per key), never blocking:
+ *
+ * <ul>
+ *   <li>{@code set}/{@code add}: {@code SET [NX] [PX]}; {@code multiSet}: {@code MSET} without a
+ *       TTL, else one {@code SET PX} per key, so each key gets its value and TTL atomically;
+ *       {@code multiGet}: {@code MGET} (split by slot in a cluster)</li>
+ *   <li>{@code increment}: {@code INCRBY} (keeps the TTL); {@code expire}: {@code PEXPIRE}, or a
+ *       script that persists the key when the TTL is none; {@code ttl}: {@code PTTL}</li>
+ *   <li>{@code keys} and {@code clear}: {@code SCAN MATCH} over every master, {@code clear} then
+ *       {@code UNLINK}s each batch; never {@code KEYS} or {@code FLUSHDB}</li>
+ *   <li>lock: {@code SET {namespace}:k-lock token NX PX lease}; unlock: a script that deletes the
+ *       lock only if it holds the caller's token and then publishes the key on the release channel
+ *       (see {@link ReleaseSignals})</li>
+ * </ul>
+ *
+ * <p>{@code keys} lists lock keys of producers running right now too ({@code k-lock}): they are keys
+ * of the namespace like any other.
+ */
+final class RedisBackend implements Backend {
+
+    /** KEYS[1] = lock, ARGV[1] = token, ARGV[2] = release channel, ARGV[3] = cache key. */
+    private static final LuaScript UNLOCK = new LuaScript("""
+            if redis.call('get', KEYS[1]) == ARGV[1] then
+              redis.call('del', KEYS[1])
+              redis.call('publish', ARGV[2], ARGV[3])
+              return 1
+            end
+            return 0
+            """);
+
+    /** KEYS[1] = key. PERSIST alone cannot tell an absent key from one without a TTL. */
+    private static final LuaScript PERSIST = new LuaScript("""
+            if redis.call('exists', KEYS[1]) == 0 then
+              return 0
+            end
+            redis.call('persist', KEYS[1])
+            return 1
+            """);
+
+    /** The COUNT hint of each SCAN call. */
+    private static final int SCAN_COUNT = 500;
+
+    private final String cacheName;
+    private final Namespace namespace;
+    private final RedisConnections connections;
+    private final RedisClusterAsyncCommands<String, byte[]> redis;
+    private final ReleaseSignals signals;
+    private final byte[] channel;
+
+    RedisBackend(String cacheName, Namespace namespace, RedisConnections connections, ReleaseSignals signals) {
+        this.cacheName = cacheName;
+        this.namespace = namespace;
+        this.connections = connections;
+        this.redis = connections.commands();
+        this.signals = signals;
+        this.channel = utf8(namespace.releaseChannel());
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public CompletableFuture<Object> get(String key) {
+        return redis.get(namespace.key(key)).toCompletableFuture().thenApply(value -> value);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Object>> multiGet(List<String> keys) {
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(new LinkedHashMap<>());
+        }
+        String[] redisKeys = keys.stream().map(namespace::key).toArray(String[]::new);
+        return redis.mget(redisKeys).toCompletableFuture().thenApply(found -> {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (KeyValue<String, byte[]> entry : found) {
+                if (entry.hasValue()) {
+                    values.put(namespace.strip(entry.getKey()), entry.getValue());
+                }
+            }
+            return values;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> exists(String key) {
+        return redis.exists(namespace.key(key)).toCompletableFuture().thenApply(count -> count > 0);
+    }
+
+    @Override
+    public CompletableFuture<Duration> ttl(String key) {
+        return redis.pttl(namespace.key(key)).toCompletableFuture().thenApply(millis -> {
+            if (millis == -2) {
+                return null;
+            }
+            return millis == -1 ? NO_EXPIRY : Duration.ofMillis(millis);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<String>> keys(String prefix, int limit) {
+        List<String> keys = new ArrayList<>();
+        return scan(namespace.pattern(prefix), batch -> {
+            for (String redisKey : batch) {
+                if (keys.size() < limit) {
+                    keys.add(namespace.strip(redisKey));
+                }
+            }
+            return CompletableFuture.completedFuture(keys.size() < limit);
+        }).thenApply(done -> keys);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public CompletableFuture<Boolean> set(String key, Object value, Duration ttl) {
+        return bytes(value).thenCompose(bytes -> redis.set(namespace.key(key), bytes, setArgs(ttl)).toCompletableFuture())
+                .thenApply("OK"::equals);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> add(String key, Object value, Duration ttl) {
+        return bytes(value).thenCompose(bytes -> redis.set(namespace.key(key), bytes, setArgs(ttl).nx()).toCompletableFuture())
+                .thenApply("OK"::equals);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> multiSet(Map<String, Object> values, Duration ttl) {
+        Map<String, byte[]> encoded = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : values.entrySet()) {
+            if (!(entry.getValue() instanceof byte[] bytes)) {
+                return notBytes(entry.getValue());
+            }
+            encoded.put(namespace.key(entry.getKey()), bytes);
+        }
+        if (encoded.isEmpty()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (ttl == null) {
+            return redis.mset(encoded).toCompletableFuture().thenApply("OK"::equals);
+        }
+        SetArgs args = setArgs(ttl);
+        List<CompletableFuture<String>> replies = new ArrayList<>(encoded.size());
+        encoded.forEach((redisKey, bytes) -> replies.add(redis.set(redisKey, bytes, args).toCompletableFuture()));
+        return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+                .thenApply(done -> replies.stream().allMatch(reply -> "OK".equals(reply.join())));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(String key) {
+        return redis.unlink(namespace.key(key)).toCompletableFuture().thenApply(count -> count > 0);
+    }
+
+    @Override
+    public CompletableFuture<Long> increment(String key, long delta) {
+        return redis.incrby(namespace.key(key), delta).toCompletableFuture().exceptionallyCompose(error -> {
+            Throwable cause = unwrap(error);
+            if (cause instanceof RedisCommandExecutionException && cause.getMessage() != null
+                    && cause.getMessage().startsWith("ERR")) {
+                // "value is not an integer or out of range", "increment or decrement would overflow":
+                // a property of the stored value, not a failing server.
+                return CompletableFuture.failedFuture(new IllegalStateException("value of key '" + key
+                        + "' cannot be incremented by " + delta + ": " + cause.getMessage(), cause));
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> expire(String key, Duration ttl) {
+        String redisKey = namespace.key(key);
+        if (ttl == null) {
+            return PERSIST.run(redis, new String[] {redisKey}).thenApply(result -> result == 1L);
+        }
+        return redis.pexpire(redisKey, millis(ttl)).toCompletableFuture();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> clear() {
+        return scan(namespace.pattern(""), batch -> batch.isEmpty()
+                ? CompletableFuture.completedFuture(true)
+                : redis.unlink(batch.toArray(String[]::new)).toCompletableFuture().thenApply(removed -> true))
+                .thenApply(done -> true);
+    }
+
+    // ---------------------------------------------------------------- lock
+
+    @Override
+    public CompletableFuture<Boolean> tryLock(String key, String token, Duration lease) {
+        return redis.set(namespace.lock(key), utf8(token), SetArgs.Builder.nx().px(millis(lease))).toCompletableFuture()
+                .thenApply("OK"::equals);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> unlock(String key, String token) {
+        return UNLOCK.run(redis, new String[] {namespace.lock(key)}, utf8(token), channel, utf8(key))
+                .thenApply(released -> released == 1L);
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseSignal(String key) {
+        return signals.next(key);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public CompletableFuture<Void> close() {
+        signals.releaseAll();
+        return connections.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisBackend[" + cacheName + " @ " + namespace + "]";
+    }
+
+    /** For tests: the release signals of this backend. */
+    ReleaseSignals signals() {
+        return signals;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /**
+     * Scans the keys matching {@code pattern} on every master, handing each batch to
+     * {@code onBatch}, which answers whether to go on.
+     */
+    private CompletableFuture<Void> scan(String pattern, Function<List<String>, CompletableFuture<Boolean>> onBatch) {
+        return scanFrom(ScanCursor.INITIAL, ScanArgs.Builder.matches(pattern).limit(SCAN_COUNT), onBatch);
+    }
+
+    private CompletableFuture<Void> scanFrom(ScanCursor cursor, ScanArgs args,
+            Function<List<String>, CompletableFuture<Boolean>> onBatch) {
+        return redis.scan(cursor, args).toCompletableFuture().thenCompose((KeyScanCursor<String> page) ->
+                onBatch.apply(page.getKeys()).thenCompose(more -> more && !page.isFinished()
+                        ? scanFrom(page, args, onBatch)
+                        : CompletableFuture.completedFuture(null)));
+    }
+
+    private static SetArgs setArgs(Duration ttl) {
+        return ttl == null ? new SetArgs() : SetArgs.Builder.px(millis(ttl));
+    }
+
+    /** Whole milliseconds, at least one: Redis refuses {@code PX 0}. */
+    private static long millis(Duration duration) {
+        return Math.max(1, duration.toMillis());
+    }
+
+    private static CompletableFuture<byte[]> bytes(Object value) {
+        return value instanceof byte[] bytes ? CompletableFuture.completedFuture(bytes) : notBytes(value);
+    }
+
+    private static <T> CompletableFuture<T> notBytes(Object value) {
+        return CompletableFuture.failedFuture(new IllegalArgumentException("the redis backend stores byte[] values; "
+                + "the serializer produced " + (value == null ? "null" : "a " + value.getClass().getName())));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+}

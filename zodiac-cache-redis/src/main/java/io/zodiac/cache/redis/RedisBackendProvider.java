@@ -1,0 +1,123 @@
+package io.zodiac.cache.redis;
+
+import io.zodiac.cache.Backend;
+import io.zodiac.cache.BackendContext;
+import io.zodiac.cache.BackendProvider;
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.ZodiacCacheException;
+import java.util.Set;
+
+/**
+ * The Redis backend, {@code "redis"}, on Lettuce: a standalone node, a Sentinel-managed master or
+ * a Redis Cluster, over TLS and with ACL users if asked. Found by {@link java.util.ServiceLoader}.
+ *
+ * <pre>{@code
+ * manager.setup("myapp", CacheConfig.builder().name("sessions").backend("redis")
+ *         .option("endpoint", "10.0.0.5").option("port", 6379).option("db", 2)
+ *         .option("username", "app").option("password", secret)
+ *         .build());
+ * manager.setup("myapp", CacheConfig.fromUri("rediss://app:secret@redis.example.com:6380/0")
+ *         .option("ca_cert", "/etc/ssl/redis-ca.pem").build());
+ * manager.setup("myapp", CacheConfig.fromUri("redis-sentinel://10.0.0.7:26379,10.0.0.8:26379/0#mymaster").build());
+ * manager.setup("myapp", CacheConfig.builder().backend("redis")
+ *         .option("cluster", "10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000").build());
+ * }</pre>
+ *
+ * <p>Options:
+ * <ul>
+ *   <li>{@code endpoint} (required unless {@code uri} or {@code cluster} is given), {@code port}
+ *       (6379), {@code db} (0), {@code ssl} ({@code false})</li>
+ *   <li>{@code uri}: {@code redis://}, {@code rediss://} (TLS) or
+ *       {@code redis-sentinel://host:port[,host:port]/db#master}, in Lettuce's syntax (so its query
+ *       parameters work too); conflicts with {@code endpoint}, {@code port} and {@code db}</li>
+ *   <li>{@code cluster}: the seed nodes of a Redis Cluster, a list or a comma-separated string of
+ *       {@code host:port}</li>
+ *   <li>{@code username}, {@code password}: ACL user (or the {@code requirepass} password alone)</li>
+ *   <li>TLS: {@code ca_cert} (a PEM file of the CA to trust) or {@code truststore} and
+ *       {@code truststore_password} (a JKS or PKCS12 file); otherwise the JDK's trust store;
+ *       {@code verify_peer} ({@code true}: check the certificate and the host name)</li>
+ *   <li>{@code timeout}: how long connecting may take (10 s). Each command is bounded by the
+ *       cache's {@link CacheConfig#operationTimeout() operation timeout}.</li>
+ * </ul>
+ *
+ * <p>The caches of one {@link io.zodiac.cache.CacheManager} share Lettuce's event loops; each cache
+ * has its own data connection and pub/sub connection, named {@code zodiac-cache:NAME} in
+ * {@code CLIENT LIST}. Setup connects and fails when Redis cannot be reached or refuses the
+ * credentials; afterwards connections come back by themselves.
+ */
+public final class RedisBackendProvider implements BackendProvider {
+
+    private static final Set<String> OPTIONS = Set.of("endpoint", "port", "db", "username", "password", "ssl",
+            "timeout", "uri", "cluster", "ca_cert", "truststore", "truststore_password", "verify_peer");
+
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+    public RedisBackendProvider() {
+    }
+
+    /** {@code "redis"}. */
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    /** The options listed in the class description. */
+    @Override
+    public Set<String> options() {
+        return OPTIONS;
+    }
+
+    /** Checks the options without connecting. */
+    @Override
+    public void validate(CacheConfig config) {
+        RedisSettings.from(config);
+    }
+
+    /**
+     * Connects the cache's data and pub/sub connections and subscribes to its release channel,
+     * returning once Redis confirmed the subscription.
+     *
+     * @throws ZodiacCacheException when Redis cannot be reached or refuses the connection
+     */
+    @Override
+    public Backend create(BackendContext context) {
+        RedisSettings settings = RedisSettings.from(context.config());
+        Namespace namespace = new Namespace(context.namespace());
+        RedisConnections connections;
+        try {
+            connections = RedisConnections.open(settings, LettuceResources.of(context.resources()),
+                    context.config().operationTimeout(), clientName(context.cacheName()));
+        } catch (RuntimeException e) {
+            throw new ZodiacCacheException("Cache '" + context.cacheName() + "': cannot connect to " + settings.describe()
+                    + ": " + reason(e), e);
+        }
+        try {
+            ReleaseSignals signals = ReleaseSignals.subscribe(connections.pubSub(), namespace.releaseChannel(),
+                    settings.connectTimeout());
+            return new RedisBackend(context.cacheName(), namespace, connections, signals);
+        } catch (RuntimeException e) {
+            connections.close();
+            throw new ZodiacCacheException("Cache '" + context.cacheName() + "' on " + settings.describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** {@code zodiac-cache:NAME}, with the characters a client name may not hold replaced. */
+    private static String clientName(String cacheName) {
+        StringBuilder name = new StringBuilder("zodiac-cache:");
+        cacheName.codePoints().forEach(c -> name.appendCodePoint(c <= ' ' || c == 0x7f ? '_' : c));
+        return name.toString();
+    }
+
+    /** The innermost message, which carries Redis's own words ({@code WRONGPASS ...}). */
+    private static String reason(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.startsWith("NOPERM")) {
+            return message + " (check the options 'username' and 'password', or the credentials in 'uri')";
+        }
+        return message;
+    }
+}

@@ -1,0 +1,184 @@
+package io.zodiac.cache.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zodiac.cache.testkit.RedisCluster;
+import io.zodiac.cache.testkit.RedisExtension;
+import io.zodiac.cache.testkit.RedisServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * getOrSet across JVMs: {@value #CHILDREN} child JVMs x {@value #CALLERS} callers race on one cold
+ * key whose producer takes {@value #PRODUCE_MILLIS} ms under a {@value #LEASE_MILLIS} ms lease.
+ * Exactly one producer runs in all JVMs, every caller gets its value, and the callers of the other
+ * JVMs are woken by the release message, not by the lease.
+ */
+class DistributedStampedeTest {
+
+    private static final int CHILDREN = 4;
+    private static final int CALLERS = 50;
+    private static final long PRODUCE_MILLIS = 300;
+    private static final long LEASE_MILLIS = 2000;
+    /** Waiters return within this of the release. */
+    private static final long MAX_WAKE_UP_LAG_MILLIS = 100;
+    /**
+     * The bound when the machine is busier than its cores (other builds running): still far below
+     * the lease, which is what a missed release would cost.
+     */
+    private static final long MAX_WAKE_UP_LAG_LOADED_MILLIS = 500;
+
+    @RegisterExtension
+    static final RedisExtension REDIS = RedisExtension.standalone();
+    @RegisterExtension
+    static final RedisExtension CLUSTER = RedisExtension.cluster();
+
+    @Test
+    void oneProducerForAllJvmsOnAStandaloneNode() throws Exception {
+        RedisServer server = REDIS.server();
+        race("standalone", server.address(), key -> server.command("GET", key), server::command);
+    }
+
+    @Test
+    void oneProducerForAllJvmsOnACluster() throws Exception {
+        RedisCluster cluster = CLUSTER.redisCluster();
+        race("cluster", String.join(",", cluster.seeds()), key -> cluster.nodeForKey(key).command("GET", key),
+                args -> cluster.nodes().get(0).command(args));
+    }
+
+    private interface Command {
+        String run(String... args);
+    }
+
+    private void race(String mode, String servers, Function<String, String> rawGet, Command command) throws Exception {
+        String prefix = "stampede-" + mode + "-" + UUID.randomUUID();
+        String key = "cold";
+        String startChannel = "zodiac-test:start:" + prefix;
+        List<Child> children = new ArrayList<>();
+        try {
+            CountDownLatch ready = new CountDownLatch(CHILDREN);
+            for (int i = 0; i < CHILDREN; i++) {
+                children.add(Child.start(ready, mode, servers, prefix, key, startChannel));
+            }
+            assertThat(ready.await(120, TimeUnit.SECONDS)).as("children ready: %s", children).isTrue();
+
+            command.run("PUBLISH", startChannel, "go");
+
+            for (Child child : children) {
+                assertThat(child.process.waitFor(60, TimeUnit.SECONDS)).as("child exited: %s", child).isTrue();
+                child.reader.join(10_000);
+                assertThat(child.process.exitValue()).as("exit code of %s", child).isZero();
+                assertThat(child.lines).as("output of %s", child).contains("DONE").noneMatch(l -> l.startsWith("FAILED"));
+            }
+        } finally {
+            children.forEach(child -> child.process.destroyForcibly());
+        }
+
+        List<String> values = new ArrayList<>();
+        List<Long> returns = new ArrayList<>();
+        List<Long> releases = new ArrayList<>();
+        int produced = 0;
+        for (Child child : children) {
+            for (String line : child.lines) {
+                String[] parts = line.split(" ");
+                switch (parts[0]) {
+                    case "RESULT" -> {
+                        values.add(parts[1]);
+                        returns.add(Long.parseLong(parts[2]));
+                    }
+                    case "RELEASE" -> releases.add(Long.parseLong(parts[1]));
+                    case "PRODUCED" -> produced++;
+                    default -> {
+                    }
+                }
+            }
+        }
+        String namespace = "zodiac_cache:" + prefix + ":";
+        assertThat(rawGet.apply(namespace + "producer-calls")).as("producer calls counted in Redis").isEqualTo("1");
+        assertThat(produced).as("producer calls reported by the children").isEqualTo(1);
+        assertThat(values).hasSize(CHILDREN * CALLERS);
+        assertThat(values).as("every caller gets the one produced value").containsOnly(values.get(0));
+        assertThat(rawGet.apply(namespace + key)).isEqualTo("\"" + values.get(0) + "\"");
+        assertThat(releases).as("one release").hasSize(1);
+
+        long release = releases.get(0);
+        List<Long> lags = new ArrayList<>();
+        returns.forEach(at -> lags.add(at - release));
+        Collections.sort(lags);
+        long max = lags.get(lags.size() - 1);
+        System.out.printf("%s: %d JVMs x %d callers, producer %d ms, lease %d ms: caller return minus release: "
+                        + "min %d ms, median %d ms, max %d ms%n", mode, CHILDREN, CALLERS, PRODUCE_MILLIS, LEASE_MILLIS,
+                lags.get(0), lags.get(lags.size() / 2), max);
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        boolean loaded = load > Runtime.getRuntime().availableProcessors();
+        assertThat(max).as("latest caller's return after the release, in ms (woken by the release, not the lease; "
+                        + "load average %.1f)", load)
+                .isLessThan(loaded ? MAX_WAKE_UP_LAG_LOADED_MILLIS : MAX_WAKE_UP_LAG_MILLIS);
+    }
+
+    /** A child JVM running {@link StampedeChild}, its stdout collected line by line. */
+    private static final class Child {
+        final Process process;
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        final Thread reader;
+        final Path stderr;
+
+        private Child(Process process, Path stderr, CountDownLatch ready) {
+            this.process = process;
+            this.stderr = stderr;
+            this.reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = out.readLine(); line != null; line = out.readLine()) {
+                        lines.add(line);
+                        if (line.equals("READY")) {
+                            ready.countDown();
+                        }
+                    }
+                } catch (IOException e) {
+                    lines.add("FAILED reading stdout: " + e);
+                }
+            }, "stdout-" + process.pid());
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Child start(CountDownLatch ready, String mode, String servers, String prefix, String key, String channel)
+                throws IOException {
+            Path stderr = Files.createTempFile("stampede-child", ".log");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process process = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m",
+                    "-cp", System.getProperty("java.class.path"), StampedeChild.class.getName(),
+                    mode, servers, prefix, key, Integer.toString(CALLERS), Long.toString(PRODUCE_MILLIS),
+                    Long.toString(LEASE_MILLIS), channel)
+                    .redirectError(stderr.toFile())
+                    .start();
+            return new Child(process, stderr, ready);
+        }
+
+        @Override
+        public String toString() {
+            String log;
+            try {
+                log = Files.readString(stderr);
+            } catch (IOException e) {
+                log = e.toString();
+            }
+            return "child " + process.pid() + " lines=" + lines + " stderr=" + log.substring(Math.max(0, log.length() - 3000));
+        }
+    }
+}

@@ -23,6 +23,8 @@ final class Workload {
     /** Values expire after this, so that an interrupted demo on a server leaves nothing behind for long. */
     static final Duration VALUE_TTL = Duration.ofMinutes(10);
 
+    private static final int WARM_UP_KEYS = 50;
+
     private final int clients;
     private final int keys;
     private final Zipf zipf;
@@ -53,7 +55,21 @@ final class Workload {
                 .ttl(VALUE_TTL)
                 .lease(latency.multipliedBy(2).plusSeconds(2));
         BlockingCache blocking = cache.blocking();
+        warmUp(blocking, options);
         return run(duration, source, index -> blocking.getOrSet(key(index), () -> source.load(index), options), progress);
+    }
+
+    /**
+     * Takes {@code getOrSet}'s miss and hit paths a few times on keys outside the workload, so that
+     * the phase measures the cache rather than the JVM loading and compiling its code.
+     */
+    private static void warmUp(BlockingCache cache, GetOrSetOptions<String> options) {
+        for (int i = 0; i < WARM_UP_KEYS; i++) {
+            String key = "zodiac-cache-cli:warm-up:" + i;
+            cache.getOrSet(key, () -> "warm", options);
+            cache.getOrSet(key, () -> "warm", options);
+            cache.delete(key);
+        }
     }
 
     /** The clients call the slow source directly: the same workload without a cache. */

@@ -3,6 +3,7 @@ package io.zodiac.cache.cli;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.ZodiacCache;
+import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
@@ -48,8 +49,12 @@ final class CacheSession implements AutoCloseable {
         }
     }
 
+    /** A backend failure, naming the URI unless the library's message already does. */
     private static CliException unreachable(String uri, Throwable error) {
-        return CliException.backend("cannot use " + uri + ": " + CliException.describe(error)
+        String message = CliException.describe(error);
+        String authority = URI.create(uri).getRawAuthority();
+        boolean named = message.contains(uri) || authority != null && message.contains(authority);
+        return CliException.backend((named ? "" : uri + ": ") + message
                 + "; check that the server is running and that --backend is right", error);
     }
 

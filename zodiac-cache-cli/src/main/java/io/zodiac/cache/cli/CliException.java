@@ -43,21 +43,18 @@ final class CliException extends RuntimeException {
     }
 
     /**
-     * The messages of an exception and its causes on one line, wrappers without a message of
-     * their own skipped and a cause that only repeats its wrapper left out.
+     * An exception's message on one line, for people: the first message below the
+     * {@code CompletionException} wrappers, without the library's {@code Cache 'NAME': } prefix
+     * (a command has one cache), or the exception's class when it has no message. The causes are
+     * left to {@code --verbose}.
      */
     static String describe(Throwable error) {
-        StringBuilder text = new StringBuilder();
-        String previous = "";
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            boolean wrapper = (t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null;
-            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
-            if (wrapper || previous.contains(message)) {
-                continue;
-            }
-            text.append(text.length() == 0 ? "" : ": ").append(message);
-            previous = message;
+        Throwable shown = error;
+        while ((shown instanceof CompletionException || shown instanceof ExecutionException) && shown.getCause() != null) {
+            shown = shown.getCause();
         }
-        return text.toString().replaceAll("\\s*\\R\\s*", " ");
+        String message = shown.getMessage() == null || shown.getMessage().isBlank()
+                ? shown.getClass().getName() : shown.getMessage();
+        return message.strip().replaceFirst("^Cache '[^']*': ", "").replaceAll("\\s*\\R\\s*", " ");
     }
 }

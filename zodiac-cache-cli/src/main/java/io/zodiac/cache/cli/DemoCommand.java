@@ -84,9 +84,13 @@ final class DemoCommand implements Callable<Integer> {
                 session.await(session.cache().clear());
             }
             ProgressSink progress = new TerminalProgress(out, "with cache", workload.duration, live);
-            cached = processes == 1
-                    ? workload.workload().throughCache(session.cache(), workload.duration, progress)
-                    : WorkerProcesses.run(workerArguments(), progress);
+            if (processes == 1) {
+                Workload clients = workload.workload();
+                clients.warmUp(session.cache());
+                cached = clients.throughCache(session.cache(), workload.duration, progress);
+            } else {
+                cached = WorkerProcesses.run(workerArguments(), progress);
+            }
             if (!session.inProcess() && !keep) {
                 session.await(session.cache().clear());
             }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * One process of {@code demo --processes N}, started by {@link WorkerProcesses}; hidden from the
- * help. Talks to its parent in lines: it prints {@value #READY} once connected, starts when it
+ * help. Talks to its parent in lines: it prints {@value #READY} once connected and warmed up, starts when it
  * reads {@value #GO} on stdin, prints {@value #PROGRESS} lines while it runs and one
  * {@value #RESULT} line at the end.
  */
@@ -26,9 +26,6 @@ final class DemoWorkerCommand implements Callable<Integer> {
     static final String GO = "GO";
     static final String PROGRESS = "PROGRESS";
     static final String RESULT = "RESULT";
-
-    /** A key that is only read, to connect before the start. */
-    private static final String PING_KEY = "zodiac-cache-cli:ping";
 
     @Spec
     private CommandSpec spec;
@@ -47,14 +44,15 @@ final class DemoWorkerCommand implements Callable<Integer> {
         workload.validate();
         PrintWriter out = spec.commandLine().getOut();
         try (CacheSession session = CacheSession.open(backend, namespace, builder -> builder)) {
-            session.await(session.cache().exists(PING_KEY));
+            Workload clients = workload.workload();
+            clients.warmUp(session.cache());
             out.println(READY);
             out.flush();
             BufferedReader parent = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             if (!GO.equals(parent.readLine())) {
                 throw CliException.notDone("the demo process that started this worker is gone");
             }
-            PhaseResult result = workload.workload().throughCache(session.cache(), workload.duration,
+            PhaseResult result = clients.throughCache(session.cache(), workload.duration,
                     (elapsedNanos, requests, sourceCalls, last) -> {
                         out.println(PROGRESS + " " + requests + " " + sourceCalls);
                         out.flush();

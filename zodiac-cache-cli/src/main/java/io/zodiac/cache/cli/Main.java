@@ -50,7 +50,7 @@ public final class Main {
             }
             return cli.exitCode();
         }
-        err.println(command.getCommandSpec().qualifiedName() + ": unexpected error: " + CliException.describe(error)
+        err.println(command.getCommandSpec().qualifiedName() + ": unexpected error: " + oneLine(error.toString())
                 + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
         if (verbose) {
             error.printStackTrace(err);

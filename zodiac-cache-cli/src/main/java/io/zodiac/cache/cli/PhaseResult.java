@@ -41,6 +41,16 @@ record PhaseResult(long requests, long errors, String firstError, long elapsedNa
         return sourceCalls.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     }
 
+    /**
+     * The requests that asked for a key while its first load was running and waited for that load
+     * instead of calling the source themselves: per key, the cold callers beyond the source calls.
+     */
+    long waitedForALoad() {
+        return coldCallers.entrySet().stream()
+                .mapToLong(entry -> Math.max(0, entry.getValue() - sourceCalls.getOrDefault(entry.getKey(), 0)))
+                .sum();
+    }
+
     /** The key index with the most {@linkplain #coldCallers() cold callers} (the hottest on a tie), or -1. */
     int busiestColdKey() {
         int busiest = -1;

@@ -44,6 +44,7 @@ final class Report {
                 + (processes > 1 ? " (" + processes + " processes)" : ""));
         row("keys loaded", count(cached.sourceCalls().size()) + " of " + count(keys), "");
         row("source calls per key, max", count(cached.maxCallsPerKey()), "");
+        row("requests that waited for a load", count(cached.waitedForALoad()), "");
         int busiest = cached.busiestColdKey();
         if (busiest >= 0) {
             row("callers on the busiest cold key", count(cached.coldCallers().get(busiest)) + " (" + Workload.key(busiest) + ")", "");
@@ -61,9 +62,11 @@ final class Report {
             lines.add("First error: " + cached.firstError());
         }
         if (cached.maxCallsPerKey() == 1 && busiest >= 0) {
-            lines.add(String.format(Locale.ROOT, "Each of the %,d keys loaded was read from the source once: %,d clients "
-                    + "asked for %s before its first value arrived, one of them ran the source, the others waited for it.",
-                    cached.sourceCalls().size(), cached.coldCallers().get(busiest), Workload.key(busiest)));
+            lines.add(String.format(Locale.ROOT, "Each of the %,d keys loaded was read from the source once. %,d requests "
+                    + "asked for a key while it was loading and waited for that load instead of calling the source "
+                    + "again; %s had %,d clients asking before its first value arrived.",
+                    cached.sourceCalls().size(), cached.waitedForALoad(), Workload.key(busiest),
+                    cached.coldCallers().get(busiest)));
         } else if (cached.maxCallsPerKey() > 1) {
             lines.add(String.format(Locale.ROOT, "Some keys were read from the source more than once (up to %d times): a "
                     + "producer outlived its lease, or the backend failed and getOrSet fell back to the source. Rerun "

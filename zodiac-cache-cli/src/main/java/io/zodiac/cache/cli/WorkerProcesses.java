@@ -62,7 +62,10 @@ final class WorkerProcesses {
         private final int number;
         private final Process process;
         private final CountDownLatch ready;
+        private final CountDownLatch finished;
         private volatile boolean isReady;
+        /** Read and written by the reader thread only. */
+        private boolean reported;
         private volatile long requests;
         private volatile long sourceCalls;
         private volatile PhaseResult result;
@@ -71,17 +74,19 @@ final class WorkerProcesses {
         Worker(int number, List<String> arguments, CountDownLatch ready, CountDownLatch finished) throws IOException {
             this.number = number;
             this.ready = ready;
+            this.finished = finished;
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), Main.class.getName()));
             command.addAll(arguments);
             this.process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            Thread reader = new Thread(() -> read(finished), "demo-worker-" + number + "-stdout");
+            Thread reader = new Thread(this::read, "demo-worker-" + number + "-stdout");
             reader.setDaemon(true);
             reader.start();
         }
 
-        private void read(CountDownLatch finished) {
+        /** Follows the child's stdout; the child counts as finished at its result line, or when it is gone. */
+        private void read() {
             try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -93,7 +98,7 @@ final class WorkerProcesses {
                 if (!isReady) {
                     ready.countDown();
                 }
-                finished.countDown();
+                finished();
             }
         }
 
@@ -108,8 +113,18 @@ final class WorkerProcesses {
                     requests = Long.parseLong(words[1]);
                     sourceCalls = Long.parseLong(words[2]);
                 }
-                case DemoWorkerCommand.RESULT -> result = PhaseResult.decode(line.substring(words[0].length() + 1));
+                case DemoWorkerCommand.RESULT -> {
+                    result = PhaseResult.decode(line.substring(words[0].length() + 1));
+                    finished();
+                }
                 default -> problem = "unexpected output: " + line;
+            }
+        }
+
+        private void finished() {
+            if (!reported) {
+                reported = true;
+                finished.countDown();
             }
         }
 

@@ -8,14 +8,16 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 
 /**
- * The demo's workload: {@code clients} threads, each asking for keys drawn with Zipf's law from
- * {@code keys} keys, one request after the other, for a given time. The keys are the values of
+ * The demo's workload: {@code clients} threads that start together, each asking for keys drawn
+ * with Zipf's law from {@code keys} keys, one request after the other with a pause between two,
+ * for a given time. The keys are the values of
  * a {@link SlowSource}; a phase either reads them through the cache or calls the source directly.
  */
 final class Workload {
@@ -29,14 +31,25 @@ final class Workload {
     private final int keys;
     private final Zipf zipf;
     private final Duration latency;
+    private final long thinkNanos;
     private final long seed;
+    /** The lease outlasts the source's latency, so that a producer is never taken over while it runs. */
+    private final GetOrSetOptions<String> options;
 
-    Workload(int clients, int keys, double zipfExponent, Duration latency, long seed) {
+    /**
+     * @param think each client's pause between two requests, as a client that does other work
+     */
+    Workload(int clients, int keys, double zipfExponent, Duration latency, Duration think, long seed) {
         this.clients = clients;
         this.keys = keys;
         this.zipf = new Zipf(keys, zipfExponent);
         this.latency = latency;
+        this.thinkNanos = think.toNanos();
         this.seed = seed;
+        this.options = GetOrSetOptions.<String>defaults()
+                .type(String.class)
+                .ttl(VALUE_TTL)
+                .lease(latency.multipliedBy(2).plusSeconds(2));
     }
 
     /** The cache key of key index {@code index}: {@code item:1} is the hottest. */
@@ -45,31 +58,24 @@ final class Workload {
     }
 
     /**
-     * The clients read through the cache: {@code getOrSet}, with the slow source as the producer.
-     * The lease outlasts the source's latency, so a producer is never taken over while it runs.
-     */
-    PhaseResult throughCache(ZodiacCache cache, Duration duration, ProgressSink progress) throws InterruptedException {
-        SlowSource source = new SlowSource(latency, keys);
-        GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults()
-                .type(String.class)
-                .ttl(VALUE_TTL)
-                .lease(latency.multipliedBy(2).plusSeconds(2));
-        BlockingCache blocking = cache.blocking();
-        warmUp(blocking, options);
-        return run(duration, source, index -> blocking.getOrSet(key(index), () -> source.load(index), options), progress);
-    }
-
-    /**
      * Takes {@code getOrSet}'s miss and hit paths a few times on keys outside the workload, so that
-     * the phase measures the cache rather than the JVM loading and compiling its code.
+     * a phase measures the cache rather than the JVM loading and compiling its code.
      */
-    private static void warmUp(BlockingCache cache, GetOrSetOptions<String> options) {
+    void warmUp(ZodiacCache cache) {
+        BlockingCache blocking = cache.blocking();
         for (int i = 0; i < WARM_UP_KEYS; i++) {
             String key = "zodiac-cache-cli:warm-up:" + i;
-            cache.getOrSet(key, () -> "warm", options);
-            cache.getOrSet(key, () -> "warm", options);
-            cache.delete(key);
+            blocking.getOrSet(key, () -> "warm", options);
+            blocking.getOrSet(key, () -> "warm", options);
+            blocking.delete(key);
         }
+    }
+
+    /** The clients read through the cache: {@code getOrSet}, with the slow source as the producer. */
+    PhaseResult throughCache(ZodiacCache cache, Duration duration, ProgressSink progress) throws InterruptedException {
+        SlowSource source = new SlowSource(latency, keys);
+        BlockingCache blocking = cache.blocking();
+        return run(duration, source, index -> blocking.getOrSet(key(index), () -> source.load(index), options), progress);
     }
 
     /** The clients call the slow source directly: the same workload without a cache. */
@@ -80,16 +86,18 @@ final class Workload {
 
     private PhaseResult run(Duration duration, SlowSource source, IntFunction<String> request, ProgressSink progress)
             throws InterruptedException {
-        Shared shared = new Shared(System.nanoTime() + duration.toNanos(), request);
+        Shared shared = new Shared(request);
         SplittableRandom seeds = new SplittableRandom(seed);
         Client[] running = new Client[clients];
-        long start = System.nanoTime();
         for (int i = 0; i < clients; i++) {
             running[i] = new Client(shared, seeds.split());
             Thread thread = new Thread(running[i], "demo-client-" + (i + 1));
             thread.setDaemon(true);
             thread.start();
         }
+        long start = System.nanoTime();
+        shared.deadline = start + duration.toNanos();
+        shared.gate.countDown();
         progress.follow(shared.finished, start, shared.completed::sum, source::calls);
         long elapsed = System.nanoTime() - start;
 
@@ -116,8 +124,11 @@ final class Workload {
 
     /** What the clients of one phase share. */
     private final class Shared {
-        final long deadline;
         final IntFunction<String> request;
+        /** Opens once every client is started, so that they all begin at once. */
+        final CountDownLatch gate = new CountDownLatch(1);
+        /** Written before the gate opens, read after. */
+        long deadline;
         final CountDownLatch finished = new CountDownLatch(clients);
         final LongAdder completed = new LongAdder();
         /** Per key: 1 once a request for it has been answered. */
@@ -125,13 +136,15 @@ final class Workload {
         /** Per key: the requests that started before any request for it had been answered. */
         final AtomicIntegerArray coldCallers = new AtomicIntegerArray(keys);
 
-        Shared(long deadline, IntFunction<String> request) {
-            this.deadline = deadline;
+        Shared(IntFunction<String> request) {
             this.request = request;
         }
     }
 
-    /** One client: requests until the deadline, recording each latency. Its fields are read after it finished. */
+    /**
+     * One client: from the gate to the deadline, requests, records each latency, and thinks for a
+     * moment. Its fields are read once it finished.
+     */
     private final class Client implements Runnable {
         private final Shared shared;
         private final SplittableRandom random;
@@ -147,26 +160,35 @@ final class Workload {
         @Override
         public void run() {
             try {
+                shared.gate.await();
                 while (System.nanoTime() < shared.deadline) {
-                    int index = zipf.next(random);
-                    boolean cold = shared.answered.get(index) == 0;
-                    long start = System.nanoTime();
-                    try {
-                        shared.request.apply(index);
-                    } catch (RuntimeException e) {
-                        errors++;
-                        firstError = firstError != null ? firstError : CliException.describe(e);
+                    request(zipf.next(random));
+                    if (thinkNanos > 0) {
+                        TimeUnit.NANOSECONDS.sleep(thinkNanos);
                     }
-                    latencies.recordValue(System.nanoTime() - start);
-                    if (cold) {
-                        shared.coldCallers.incrementAndGet(index);
-                        shared.answered.set(index, 1);
-                    }
-                    shared.completed.increment();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 shared.finished.countDown();
             }
+        }
+
+        private void request(int index) {
+            boolean cold = shared.answered.get(index) == 0;
+            long start = System.nanoTime();
+            try {
+                shared.request.apply(index);
+            } catch (RuntimeException e) {
+                errors++;
+                firstError = firstError != null ? firstError : CliException.describe(e);
+            }
+            latencies.recordValue(System.nanoTime() - start);
+            if (cold) {
+                shared.coldCallers.incrementAndGet(index);
+                shared.answered.set(index, 1);
+            }
+            shared.completed.increment();
         }
     }
 }

@@ -34,6 +34,11 @@ final class WorkloadOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     double zipf;
 
+    @Option(names = "--think", paramLabel = "TIME", defaultValue = "1ms", converter = Durations.class,
+            description = "Each client's pause between two requests, as a client that does other work; 0 asks as "
+                    + "fast as the cache answers (default: ${DEFAULT-VALUE}).")
+    Duration think;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
             description = "Seed of the clients' random key choices, for reproducible runs (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -43,6 +48,7 @@ final class WorkloadOptions {
         check(!duration.isZero() && duration.compareTo(Duration.ofHours(1)) <= 0,
                 "--duration must be more than 0 and at most 1h, got " + duration);
         check(latency.compareTo(Duration.ofMinutes(1)) <= 0, "--latency must be at most 1m, got " + latency);
+        check(think.compareTo(Duration.ofMinutes(1)) <= 0, "--think must be at most 1m, got " + think);
         check(threads >= 1 && threads <= 10_000, "--threads must be between 1 and 10000, got " + threads);
         check(keys >= 1 && keys <= 1_000_000, "--keys must be between 1 and 1000000, got " + keys);
         check(zipf >= 0 && zipf <= 10, "--zipf must be between 0 and 10, got " + zipf);
@@ -57,13 +63,13 @@ final class WorkloadOptions {
 
     /** The workload of this process's clients. */
     Workload workload() {
-        return new Workload(threads, keys, zipf, latency, seed);
+        return new Workload(threads, keys, zipf, latency, think, seed);
     }
 
     /** These options for a worker process that runs {@code workerThreads} of the clients with its own seed. */
     List<String> forWorker(int workerThreads, long workerSeed) {
         return List.of("--duration", duration.toString(), "--latency", latency.toString(),
                 "--threads", Integer.toString(workerThreads), "--keys", Integer.toString(keys),
-                "--zipf", Double.toString(zipf), "--seed", Long.toString(workerSeed));
+                "--zipf", Double.toString(zipf), "--think", think.toString(), "--seed", Long.toString(workerSeed));
     }
 }

@@ -18,6 +18,7 @@ class DemoTest {
                 .contains("with zodiac-cache", "source only", "hit ratio", "latency p50", "latency p99", "latency max")
                 .containsPattern("(?m)^  source calls per key, max +1$")
                 .containsPattern("(?m)^  keys loaded +\\d+ of 200$")
+                .containsPattern("(?m)^  requests that waited for a load +[\\d,]+$")
                 .containsPattern("(?m)^  callers on the busiest cold key +\\d+ \\(item:\\d+\\)$")
                 .doesNotContain("\r");
     }

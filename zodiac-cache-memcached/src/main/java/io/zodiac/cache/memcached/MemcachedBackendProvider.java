@@ -1,0 +1,85 @@
+package io.zodiac.cache.memcached;
+
+import io.zodiac.cache.Backend;
+import io.zodiac.cache.BackendContext;
+import io.zodiac.cache.BackendProvider;
+import io.zodiac.cache.CacheConfig;
+import java.util.Set;
+
+/**
+ * The memcached backend, {@code "memcached"}, on Spotify's asynchronous folsom client.
+ *
+ * <pre>{@code
+ * manager.setup("myapp", CacheConfig.fromUri("memcached://127.0.0.1:11211").name("pages").build());
+ * manager.setup("myapp", CacheConfig.builder().name("pages").backend("memcached")
+ *         .option("endpoint", "127.0.0.1").option("port", 11211).build());
+ * manager.setup("myapp", CacheConfig.fromMap(Map.of("cache", "memcached", "servers", "10.0.0.1:11211,10.0.0.2:11211")));
+ * }</pre>
+ *
+ * <p>Options:
+ * <ul>
+ *   <li>{@code endpoint} (a host) and {@code port} (default 11211); or {@code servers}, a list or
+ *       comma-separated string of {@code host:port} (IPv6 as {@code [::1]:11211}), spread by
+ *       consistent hashing; or {@code uri}, {@code memcached://host:port[,host:port...]}, which
+ *       {@link CacheConfig#fromUri(String)} sets. Exactly one of the three is required.
+ *   <li>{@code connections} (alias {@code pool_size}, aiocache's name): connections to each
+ *       server, default 1 (one pipelined connection is usually enough).
+ *   <li>{@code timeout}: how long a connection may take to open, or to answer, before it is
+ *       dropped and opened again; default the cache's operation timeout.
+ * </ul>
+ *
+ * <p>Behaviour that differs from the in-memory backend, because memcached works so:
+ * <ul>
+ *   <li>Keys longer than memcached's 250 bytes, or holding spaces or control characters, are
+ *       stored under a SHA-256 of the key; every string is a valid key.
+ *   <li>TTLs are whole seconds, rounded up; memcached's clock ticks once a second, so an entry
+ *       may expire up to a second early.
+ *   <li>{@code clear()} starts a new namespace generation instead of deleting: old entries are
+ *       no longer read and age out. Each operation reads the generation along with its own
+ *       request, so a {@code clear()} in any process is seen at once.
+ *   <li>Counters are unsigned: a negative {@code increment} stops at 0.
+ *   <li>{@code ttl(key)} and {@code keys(...)} fail with {@link UnsupportedOperationException}.
+ *   <li>The {@code getOrSet} lock expires after the lease rounded up to whole seconds, plus one;
+ *       waiters in other processes poll for its release every 5 to 100 ms (memcached has no
+ *       pub/sub).
+ * </ul>
+ */
+public final class MemcachedBackendProvider implements BackendProvider {
+
+    private static final Set<String> OPTIONS = Set.of("uri", "servers", "endpoint", "port", "connections",
+            "pool_size", "timeout");
+
+    /** Called by {@link java.util.ServiceLoader}. */
+    public MemcachedBackendProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "memcached";
+    }
+
+    @Override
+    public Set<String> options() {
+        return OPTIONS;
+    }
+
+    /**
+     * Checks the options.
+     *
+     * @throws IllegalArgumentException naming the option that is missing or wrong
+     */
+    @Override
+    public void validate(CacheConfig config) {
+        MemcachedSettings.from(config);
+    }
+
+    /** The backend of one cache, on a client shared by the manager's caches with the same settings. */
+    @Override
+    public Backend create(BackendContext context) {
+        MemcachedSettings settings = MemcachedSettings.from(context.config());
+        MemcachedKeys keys = new MemcachedKeys(context.namespace());
+        SharedClient shared = context.resources().computeIfAbsent(settings.resourceName(), SharedClient.class,
+                () -> SharedClient.connect(settings));
+        return new MemcachedBackend(shared.client(), keys);
+    }
+}

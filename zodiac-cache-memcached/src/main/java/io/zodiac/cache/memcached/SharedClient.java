@@ -1,0 +1,63 @@
+package io.zodiac.cache.memcached;
+
+import com.spotify.folsom.AsciiMemcacheClient;
+import com.spotify.folsom.ConnectFuture;
+import com.spotify.folsom.ExponentialBackoff;
+import com.spotify.folsom.MemcacheClientBuilder;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One folsom client (text protocol), shared by the caches of a manager that have the same
+ * connection settings and closed with the manager. It reconnects by itself, retrying at most a
+ * second apart, so a cache recovers soon after its memcached is back.
+ */
+final class SharedClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedClient.class);
+    private static final long MIN_RECONNECT_MILLIS = 10;
+    private static final long MAX_RECONNECT_MILLIS = 1_000;
+
+    private final AsciiMemcacheClient<byte[]> client;
+
+    private SharedClient(AsciiMemcacheClient<byte[]> client) {
+        this.client = client;
+    }
+
+    /**
+     * Creates the client and waits up to the settings' timeout for every connection. A server
+     * that is not reachable yet is logged, not fatal: calls fail (and {@code getOrSet} fails
+     * open) until the client gets through.
+     */
+    static SharedClient connect(MemcachedSettings settings) {
+        MemcacheClientBuilder<byte[]> builder = MemcacheClientBuilder.newByteArrayClient()
+                .withConnections(settings.connections())
+                .withConnectionTimeoutMillis(settings.timeout().toMillis())
+                .withBackoff(new ExponentialBackoff(MIN_RECONNECT_MILLIS, MAX_RECONNECT_MILLIS, 2))
+                .withReconnectionListener(new ReconnectionLog());
+        settings.servers().forEach(server -> builder.withAddress(server.host(), server.port()));
+        AsciiMemcacheClient<byte[]> client = builder.connectAscii();
+        try {
+            ConnectFuture.fullyConnectedFuture(client).toCompletableFuture()
+                    .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("memcached {} is not reachable yet; the client keeps reconnecting: {}", settings.servers(),
+                    e instanceof ExecutionException ? e.getCause().toString() : "no connection within " + settings.timeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new SharedClient(client);
+    }
+
+    AsciiMemcacheClient<byte[]> client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        client.shutdown();
+    }
+}

@@ -1,0 +1,147 @@
+package io.zodiac.cache.memcached;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.plugin.CacheEvent;
+import io.zodiac.cache.plugin.CachePlugin;
+import io.zodiac.cache.testkit.MemcachedExtension;
+import io.zodiac.cache.testkit.MemcachedServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A memcached that dies or freezes under {@code getOrSet} load: every caller still gets its value
+ * in bounded time (fail-open, operation timeouts, the circuit breaker), and the cache recovers by
+ * itself once memcached is back.
+ */
+@Timeout(120)
+class MemcachedFaultTest {
+
+    @RegisterExtension
+    static final MemcachedExtension MEMCACHED = MemcachedExtension.create();
+
+    private static final Duration OPERATION_TIMEOUT = Duration.ofMillis(500);
+    /** A call that takes longer than this hung past its operation timeouts. */
+    private static final Duration CALL_BOUND = Duration.ofSeconds(3);
+    private static final Duration RECOVERY = Duration.ofSeconds(20);
+
+    private final CacheManager manager = new CacheManager();
+    private final Queue<CacheEvent.Kind> events = new ConcurrentLinkedQueue<>();
+    private final ZodiacCache cache = manager.setup("faults", CacheConfig.fromUri("memcached://" + MEMCACHED.address())
+            .operationTimeout(OPERATION_TIMEOUT)
+            .circuitBreaker(3, Duration.ofMillis(500))
+            .plugins(new CachePlugin() {
+                @Override
+                public void onEvent(CacheEvent event) {
+                    events.add(event.kind());
+                }
+            })
+            .build());
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    @Test
+    void killedUnderLoadFailsOpenThenRecoversAfterRestart(MemcachedServer server) throws Exception {
+        try (Load load = new Load(cache, 4)) {
+            await().atMost(RECOVERY).until(() -> load.calls() >= 200);
+            server.kill();
+            long atKill = load.calls();
+            await().atMost(RECOVERY).until(() -> load.calls() >= atKill + 200);
+            assertThat(events).contains(CacheEvent.Kind.FAIL_OPEN, CacheEvent.Kind.CIRCUIT_OPENED);
+
+            server.restart();
+            await().atMost(RECOVERY).ignoreExceptions()
+                    .until(() -> cache.blocking().exists("key-1") && cache.blocking().exists("key-2"));
+            assertThat(events).contains(CacheEvent.Kind.CIRCUIT_CLOSED);
+            long afterRecovery = load.calls();
+            await().atMost(RECOVERY).until(() -> load.calls() >= afterRecovery + 100);
+            load.stop();
+            assertThat(load.failures()).isEmpty();
+        }
+    }
+
+    @Test
+    void pausedTimesOutFailsOpenThenRecoversAfterResume(MemcachedServer server) throws Exception {
+        cache.blocking().set("k", "stored");
+        server.pause();
+        try {
+            assertThat(cache.getOrSet("k", () -> CompletableFuture.completedFuture("produced"))
+                    .get(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("produced");
+            assertThatThrownBy(() -> cache.get("k").get(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("a direct get reports the timeout (the cache's, or the client's dropping the silent connection)")
+                    .isInstanceOf(ExecutionException.class);
+        } finally {
+            server.resume();
+        }
+        await().atMost(RECOVERY).ignoreExceptions().until(() -> "stored".equals(cache.blocking().get("k")));
+    }
+
+    /** Threads calling {@code getOrSet} on 50 keys in a loop, each call checked and bounded. */
+    private static final class Load implements AutoCloseable {
+        private final List<Thread> workers = new ArrayList<>();
+        private final AtomicLong calls = new AtomicLong();
+        private final Queue<String> failures = new ConcurrentLinkedQueue<>();
+        private volatile boolean running = true;
+
+        Load(ZodiacCache cache, int threads) {
+            for (int i = 0; i < threads; i++) {
+                Thread worker = new Thread(() -> {
+                    for (long n = 0; running; n++) {
+                        String key = "key-" + (n % 50);
+                        try {
+                            Object value = cache.getOrSet(key, () -> CompletableFuture.completedFuture(key + "-value"))
+                                    .get(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                            if (!(key + "-value").equals(value)) {
+                                failures.add(key + " read " + value);
+                            }
+                        } catch (Exception e) {
+                            failures.add(key + " failed: " + e);
+                        }
+                        calls.incrementAndGet();
+                    }
+                }, "load-" + i);
+                workers.add(worker);
+                worker.start();
+            }
+        }
+
+        long calls() {
+            return calls.get();
+        }
+
+        List<String> failures() {
+            return List.copyOf(failures);
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            for (Thread worker : workers) {
+                worker.join();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
+    }
+}

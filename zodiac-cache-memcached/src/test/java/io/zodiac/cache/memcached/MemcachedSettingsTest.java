@@ -1,0 +1,108 @@
+package io.zodiac.cache.memcached;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.memcached.MemcachedSettings.Server;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Options, URIs and maps; none of these tests reaches a server. */
+class MemcachedSettingsTest {
+
+    private final CacheManager manager = new CacheManager();
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    @Test
+    void uriNamesOneOrSeveralServers() {
+        assertThat(settings(CacheConfig.fromUri("memcached://127.0.0.1:11311").build()).servers())
+                .containsExactly(new Server("127.0.0.1", 11311));
+        assertThat(settings(CacheConfig.fromUri("memcached://cache-a:11211,cache-b:11212/").build()).servers())
+                .containsExactly(new Server("cache-a", 11211), new Server("cache-b", 11212));
+        assertThat(settings(CacheConfig.fromUri("memcached://[::1]:11213").build()).servers())
+                .containsExactly(new Server("::1", 11213));
+        assertThat(settings(CacheConfig.fromUri("memcached://localhost").build()).servers())
+                .containsExactly(new Server("localhost", MemcachedSettings.DEFAULT_PORT));
+        assertThat(CacheConfig.fromUri("memcached://h:1").build().backend()).isEqualTo("memcached");
+    }
+
+    @Test
+    void mapsTakeAiocacheKeys() {
+        CacheConfig config = CacheConfig.fromMap(Map.of("cache", "memcached", "endpoint", "10.0.0.1", "port", 11212,
+                "pool_size", 3));
+        MemcachedSettings settings = settings(config);
+        assertThat(config.backend()).isEqualTo("memcached");
+        assertThat(settings.servers()).containsExactly(new Server("10.0.0.1", 11212));
+        assertThat(settings.connections()).isEqualTo(3);
+    }
+
+    @Test
+    void serversAreAListOrAString() {
+        MemcachedSettings fromList = settings(memcached().option("servers", List.of("a:1", "[::1]:2")).build());
+        MemcachedSettings fromString = settings(memcached().option("servers", "a:1, [::1]:2").build());
+        assertThat(fromList.servers()).isEqualTo(fromString.servers())
+                .containsExactly(new Server("a", 1), new Server("::1", 2));
+    }
+
+    @Test
+    void defaults() {
+        MemcachedSettings settings = settings(memcached().option("endpoint", "localhost")
+                .operationTimeout(Duration.ofMillis(700)).build());
+        assertThat(settings.servers()).containsExactly(new Server("localhost", 11211));
+        assertThat(settings.connections()).isEqualTo(1);
+        assertThat(settings.timeout()).as("the operation timeout").isEqualTo(Duration.ofMillis(700));
+        assertThat(settings(memcached().option("endpoint", "h").option("timeout", 2).option("connections", "4").build()))
+                .extracting(MemcachedSettings::timeout, MemcachedSettings::connections)
+                .containsExactly(Duration.ofSeconds(2), 4);
+    }
+
+    @Test
+    void badOptionsFailSetupNamingTheOption() {
+        assertSetupFails(memcached(), "option 'endpoint' is missing");
+        assertSetupFails(memcached().option("endpoint", "h").option("port", 0), "option 'port'");
+        assertSetupFails(memcached().option("endpoint", "h").option("port", 70000), "option 'port'");
+        assertSetupFails(memcached().option("endpoint", "h").option("port", "http"), "option 'port'");
+        assertSetupFails(memcached().option("endpoint", " "), "option 'endpoint'");
+        assertSetupFails(memcached().option("endpoint", "h:11211"), "option 'endpoint'");
+        assertSetupFails(memcached().option("servers", "a:1,b:x"), "option 'servers'");
+        assertSetupFails(memcached().option("servers", "a:1,"), "option 'servers'");
+        assertSetupFails(memcached().option("servers", "a:1").option("port", 2), "option 'port'");
+        assertSetupFails(CacheConfig.fromUri("memcached://h:99999"), "option 'uri'");
+        assertSetupFails(CacheConfig.fromUri("memcached://h:1/0"), "option 'uri'");
+        assertSetupFails(CacheConfig.fromUri("memcached://h:1").option("endpoint", "h"), "only one of");
+        assertSetupFails(memcached().option("endpoint", "h").option("connections", 0), "option 'connections'");
+        assertSetupFails(memcached().option("endpoint", "h").option("timeout", "soon"), "timeout");
+        assertSetupFails(memcached().option("endpoint", "h").option("db", 1), "Unknown option [db]");
+    }
+
+    @Test
+    void aPrefixThatMemcachedCannotHoldFailsSetup() {
+        assertThatThrownBy(() -> manager.setup("my app", memcached().option("endpoint", "h").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace 'zodiac_cache:my app'");
+        assertThat(manager.names()).isEmpty();
+    }
+
+    private void assertSetupFails(CacheConfig.Builder config, String message) {
+        assertThatThrownBy(() -> manager.setup("app", config.build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+        assertThat(manager.names()).as("nothing is half-registered").isEmpty();
+    }
+
+    private static CacheConfig.Builder memcached() {
+        return CacheConfig.builder().backend("memcached");
+    }
+
+    private static MemcachedSettings settings(CacheConfig config) {
+        new MemcachedBackendProvider().validate(config);
+        return MemcachedSettings.from(config);
+    }
+}

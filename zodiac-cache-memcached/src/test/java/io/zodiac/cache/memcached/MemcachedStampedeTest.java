@@ -1,0 +1,123 @@
+package io.zodiac.cache.memcached;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.testkit.MemcachedExtension;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** getOrSet across JVMs: one producer run for a cold key, however many callers in however many processes. */
+@Timeout(120)
+class MemcachedStampedeTest {
+
+    @RegisterExtension
+    static final MemcachedExtension MEMCACHED = MemcachedExtension.create();
+
+    private static final int JVMS = 3;
+    private static final int CALLERS = 20;
+    private static final long PRODUCER_MILLIS = 300;
+
+    @Test
+    void oneProducerRunAcrossJvms(@TempDir Path logs) throws Exception {
+        String prefix = "stampede-" + System.nanoTime();
+        String key = "cold";
+        List<Child> children = new ArrayList<>();
+        try {
+            for (int i = 0; i < JVMS; i++) {
+                children.add(Child.start(logs.resolve("child-" + i + ".log"), MEMCACHED.address(), prefix, key));
+            }
+            for (Child child : children) {
+                assertThat(child.readLine()).as("child ready; its log:%n%s", child.logText()).isEqualTo("READY");
+            }
+            for (Child child : children) {
+                child.send("GO");
+            }
+            List<String> results = new ArrayList<>();
+            for (Child child : children) {
+                results.addAll(child.remainingLines());
+                assertThat(child.exitCode()).as("exit code; log:%n%s", child.logText()).isZero();
+            }
+
+            assertThat(results).hasSize(JVMS * CALLERS).allMatch(line -> line.startsWith("RESULT produced by "));
+            assertThat(results).as("every caller got the one produced value").containsOnly(results.get(0));
+            try (CacheManager manager = new CacheManager()) {
+                ZodiacCache cache = manager.setup(prefix, CacheConfig.fromUri("memcached://" + MEMCACHED.address()).build());
+                assertThat(cache.get(key + "-producer-runs", Long.class).join()).as("producer runs").isEqualTo(1L);
+            }
+        } finally {
+            children.forEach(Child::destroy);
+        }
+    }
+
+    /** A child JVM running {@link StampedeChild}, with stdout read line by line and stderr in a file. */
+    private record Child(Process process, BufferedReader stdout, Path log) {
+
+        static Child start(Path log, String address, String prefix, String key) throws IOException {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx128m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                    StampedeChild.class.getName(), address, prefix, key, Integer.toString(CALLERS),
+                    Long.toString(PRODUCER_MILLIS));
+            builder.redirectError(log.toFile());
+            Process process = builder.start();
+            return new Child(process, new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8)), log);
+        }
+
+        String readLine() throws Exception {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return stdout.readLine();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+        }
+
+        void send(String line) throws IOException {
+            OutputStream stdin = process.getOutputStream();
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        List<String> remainingLines() throws Exception {
+            List<String> lines = new ArrayList<>();
+            for (String line = readLine(); line != null; line = readLine()) {
+                lines.add(line);
+            }
+            return lines;
+        }
+
+        int exitCode() throws InterruptedException {
+            return process.waitFor(60, TimeUnit.SECONDS) ? process.exitValue() : -1;
+        }
+
+        String logText() {
+            try {
+                return Files.exists(log) ? Files.readString(log) : "";
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }
+
+        void destroy() {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -208,23 +209,32 @@ final class StampedeGuard {
             produce().whenComplete((produced, producerError) -> finish(produced, false, producerError));
         }
 
+        /**
+         * Runs the producer: in the calling thread on a local backend, else on the common pool, so
+         * that a producer that blocks before returning its stage never stalls a backend's I/O thread
+         * (the thread that completed the lock attempt).
+         */
         private CompletableFuture<T> produce() {
             long produceStart = events.none() ? 0 : System.nanoTime();
             events.pre(Operation.PRODUCE, key);
-            CompletableFuture<T> produced;
-            try {
-                CompletionStage<T> stage = producer.get();
-                produced = stage == null
-                        ? CompletableFuture.failedFuture(new NullPointerException("producer of key '" + key + "' returned null instead of a CompletionStage"))
-                        : stage.toCompletableFuture();
-            } catch (RuntimeException | Error e) {
-                produced = CompletableFuture.failedFuture(e);
-            }
+            CompletableFuture<T> produced = cache.isLocal() ? invokeProducer()
+                    : CompletableFuture.supplyAsync(this::invokeProducer, ForkJoinPool.commonPool()).thenCompose(stage -> stage);
             if (!events.none()) {
                 produced.whenComplete((value, error) -> events.post(Operation.PRODUCE, key, value, false, produceStart,
                         error == null ? null : DefaultZodiacCache.unwrap(error)));
             }
             return produced;
+        }
+
+        private CompletableFuture<T> invokeProducer() {
+            try {
+                CompletionStage<T> stage = producer.get();
+                return stage == null
+                        ? CompletableFuture.failedFuture(new NullPointerException("producer of key '" + key + "' returned null instead of a CompletionStage"))
+                        : stage.toCompletableFuture();
+            } catch (RuntimeException | Error e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
 
         private void finish(Object value, boolean hit, Throwable error) {

@@ -51,6 +51,12 @@ public interface ZodiacCache {
      * backend, in every JVM); the others wait for its release and read what it stored. A
      * producer that fails fails every caller that waited on it, and nothing is stored.
      *
+     * <p>The producer is called at most once per call: in the calling thread on a local backend,
+     * on {@link java.util.concurrent.ForkJoinPool#commonPool()} on a remote one (never on a
+     * backend's I/O thread). It should start its work and return a stage without blocking;
+     * blocking code uses {@link BlockingCache#getOrSet(String, Supplier)}, which runs the producer
+     * in the calling thread.
+     *
      * @see #getOrSet(String, Supplier, GetOrSetOptions)
      */
     <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer);

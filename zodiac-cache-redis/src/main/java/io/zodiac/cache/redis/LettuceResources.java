@@ -1,10 +1,12 @@
 package io.zodiac.cache.redis;
 
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.zodiac.cache.SharedResources;
 import java.time.Duration;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,9 +32,15 @@ final class LettuceResources implements AutoCloseable {
         return shared.computeIfAbsent(NAME, LettuceResources.class, LettuceResources::new).resources;
     }
 
-    /** Stops the event loops and the timer, waiting for their threads to end. */
+    /**
+     * Stops the event loops and the timer, waiting for their threads to end, unless called from one
+     * of those threads (the last connection closing completes there), which would wait for itself.
+     */
     @Override
     public void close() throws Exception {
-        resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+        Future<Boolean> terminated = resources.shutdown(0, 2, TimeUnit.SECONDS);
+        if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
+            terminated.get(5, TimeUnit.SECONDS);
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.zodiac.cache.CacheConfig;
 import java.io.File;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -96,19 +97,21 @@ final class RedisSettings {
             }
         }
         String text = config.option("uri").toString().trim();
+        if (text.contains("-sentinel://") && (!text.contains("#") || text.endsWith("#"))) {
+            throw new IllegalArgumentException("option 'uri': a redis-sentinel:// URI needs the master's name after "
+                    + "'#', e.g. redis-sentinel://127.0.0.1:26379#mymaster");
+        }
         RedisURI uri;
+        boolean hostless;
         try {
             uri = RedisURI.create(text);
+            hostless = URI.create(text).getHost() == null;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("option 'uri' is not a valid Redis URI ('" + redacted(text) + "'): "
                     + e.getMessage(), e);
         }
         boolean sentinel = !uri.getSentinels().isEmpty();
-        if (sentinel && (uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isBlank())) {
-            throw new IllegalArgumentException("option 'uri': a redis-sentinel:// URI needs the master's name after "
-                    + "'#', e.g. redis-sentinel://127.0.0.1:26379#mymaster");
-        }
-        if (!sentinel && uri.getSocket() == null && (uri.getHost() == null || uri.getHost().isBlank())) {
+        if (!sentinel && uri.getSocket() == null && hostless) {
             throw new IllegalArgumentException("option 'uri' has no host: '" + redacted(text) + "'");
         }
         Object ssl = config.option("ssl");

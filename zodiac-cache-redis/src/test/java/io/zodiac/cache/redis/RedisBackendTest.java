@@ -165,7 +165,7 @@ class RedisBackendTest {
 
     @Test
     void aCorruptValueIsAMissAndGetOrSetOverwritesIt() {
-        server.command("SET", redisKey("corrupt"), "{not json");
+        server.command("SET", redisKey("corrupt"), "\u0000\u00ff{garbage");
 
         assertThat(blocking.get("corrupt")).isNull();
         String value = blocking.getOrSet("corrupt", () -> "fresh");

@@ -1,11 +1,8 @@
 package io.zodiac.cache.redis;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.AbstractRedisClient;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.GetOrSetOptions;
@@ -20,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One JVM of {@link DistributedStampedeTest}: sets up a redis cache, warms it up, subscribes to a
@@ -31,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  * PRODUCED {millis}                  this JVM ran the producer
  * RELEASE {millis}                   this JVM released the key's lock (after storing)
  * RESULT {value} {millis}            a caller got its value
+ * LOCKS {n}                          lock attempts on the key made by this JVM
  * DONE
  * </pre>
  *
@@ -54,15 +53,21 @@ public final class StampedeChild {
         String me = ProcessHandle.current().pid() + "";
 
         CompletableFuture<Long> released = new CompletableFuture<>();
-        CachePlugin releaseClock = new CachePlugin() {
+        AtomicInteger locks = new AtomicInteger();
+        CachePlugin observer = new CachePlugin() {
             @Override
             public void post(OperationEvent event) {
-                if (event.operation() == Operation.UNLOCK && key.equals(event.key()) && Boolean.TRUE.equals(event.result())) {
+                if (!key.equals(event.key())) {
+                    return;
+                }
+                if (event.operation() == Operation.LOCK) {
+                    locks.incrementAndGet();
+                } else if (event.operation() == Operation.UNLOCK && Boolean.TRUE.equals(event.result())) {
                     released.complete(System.currentTimeMillis());
                 }
             }
         };
-        CacheConfig.Builder config = CacheConfig.builder().backend("redis").plugins(releaseClock);
+        CacheConfig.Builder config = CacheConfig.builder().backend("redis").plugins(observer);
         if (cluster) {
             config.option("cluster", servers);
         } else {
@@ -80,11 +85,10 @@ public final class StampedeChild {
             }
 
             CountDownLatch go = new CountDownLatch(1);
-            AbstractRedisClient client = cluster ? RedisClusterClient.create(servers.stream().map(s -> RedisURI.create("redis://" + s)).toList())
-                    : RedisClient.create("redis://" + servers.get(0));
+            // The start message comes from the first server (in a cluster, PUBLISH reaches every node).
+            RedisClient client = RedisClient.create("redis://" + servers.get(0));
             try {
-                StatefulRedisPubSubConnection<String, String> start = client instanceof RedisClusterClient c
-                        ? c.connectPubSub() : ((RedisClient) client).connectPubSub();
+                StatefulRedisPubSubConnection<String, String> start = client.connectPubSub();
                 start.addListener(new RedisPubSubAdapter<>() {
                     @Override
                     public void message(String channel, String message) {
@@ -130,6 +134,7 @@ public final class StampedeChild {
                 if (released.isDone()) {
                     System.out.println("RELEASE " + released.join());
                 }
+                System.out.println("LOCKS " + locks.get());
             } finally {
                 client.shutdown();
             }

@@ -170,10 +170,10 @@ public final class RedisSentinel implements AutoCloseable {
 
     /**
      * Repairs the setup after a fault test: resumes paused processes, restarts stopped or killed ones (same
-     * ports), makes the node that is not the sentinel's current master a replica of it (a restarted old master
-     * would otherwise wait for the sentinel's next 10 s INFO round to be demoted), then waits up to 30 s until
-     * that replica is in sync and the sentinel sees the master up with a replica. Roles are not switched back
-     * after a failover.
+     * ports), then waits up to 30 s until the sentinel reports its master up with no failover in progress, and
+     * the other node replicates that master in sync. A node that came back as a second master (the old master
+     * after a failover) is made a replica right away ({@code REPLICAOF}), as the sentinel would do after its next
+     * 10 s INFO round. Roles are not switched back after a failover.
      */
     public void ensureRunning() {
         if (closed) {
@@ -182,17 +182,6 @@ public final class RedisSentinel implements AutoCloseable {
         sentinel.ensureRunning();
         master.ensureRunning();
         replica.ensureRunning();
-        RedisServer current = currentMaster();
-        RedisServer other = current == master ? replica : master;
-        String info = other.command("INFO", "replication");
-        if (!"slave".equals(RedisServer.infoField(info, "role"))
-                || !Integer.toString(current.port()).equals(RedisServer.infoField(info, "master_port"))) {
-            other.command("REPLICAOF", current.host(), Integer.toString(current.port()));
-        }
-        if (!Poll.until(READY_TIMEOUT, () -> replicaInSync(other))) {
-            throw new IllegalStateException(other + " did not sync with " + current + " within "
-                    + READY_TIMEOUT.toSeconds() + " s; INFO replication: " + safeInfo(other));
-        }
         awaitReady(READY_TIMEOUT);
     }
 
@@ -232,22 +221,42 @@ public final class RedisSentinel implements AutoCloseable {
                 state = e.getMessage();
             }
             throw new IllegalStateException("sentinel " + sentinel.address() + " did not report master "
-                    + MASTER_NAME + " up with a replica within " + timeout.toSeconds() + " s: " + state
+                    + MASTER_NAME + " up with a replica in sync within " + timeout.toSeconds() + " s: " + state
+                    + "\nmaster " + master.address() + ": " + safeInfo(master)
+                    + "\nreplica " + replica.address() + ": " + safeInfo(replica)
                     + "\nlast lines of " + sentinel.logFile() + ":\n"
                     + ServerProcess.tail(sentinel.logFile(), 20));
         }
     }
 
-    /** Master known, flagged plain "master" (not down/disconnected), with at least one replica, and reachable. */
+    /**
+     * One readiness check (and repair step): the sentinel flags its master plain "master" (not down, no
+     * failover in progress), the master answers PING, and the other node is its replica with the link up and
+     * known to the sentinel. A node that claims to be master, or follows another port, while the sentinel is
+     * stable is sent REPLICAOF.
+     */
     private boolean isReady() {
         try {
             Map<String, String> state = pairs(sentinel.command(Duration.ofSeconds(1), "SENTINEL", "MASTER",
                     MASTER_NAME));
-            if (!"master".equals(state.get("flags")) || Integer.parseInt(state.getOrDefault("num-slaves", "0")) < 1) {
+            if (!"master".equals(state.get("flags"))) {
                 return false;
             }
-            RedisServer current = currentMaster();
-            return current.answersPing();
+            String address = state.get("ip") + ":" + state.get("port");
+            RedisServer current = address.equals(master.address()) ? master
+                    : address.equals(replica.address()) ? replica : null;
+            if (current == null || !current.answersPing()) {
+                return false;
+            }
+            RedisServer other = current == master ? replica : master;
+            String info = other.command(Duration.ofSeconds(1), "INFO", "replication");
+            if (!"slave".equals(RedisServer.infoField(info, "role"))
+                    || !Integer.toString(current.port()).equals(RedisServer.infoField(info, "master_port"))) {
+                other.command(Duration.ofSeconds(1), "REPLICAOF", current.host(), Integer.toString(current.port()));
+                return false;
+            }
+            return "up".equals(RedisServer.infoField(info, "master_link_status"))
+                    && Integer.parseInt(state.getOrDefault("num-slaves", "0")) >= 1;
         } catch (RuntimeException e) {
             return false;
         }

@@ -36,4 +36,17 @@ class RedisSentinelTest {
         setup.master().command("SET", "k", "v");
         await().atMost(Duration.ofSeconds(10)).until(() -> "v".equals(setup.replica().command("GET", "k")));
     }
+
+    @Test
+    void ensureRunningRepairsAPausedSentinelAndAKilledReplica(RedisSentinel setup) {
+        setup.sentinel().pause();
+        setup.replica().kill();
+
+        redis.ensureRunning();
+        assertThat(setup.sentinel().isPaused()).isFalse();
+        assertThat(setup.replica().isRunning()).isTrue();
+        assertThat(RedisServer.infoField(setup.replica().command("INFO", "replication"), "master_link_status"))
+                .isEqualTo("up");
+        assertThat(setup.currentMaster()).isSameAs(setup.master());
+    }
 }

@@ -45,12 +45,12 @@ final class CacheSession implements AutoCloseable {
             throw CliException.usage("--backend " + uri + ": " + CliException.describe(e), e);
         } catch (RuntimeException e) {
             closeQuietly(manager);
-            throw unreachable(uri, e);
+            throw backendFailure(uri, e);
         }
     }
 
     /** A backend failure, naming the URI unless the library's message already does. */
-    private static CliException unreachable(String uri, Throwable error) {
+    private static CliException backendFailure(String uri, Throwable error) {
         String message = CliException.describe(error);
         String authority = URI.create(uri).getRawAuthority();
         boolean named = message.contains(uri) || authority != null && message.contains(authority);
@@ -82,7 +82,7 @@ final class CacheSession implements AutoCloseable {
             if (cause instanceof UnsupportedOperationException) {
                 throw CliException.usage(uri + ": " + cause.getMessage(), cause);
             }
-            throw unreachable(uri, cause);
+            throw backendFailure(uri, cause);
         }
     }
 

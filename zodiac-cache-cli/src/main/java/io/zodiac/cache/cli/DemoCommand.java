@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -21,14 +23,14 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Show what the cache does, in memory, no server needed: start here.",
+            "Show what the cache does: start here (in memory, no server needed).",
             "",
-            "Shows what the cache does: --threads clients ask a slow source (--latency per read) for --keys keys, "
-                    + "a few of them hot (Zipf), for --duration through getOrSet, then for --baseline without the cache.",
-            "The summary compares the two: requests, hit ratio, latency percentiles, and the source calls per key "
-                    + "that stampede protection keeps at one, however many clients ask for a cold key at once.",
-            "Runs in memory, no server needed; --backend redis://HOST:PORT runs it against a server, "
-                    + "--processes N from N JVMs sharing it."},
+            "--threads clients ask a slow source (--latency per read) for --keys keys, a few of them hot (Zipf), "
+                    + "first through getOrSet for --duration, then directly for --baseline. The summary compares the "
+                    + "two: requests, hit ratio, latency percentiles, and the source calls per key that stampede "
+                    + "protection keeps at one, however many clients ask for a cold key at once.",
+            "--backend redis://HOST:PORT runs the same demo on a server, --processes N spreads the clients over N "
+                    + "JVMs that share it."},
         footerHeading = "%nExamples:%n",
         footer = {"  zodiac-cache demo",
                 "  zodiac-cache demo --duration 10s --latency 200ms --threads 200 --zipf 1.2",
@@ -68,19 +70,20 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         workload.validate();
         Duration direct = baseline != null ? baseline : workload.duration.dividedBy(2);
-        workload.check(!direct.isNegative() && direct.compareTo(Duration.ofHours(1)) <= 0,
-                "--baseline must be between 0 and 1h, got " + direct);
-        workload.check(processes >= 1 && processes <= 64, "--processes must be between 1 and 64, got " + processes);
-        workload.check(processes <= workload.threads, "--processes " + processes + " needs at least as many --threads");
+        check(direct.compareTo(Duration.ofHours(1)) <= 0, "--baseline must be at most 1h, got " + Durations.format(direct));
+        check(processes >= 1 && processes <= 64, "--processes must be between 1 and 64, got " + processes);
+        check(processes <= workload.threads, "--processes " + processes + " needs at least as many --threads");
 
         PrintWriter out = spec.commandLine().getOut();
         boolean live = TerminalProgress.onTerminal();
         PhaseResult cached;
-        try (CacheSession session = CacheSession.open(backend, namespace, builder -> builder)) {
-            workload.check(processes == 1 || !session.inProcess(),
+        boolean onServer;
+        try (CacheSession session = CacheSession.open(backend, namespace, UnaryOperator.identity())) {
+            onServer = !session.inProcess();
+            check(processes == 1 || onServer,
                     "--processes needs a server that the processes share: pass --backend redis://HOST:PORT");
             printHeader(out, session, direct);
-            if (!session.inProcess()) {
+            if (onServer) {
                 session.await(session.cache().clear());
             }
             ProgressSink progress = new TerminalProgress(out, "with cache", workload.duration, live);
@@ -91,19 +94,26 @@ final class DemoCommand implements Callable<Integer> {
             } else {
                 cached = WorkerProcesses.run(workerArguments(), progress);
             }
-            if (!session.inProcess() && !keep) {
+            if (onServer && !keep) {
                 session.await(session.cache().clear());
             }
         }
         PhaseResult uncached = direct.isZero() ? null
                 : workload.workload().direct(direct, new TerminalProgress(out, "no cache", direct, live));
         new Report(out, workload.keys, processes).print(cached, uncached);
-        if (keep && !backend.startsWith("memory:")) {
+        if (onServer && keep) {
             out.printf("%nThe keys stay under zodiac_cache:%s for %d minutes: try zodiac-cache keys --backend %s "
                     + "--namespace %s%n", namespace, Workload.VALUE_TTL.toMinutes(), backend, namespace);
         }
         out.flush();
         return 0;
+    }
+
+    /** Throws the usage error {@code message} unless {@code condition} holds. */
+    private void check(boolean condition, String message) {
+        if (!condition) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
     }
 
     private void printHeader(PrintWriter out, CacheSession session, Duration direct) {

@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +44,7 @@ final class DemoWorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         workload.validate();
         PrintWriter out = spec.commandLine().getOut();
-        try (CacheSession session = CacheSession.open(backend, namespace, builder -> builder)) {
+        try (CacheSession session = CacheSession.open(backend, namespace, UnaryOperator.identity())) {
             Workload clients = workload.workload();
             clients.warmUp(session.cache());
             out.println(READY);

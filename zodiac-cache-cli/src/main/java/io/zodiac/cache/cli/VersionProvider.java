@@ -23,7 +23,7 @@ final class VersionProvider implements IVersionProvider {
         };
     }
 
-    static String release() {
+    private static String release() {
         Properties properties = new Properties();
         try (InputStream in = VersionProvider.class.getResourceAsStream("version.properties")) {
             if (in != null) {

@@ -17,8 +17,8 @@ import org.HdrHistogram.Histogram;
 /**
  * The demo's workload: {@code clients} threads that start together, each asking for keys drawn
  * with Zipf's law from {@code keys} keys, one request after the other with a pause between two,
- * for a given time. The keys are the values of
- * a {@link SlowSource}; a phase either reads them through the cache or calls the source directly.
+ * for a given time. The values come from a {@link SlowSource}; a phase either reads them through
+ * the cache or calls the source directly.
  */
 final class Workload {
 

@@ -46,16 +46,16 @@ final class WorkloadOptions {
     /** Rejects values the demo cannot run with, naming the option. */
     void validate() {
         check(!duration.isZero() && duration.compareTo(Duration.ofHours(1)) <= 0,
-                "--duration must be more than 0 and at most 1h, got " + duration);
-        check(latency.compareTo(Duration.ofMinutes(1)) <= 0, "--latency must be at most 1m, got " + latency);
-        check(think.compareTo(Duration.ofMinutes(1)) <= 0, "--think must be at most 1m, got " + think);
+                "--duration must be more than 0 and at most 1h, got " + Durations.format(duration));
+        check(latency.compareTo(Duration.ofMinutes(1)) <= 0, "--latency must be at most 1m, got " + Durations.format(latency));
+        check(think.compareTo(Duration.ofMinutes(1)) <= 0, "--think must be at most 1m, got " + Durations.format(think));
         check(threads >= 1 && threads <= 10_000, "--threads must be between 1 and 10000, got " + threads);
         check(keys >= 1 && keys <= 1_000_000, "--keys must be between 1 and 1000000, got " + keys);
         check(zipf >= 0 && zipf <= 10, "--zipf must be between 0 and 10, got " + zipf);
     }
 
     /** Throws the usage error {@code message} unless {@code condition} holds. */
-    void check(boolean condition, String message) {
+    private void check(boolean condition, String message) {
         if (!condition) {
             throw new ParameterException(spec.commandLine(), message);
         }

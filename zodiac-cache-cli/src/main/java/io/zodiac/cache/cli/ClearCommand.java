@@ -59,8 +59,9 @@ final class ClearCommand implements Callable<Integer> {
                 session.await(session.cache().clear());
                 out.println("cleared " + target.namespace());
             } else {
-                out.printf(Locale.ROOT, "deleted %,d keys starting with '%s' from %s%n", deleteByPrefix(session), prefix,
-                        target.namespace());
+                long deleted = deleteByPrefix(session);
+                out.printf(Locale.ROOT, "deleted %,d key%s starting with '%s' from %s%n", deleted, deleted == 1 ? "" : "s",
+                        prefix, target.namespace());
             }
         }
         return 0;

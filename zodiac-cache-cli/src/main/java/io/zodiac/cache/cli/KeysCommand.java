@@ -44,7 +44,7 @@ final class KeysCommand implements Callable<Integer> {
             keys.forEach(out::println);
             out.flush();
             if (keys.size() == limit) {
-                spec.commandLine().getErr().println("(" + limit + " keys shown, there may be more: pass a larger --limit)");
+                spec.commandLine().getErr().println("(the first " + limit + " found; there may be more: pass a larger --limit)");
             }
         }
         return 0;

@@ -74,7 +74,7 @@ class RedisCommandsTest {
         assertThat(all.stdout().lines()).containsExactly("session:9", "user:1", "user:2");
         assertThat(users.stdout().lines()).containsExactly("user:1", "user:2");
         assertThat(limited.stdout().lines()).hasSize(1);
-        assertThat(limited.stderr()).contains("1 keys shown, there may be more");
+        assertThat(limited.stderr()).contains("(the first 1 found; there may be more: pass a larger --limit)");
     }
 
     @Test

@@ -22,6 +22,9 @@ public interface BlockingCache {
     /** @see ZodiacCache#get(String, TypeRef) */
     <T> T get(String key, TypeRef<T> type);
 
+    /** @see ZodiacCache#getOrDefault(String, Object) */
+    Object getOrDefault(String key, Object defaultValue);
+
     /** @see ZodiacCache#set(String, Object) */
     boolean set(String key, Object value);
 

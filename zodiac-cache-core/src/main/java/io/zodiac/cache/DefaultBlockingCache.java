@@ -33,6 +33,11 @@ final class DefaultBlockingCache implements BlockingCache {
     }
 
     @Override
+    public Object getOrDefault(String key, Object defaultValue) {
+        return join(cache.getOrDefault(key, defaultValue));
+    }
+
+    @Override
     public boolean set(String key, Object value) {
         return join(cache.set(key, value));
     }

@@ -69,28 +69,34 @@ final class DefaultZodiacCache implements ZodiacCache {
 
     @Override
     public CompletableFuture<Object> get(String key) {
-        return typedGet(key, Object.class);
+        return typedGet(key, Object.class, null);
     }
 
     @Override
     public <T> CompletableFuture<T> get(String key, Class<T> type) {
-        return typedGet(key, Objects.requireNonNull(type, "type"));
+        return typedGet(key, Objects.requireNonNull(type, "type"), null);
     }
 
     @Override
     public <T> CompletableFuture<T> get(String key, TypeRef<T> type) {
-        return typedGet(key, Objects.requireNonNull(type, "type").type());
+        return typedGet(key, Objects.requireNonNull(type, "type").type(), null);
     }
 
+    @Override
+    public CompletableFuture<Object> getOrDefault(String key, Object defaultValue) {
+        return typedGet(key, Object.class, defaultValue);
+    }
+
+    /** The decoded value, {@code null} for a stored null, {@code ifAbsent} for an absent or undecodable one. */
     @SuppressWarnings("unchecked")
-    private <T> CompletableFuture<T> typedGet(String key, Type type) {
+    private <T> CompletableFuture<T> typedGet(String key, Type type, Object ifAbsent) {
         requireKey(key);
         if (local && events.none()) {
             Object stored = backend.get(key).join();
-            return CompletableFuture.completedFuture(stored == null ? null : (T) decodeOrMiss(key, stored, type, null));
+            return CompletableFuture.completedFuture((T) (stored == null ? ifAbsent : decodeOrMiss(key, stored, type, ifAbsent)));
         }
         CompletableFuture<Object> read = events.none() ? read(key, type) : read(Operation.GET, key, type);
-        return (CompletableFuture<T>) read.thenApply(value -> value == MISS ? null : value);
+        return (CompletableFuture<T>) read.thenApply(value -> value == MISS ? ifAbsent : value);
     }
 
     /** Reads and decodes one key, reported to plugins as {@code GET}. */

@@ -172,9 +172,19 @@ final class StampedeGuard {
                     return;
                 }
                 produce().whenComplete((produced, producerError) -> {
-                    if (producerError != null) {
-                        unlock(token).whenComplete((ignored, unlockError) -> finish(null, false, producerError));
-                    } else if (options.skips(produced)) {
+                    Throwable failure = producerError;
+                    boolean skip = false;
+                    if (failure == null) {
+                        try {
+                            skip = options.skips(produced);
+                        } catch (RuntimeException | Error e) {
+                            failure = e; // a failing skipCacheIf predicate fails the call, else the flight never completes
+                        }
+                    }
+                    if (failure != null) {
+                        Throwable failed = failure;
+                        unlock(token).whenComplete((ignored, unlockError) -> finish(null, false, failed));
+                    } else if (skip) {
                         unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
                     } else {
                         cache.store(key, produced, options.ttl()).whenComplete((stored, storeError) -> {

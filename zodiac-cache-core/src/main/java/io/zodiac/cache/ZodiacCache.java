@@ -33,6 +33,12 @@ public interface ZodiacCache {
     /** The stored value read as a generic type; {@code null} for a miss. */
     <T> CompletableFuture<T> get(String key, TypeRef<T> type);
 
+    /**
+     * The stored value, {@code null} for a stored null, and {@code defaultValue} for a miss: the
+     * read that tells a stored null from an absent key (as {@link java.util.Map#getOrDefault}).
+     */
+    CompletableFuture<Object> getOrDefault(String key, Object defaultValue);
+
     /** Stores the value with the cache's default TTL. A null value is stored as null. */
     CompletableFuture<Boolean> set(String key, Object value);
 

@@ -28,16 +28,26 @@ import java.util.Set;
  *       dropped and opened again; default the cache's operation timeout.
  * </ul>
  *
+ * <p>The caches of one {@link io.zodiac.cache.CacheManager} with the same connection options
+ * share one client. Setup connects, and fails when no server can be reached within the
+ * {@code timeout}; afterwards connections come back by themselves, retried at most a second
+ * apart.
+ *
  * <p>Behaviour that differs from the in-memory backend, because memcached works so:
  * <ul>
- *   <li>Keys longer than memcached's 250 bytes, or holding spaces or control characters, are
- *       stored under a SHA-256 of the key; every string is a valid key.
+ *   <li>The value of key {@code k} is stored under {@code {namespace}:k#{generation}}, its lock
+ *       under {@code {namespace}:k-lock}, the generation under {@code {namespace}:__gen}.
+ *   <li>A key that would make those longer than memcached's 250 bytes, that holds a space or a
+ *       control character, or that starts with {@code h:} is replaced by {@code h:} and the
+ *       SHA-256 of the key: every string is a valid key, and different keys never meet.
  *   <li>TTLs are whole seconds, rounded up; memcached's clock ticks once a second, so an entry
  *       may expire up to a second early.
  *   <li>{@code clear()} starts a new namespace generation instead of deleting: old entries are
  *       no longer read and age out. Each operation reads the generation along with its own
  *       request, so a {@code clear()} in any process is seen at once.
- *   <li>Counters are unsigned: a negative {@code increment} stops at 0.
+ *   <li>Counters are memcached's unsigned 64-bit ones, stored as ASCII digits: a negative
+ *       {@code increment} stops at 0, and one that shortens the number leaves trailing spaces
+ *       ({@code "10"} minus 1 is stored as {@code "9 "}: json reads 9, string reads {@code "9 "}).
  *   <li>{@code ttl(key)} and {@code keys(...)} fail with {@link UnsupportedOperationException}.
  *   <li>The {@code getOrSet} lock expires after the lease rounded up to whole seconds, plus one;
  *       waiters in other processes poll for its release every 5 to 100 ms (memcached has no
@@ -73,7 +83,13 @@ public final class MemcachedBackendProvider implements BackendProvider {
         MemcachedSettings.from(config);
     }
 
-    /** The backend of one cache, on a client shared by the manager's caches with the same settings. */
+    /**
+     * The backend of one cache, on a client shared by the manager's caches with the same
+     * connection settings. Setup connects; afterwards connections come back by themselves.
+     *
+     * @throws io.zodiac.cache.ZodiacCacheException when no server can be reached within the
+     *     {@code timeout}
+     */
     @Override
     public Backend create(BackendContext context) {
         MemcachedSettings settings = MemcachedSettings.from(context.config());

@@ -4,6 +4,7 @@ import com.spotify.folsom.AsciiMemcacheClient;
 import com.spotify.folsom.ConnectFuture;
 import com.spotify.folsom.ExponentialBackoff;
 import com.spotify.folsom.MemcacheClientBuilder;
+import io.zodiac.cache.ZodiacCacheException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,9 +29,11 @@ final class SharedClient implements AutoCloseable {
     }
 
     /**
-     * Creates the client and waits up to the settings' timeout for every connection. A server
-     * that is not reachable yet is logged, not fatal: calls fail (and {@code getOrSet} fails
-     * open) until the client gets through.
+     * Creates the client and waits up to the settings' timeout for its connections. Some servers
+     * of several may be down (the others take their keys, and the client keeps trying them); none
+     * reachable fails.
+     *
+     * @throws ZodiacCacheException when no server can be reached in time
      */
     static SharedClient connect(MemcachedSettings settings) {
         MemcacheClientBuilder<byte[]> builder = MemcacheClientBuilder.newByteArrayClient()
@@ -44,10 +47,17 @@ final class SharedClient implements AutoCloseable {
             ConnectFuture.fullyConnectedFuture(client).toCompletableFuture()
                     .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("memcached {} is not reachable yet; the client keeps reconnecting: {}", settings.servers(),
-                    e instanceof ExecutionException ? e.getCause().toString() : "no connection within " + settings.timeout());
+            if (!client.isConnected()) {
+                client.shutdown();
+                throw new ZodiacCacheException("memcached " + settings.servers() + " cannot be reached within "
+                        + settings.timeout().toMillis() + " ms (option 'timeout')", e);
+            }
+            LOG.warn("memcached: {} of {} connections are up; the client keeps trying the others",
+                    client.numActiveConnections(), client.numTotalConnections());
         } catch (InterruptedException e) {
+            client.shutdown();
             Thread.currentThread().interrupt();
+            throw new ZodiacCacheException("interrupted while connecting to memcached " + settings.servers(), e);
         }
         return new SharedClient(client);
     }

@@ -10,6 +10,7 @@ import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.testkit.MemcachedExtension;
+import io.zodiac.cache.testkit.MemcachedServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -117,9 +118,9 @@ class MemcachedCacheTest {
 
     @Test
     void ttlsExpire() {
-        blocking.set("short", "v", Duration.ofSeconds(2));
-        assertThat(blocking.get("short")).as("lives more than a second").isEqualTo("v");
-        await().atMost(Duration.ofSeconds(5)).until(() -> blocking.get("short") == null);
+        blocking.set("short", "v", Duration.ofSeconds(3));
+        assertThat(blocking.get("short")).as("lives more than 2 s (memcached's clock ticks by the second)").isEqualTo("v");
+        await().atMost(Duration.ofSeconds(6)).until(() -> blocking.get("short") == null);
 
         blocking.set("touched", "v");
         assertThat(blocking.expire("touched", Duration.ofMillis(1500))).isTrue();
@@ -217,6 +218,32 @@ class MemcachedCacheTest {
         assertThat(blocking.get("k")).isNull();
         blocking.set("k", "w");
         assertThat(blocking.get("k")).isEqualTo("w");
+    }
+
+    @Test
+    void severalServersShareTheKeys() {
+        try (MemcachedServer second = MemcachedServer.start(); CacheManager elsewhere = new CacheManager()) {
+            BlockingCache spread = elsewhere.setup(prefix, CacheConfig.builder().backend("memcached")
+                    .option("servers", List.of(MEMCACHED.address(), second.address())).build()).blocking();
+            for (int i = 0; i < 40; i++) {
+                spread.set("k" + i, i);
+            }
+            for (int i = 0; i < 40; i++) {
+                assertThat(spread.get("k" + i)).isEqualTo(i);
+            }
+            assertThat(items(second)).as("the second server holds some of the keys, not all").isBetween(1, 40);
+            spread.clear();
+            assertThat(spread.multiGet(List.of("k0", "k1", "k2", "k3", "k4", "k5"))).isEmpty();
+        }
+    }
+
+    private static int items(MemcachedServer server) {
+        for (String line : server.command("stats").split("\r\n")) {
+            if (line.startsWith("STAT curr_items ")) {
+                return Integer.parseInt(line.substring("STAT curr_items ".length()));
+            }
+        }
+        throw new AssertionError("no curr_items in stats");
     }
 
     @Test

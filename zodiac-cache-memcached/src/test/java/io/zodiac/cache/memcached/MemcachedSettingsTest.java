@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.ZodiacCacheException;
 import io.zodiac.cache.memcached.MemcachedSettings.Server;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Options, URIs and maps; none of these tests reaches a server. */
+/** Options, URIs, maps and setup failures; none of these tests reaches a server. */
 class MemcachedSettingsTest {
 
     private final CacheManager manager = new CacheManager();
@@ -88,6 +92,19 @@ class MemcachedSettingsTest {
     void aPrefixThatMemcachedCannotHoldFailsSetup() {
         assertThatThrownBy(() -> manager.setup("my app", memcached().option("endpoint", "h").build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace 'zodiac_cache:my app'");
+        assertThat(manager.names()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableServerFailsSetup() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        assertThatThrownBy(() -> manager.setup("app", CacheConfig.fromUri("memcached://127.0.0.1:" + port)
+                .option("timeout", Duration.ofMillis(300)).build()))
+                .isInstanceOf(ZodiacCacheException.class)
+                .hasMessageContaining("memcached [127.0.0.1:" + port + "] cannot be reached within 300 ms");
         assertThat(manager.names()).isEmpty();
     }
 

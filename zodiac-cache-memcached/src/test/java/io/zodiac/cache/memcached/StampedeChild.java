@@ -2,10 +2,12 @@ package io.zodiac.cache.memcached;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.ZodiacCache;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * and prints {@code RESULT <value>} or {@code ERROR <exception>} for each.
  *
  * <p>Arguments: memcached address, cache prefix, key, callers, producer delay in milliseconds.
+ * The JVM ends when {@code main} returns: the backend leaves no non-daemon thread behind.
  * The producer counts its runs with a memcached {@code incr} of {@code <key>-producer-runs}.
  */
 public final class StampedeChild {
@@ -40,6 +43,8 @@ public final class StampedeChild {
             if (!"GO".equals(stdin.readLine())) {
                 System.exit(2);
             }
+            // A lease far above the producer's time, so that a slow machine cannot let a second producer in.
+            GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults().lease(Duration.ofSeconds(10));
             CountDownLatch start = new CountDownLatch(1);
             List<CompletableFuture<String>> results = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
@@ -49,9 +54,9 @@ public final class StampedeChild {
                 Thread thread = new Thread(() -> {
                     try {
                         start.await();
-                        cache.<String>getOrSet(key, () -> cache.increment(key + "-producer-runs", 1)
+                        cache.getOrSet(key, () -> cache.increment(key + "-producer-runs", 1)
                                 .thenCompose(runs -> CompletableFuture.supplyAsync(() -> "produced by " + ProcessHandle.current().pid(),
-                                        CompletableFuture.delayedExecutor(producerMillis, TimeUnit.MILLISECONDS))))
+                                        CompletableFuture.delayedExecutor(producerMillis, TimeUnit.MILLISECONDS))), options)
                                 .whenComplete((value, error) -> {
                                     if (error != null) {
                                         result.completeExceptionally(error);
@@ -79,6 +84,5 @@ public final class StampedeChild {
             }
         }
         System.out.flush();
-        System.exit(0);
     }
 }

@@ -1,0 +1,190 @@
+package io.zodiac.cache.key;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Objects;
+
+/**
+ * A compiled key template: {@code {prefix}:{hash}}, where the hash is the first 128 bits, as 32
+ * lowercase hex digits, of the SHA-256 of a fixed seed followed by the canonical, type-tagged
+ * encoding of the call's arguments. The same arguments give the same key in every JVM and every
+ * run; arguments that differ in value or type give different keys.
+ *
+ * <ul>
+ *   <li>{@link #forMethod(Method, Class...)}: the key of a method,
+ *       {@code {declaring class}:{method}:{hash}}; the seed covers the declaring class, the method
+ *       name, the parameter types (overloads never collide) and the scope classes.
+ *   <li>{@link #forName(String)}: the key of a named function, {@code {name}:{hash}}.
+ * </ul>
+ *
+ * <p>Accepted argument types: {@code null}, {@code Boolean}, {@code Byte}, {@code Short},
+ * {@code Integer}, {@code Long}, {@code Float} and {@code Double} (by their bits), {@code Character},
+ * {@code String}, {@code byte[]} (and the other primitive arrays), enum constants (declaring class
+ * and name), and {@code List}s, arrays and records of those, nested. Lists are compared by
+ * content whatever their class; records by class name and components.
+ *
+ * <p>All reflective work and the seed's digest happen once, in the factory; {@link #build} clones
+ * the seeded digest and encodes only the arguments. Instances are immutable and thread-safe.
+ */
+public final class CanonicalKey {
+
+    private static final int HASH_BYTES = 16;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final Object[] NO_ARGS = {};
+    private static final String ACCEPTED = "null, Boolean, Byte, Short, Integer, Long, Float, Double, Character, "
+            + "String, byte[] (and other primitive arrays), enums, and Lists, arrays and records of those";
+
+    private final char[] prefix;
+    private final MessageDigest seeded;
+    /** The method whose arguments are encoded, or {@code null} for a named key. */
+    private final Method method;
+    private final String description;
+
+    private CanonicalKey(String prefix, MessageDigest seeded, Method method, String description) {
+        this.prefix = prefix.toCharArray();
+        this.seeded = seeded;
+        this.method = method;
+        this.description = description;
+    }
+
+    /**
+     * The key of a method's calls, {@code {declaring class}:{method}:{hash}}.
+     *
+     * @param method the method; its arguments are what {@link #build} takes
+     * @param scope classes the key is scoped to, in order (the proxies pass the proxied type for
+     *     {@code includeCls} and the receiver's class for {@code includeSelf}); the same arguments
+     *     under another scope give another key
+     */
+    public static CanonicalKey forMethod(Method method, Class<?>... scope) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(scope, "scope");
+        MessageDigest digest = sha256();
+        ArgumentEncoder seed = new ArgumentEncoder(digest);
+        seed.string("zodiac-cache/method/1");
+        seed.string(method.getDeclaringClass().getName());
+        seed.string(method.getName());
+        Class<?>[] parameters = method.getParameterTypes();
+        seed.int32(parameters.length);
+        for (Class<?> parameter : parameters) {
+            seed.string(parameter.getName());
+        }
+        seed.int32(scope.length);
+        for (Class<?> type : scope) {
+            seed.string(Objects.requireNonNull(type, "scope class").getName());
+        }
+        seed.flush();
+        String prefix = method.getDeclaringClass().getName() + ":" + method.getName() + ":";
+        return new CanonicalKey(prefix, digest, method, describe(method));
+    }
+
+    /**
+     * The key of a named function's calls, {@code {name}:{hash}}. The name is the stable identity
+     * of the function: two functions with one name share their entries.
+     *
+     * @throws IllegalArgumentException when the name is blank
+     */
+    public static CanonicalKey forName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("the name of a cached function must not be blank");
+        }
+        MessageDigest digest = sha256();
+        ArgumentEncoder seed = new ArgumentEncoder(digest);
+        seed.string("zodiac-cache/name/1");
+        seed.string(name);
+        seed.flush();
+        return new CanonicalKey(name + ":", digest, null, "'" + name + "'");
+    }
+
+    /**
+     * The key of one call.
+     *
+     * @param args the call's arguments ({@code null} means none); a method key needs exactly
+     *     one per parameter
+     * @throws IllegalArgumentException when an argument, or a value nested in one, has a type
+     *     that cannot be encoded (the message names the method, the parameter and the type), or
+     *     when a method key gets the wrong number of arguments
+     */
+    public String build(Object... args) {
+        Object[] values = args == null ? NO_ARGS : args;
+        if (method != null && values.length != method.getParameterCount()) {
+            throw new IllegalArgumentException("Cannot build the cache key of " + description + ": it takes "
+                    + method.getParameterCount() + " argument(s), got " + values.length);
+        }
+        MessageDigest digest = digest();
+        ArgumentEncoder encoder = new ArgumentEncoder(digest);
+        encoder.int32(values.length);
+        for (int i = 0; i < values.length; i++) {
+            try {
+                encoder.value(values[i]);
+            } catch (ArgumentEncoder.Unsupported e) {
+                throw unsupported(i, values[i], e);
+            }
+        }
+        encoder.flush();
+        return key(digest.digest());
+    }
+
+    private MessageDigest digest() {
+        try {
+            return (MessageDigest) seeded.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the SHA-256 implementation of " + seeded.getProvider()
+                    + " cannot be cloned; zodiac-cache needs a cloneable one", e);
+        }
+    }
+
+    private String key(byte[] hash) {
+        char[] key = new char[prefix.length + HASH_BYTES * 2];
+        System.arraycopy(prefix, 0, key, 0, prefix.length);
+        int at = prefix.length;
+        for (int i = 0; i < HASH_BYTES; i++) {
+            key[at++] = HEX[(hash[i] >>> 4) & 0xf];
+            key[at++] = HEX[hash[i] & 0xf];
+        }
+        return new String(key);
+    }
+
+    private IllegalArgumentException unsupported(int index, Object argument, ArgumentEncoder.Unsupported e) {
+        String parameter;
+        if (method != null) {
+            Parameter declared = method.getParameters()[index];
+            parameter = "parameter #" + (index + 1) + " '" + declared.getName() + "' of type " + declared.getType().getName();
+        } else {
+            parameter = "argument #" + (index + 1) + " of type " + argument.getClass().getName();
+        }
+        String where = e.path().isEmpty() ? "" : " at " + e.path();
+        String problem = e.type() == null ? e.reason() + where
+                : (e.reason() != null ? e.reason() : "an unsupported " + e.type().getName()) + where;
+        String remedy = method != null
+                ? "; provide a keyBuilder (@Cached(keyBuilder = ...)) or pass arguments of these types"
+                : "; pass an argument of these types (a record of them, for instance)";
+        return new IllegalArgumentException("Cannot build the cache key of " + description + ": " + parameter
+                + " holds " + problem + ". The default key accepts " + ACCEPTED + remedy);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    private static String describe(Method method) {
+        StringBuilder text = new StringBuilder(method.getDeclaringClass().getName()).append('.').append(method.getName()).append('(');
+        Class<?>[] parameters = method.getParameterTypes();
+        for (int i = 0; i < parameters.length; i++) {
+            text.append(i == 0 ? "" : ", ").append(parameters[i].getTypeName());
+        }
+        return text.append(')').toString();
+    }
+
+    /** The method or name the key belongs to. */
+    @Override
+    public String toString() {
+        return "CanonicalKey[" + description + "]";
+    }
+}

@@ -1,0 +1,76 @@
+package io.zodiac.cache.spring;
+
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.ZodiacCache;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+
+/**
+ * The health of the remote caches of a {@link CacheManager}: each one that is not in memory is
+ * asked whether the key {@value #HEALTH_KEY} exists under its namespace, all at once, each bounded
+ * by the cache's operation timeout. UP when every one answers (or none is remote), DOWN when one
+ * does not; the details name each cache with its backend and, when down, the error. A cache whose
+ * circuit breaker is open is down at once, without waiting for its backend.
+ */
+public final class ZodiacCacheHealthIndicator implements HealthIndicator {
+
+    /** The key probed in every remote cache's namespace; it is only read. */
+    public static final String HEALTH_KEY = "zodiac-cache-health";
+
+    private final CacheManager manager;
+
+    /**
+     * A health indicator for the caches of {@code manager}.
+     *
+     * @param manager the zodiac cache manager
+     */
+    public ZodiacCacheHealthIndicator(CacheManager manager) {
+        this.manager = Objects.requireNonNull(manager, "manager");
+    }
+
+    @Override
+    public Health health() {
+        Map<ZodiacCache, CompletableFuture<Boolean>> probes = new LinkedHashMap<>();
+        for (String name : manager.names()) {
+            ZodiacCache cache;
+            try {
+                cache = manager.getCache(name);
+            } catch (IllegalStateException shutDownMeanwhile) {
+                continue;
+            }
+            if (!cache.backend().local()) {
+                probes.put(cache, probe(cache));
+            }
+        }
+        Health.Builder health = Health.up();
+        probes.forEach((cache, probe) -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("backend", cache.config().backend());
+            details.put("namespace", cache.namespace());
+            try {
+                probe.join();
+                details.put("status", "UP");
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                details.put("status", "DOWN");
+                details.put("error", cause.getClass().getName() + ": " + cause.getMessage());
+                health.down();
+            }
+            health.withDetail(cache.name(), details);
+        });
+        return health.build();
+    }
+
+    private static CompletableFuture<Boolean> probe(ZodiacCache cache) {
+        try {
+            return cache.exists(HEALTH_KEY);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

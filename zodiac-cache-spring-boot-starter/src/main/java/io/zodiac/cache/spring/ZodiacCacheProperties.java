@@ -1,0 +1,255 @@
+package io.zodiac.cache.spring;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * The {@code zodiac.cache.*} properties: the caches to set up at startup.
+ *
+ * <pre>
+ * zodiac.cache.prefix=shop                                  # namespace zodiac_cache:shop (default: spring.application.name)
+ * zodiac.cache.caches.default.default-ttl=5m
+ * zodiac.cache.caches.default.max-size=10000
+ * zodiac.cache.caches.sessions.uri=redis://127.0.0.1:6379/0
+ * zodiac.cache.caches.sessions.serializer=json
+ * zodiac.cache.caches.sessions.operation-timeout=500ms
+ * zodiac.cache.caches.products.backend=redis
+ * zodiac.cache.caches.products.options.endpoint=10.0.0.5
+ * zodiac.cache.caches.products.options.port=6379
+ * zodiac.cache.caches.products.options[ca_cert]=/etc/ssl/redis-ca.pem   # brackets keep the underscore
+ * </pre>
+ *
+ * <p>Durations without a unit are seconds, as everywhere in zodiac-cache. With no cache listed,
+ * the {@code default} cache is set up in memory so that {@code @Cached} works out of the box.
+ */
+@ConfigurationProperties("zodiac.cache")
+public class ZodiacCacheProperties {
+
+    /** Whether to set up zodiac-cache at all. */
+    private boolean enabled = true;
+
+    /**
+     * Whether the CacheManager bean is the process-wide CacheManager.global() (then only the caches
+     * this context set up are shut down with it) or a manager of this context's own.
+     */
+    private boolean global = true;
+
+    /** The namespace prefix of caches that name none; defaults to spring.application.name, else "application". */
+    private String prefix;
+
+    /** The caches to set up, by name. */
+    private Map<String, Cache> caches = new LinkedHashMap<>();
+
+    /** The Spring cache abstraction bridge. */
+    private final SpringCache springCache = new SpringCache();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public boolean isGlobal() {
+        return global;
+    }
+
+    public void setGlobal(boolean global) {
+        this.global = global;
+    }
+
+    public String getPrefix() {
+        return prefix;
+    }
+
+    public void setPrefix(String prefix) {
+        this.prefix = prefix;
+    }
+
+    public Map<String, Cache> getCaches() {
+        return caches;
+    }
+
+    public void setCaches(Map<String, Cache> caches) {
+        this.caches = caches;
+    }
+
+    public SpringCache getSpringCache() {
+        return springCache;
+    }
+
+    /** The settings of one cache. Unset settings keep zodiac-cache's defaults. */
+    public static class Cache {
+
+        /** The namespace prefix: the cache lives under zodiac_cache:{prefix}. Defaults to zodiac.cache.prefix. */
+        private String prefix;
+
+        /** The backend: memory (the default), redis, memcached, or a Backend or BackendProvider class name. */
+        private String backend;
+
+        /** A URI that chooses the backend and its address, e.g. redis://user:password@host:6379/0; instead of backend. */
+        private String uri;
+
+        /**
+         * Backend options, e.g. endpoint, port, db, password for redis. Spring drops characters other than
+         * letters, digits, '-' and '.' from map keys unless they are in brackets: options[ca_cert]=/etc/ca.pem.
+         */
+        private Map<String, String> options = new LinkedHashMap<>();
+
+        /** The TTL of values stored without one; none when unset. */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration defaultTtl;
+
+        /** The serializer: reference (memory default), json (remote default), string, bytes or java. */
+        private String serializer;
+
+        /** Class patterns the java serializer may read, e.g. com.example.model.**; required for serializer=java. */
+        private List<String> javaAllowlist = new ArrayList<>();
+
+        /** The time after which a backend operation fails (5 s when unset). */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration operationTimeout;
+
+        /** The maximum number of entries of a local backend; unbounded when unset. */
+        private Long maxSize;
+
+        /** The circuit breaker that keeps a dead backend from adding its timeout to every call. */
+        private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+        public String getPrefix() {
+            return prefix;
+        }
+
+        public void setPrefix(String prefix) {
+            this.prefix = prefix;
+        }
+
+        public String getBackend() {
+            return backend;
+        }
+
+        public void setBackend(String backend) {
+            this.backend = backend;
+        }
+
+        public String getUri() {
+            return uri;
+        }
+
+        public void setUri(String uri) {
+            this.uri = uri;
+        }
+
+        public Map<String, String> getOptions() {
+            return options;
+        }
+
+        public void setOptions(Map<String, String> options) {
+            this.options = options;
+        }
+
+        public Duration getDefaultTtl() {
+            return defaultTtl;
+        }
+
+        public void setDefaultTtl(Duration defaultTtl) {
+            this.defaultTtl = defaultTtl;
+        }
+
+        public String getSerializer() {
+            return serializer;
+        }
+
+        public void setSerializer(String serializer) {
+            this.serializer = serializer;
+        }
+
+        public List<String> getJavaAllowlist() {
+            return javaAllowlist;
+        }
+
+        public void setJavaAllowlist(List<String> javaAllowlist) {
+            this.javaAllowlist = javaAllowlist;
+        }
+
+        public Duration getOperationTimeout() {
+            return operationTimeout;
+        }
+
+        public void setOperationTimeout(Duration operationTimeout) {
+            this.operationTimeout = operationTimeout;
+        }
+
+        public Long getMaxSize() {
+            return maxSize;
+        }
+
+        public void setMaxSize(Long maxSize) {
+            this.maxSize = maxSize;
+        }
+
+        public CircuitBreaker getCircuitBreaker() {
+            return circuitBreaker;
+        }
+    }
+
+    /** Circuit breaker settings; both unset keeps zodiac-cache's defaults (5 failures, 5 s). */
+    public static class CircuitBreaker {
+
+        /** Consecutive backend failures that open the circuit. */
+        private Integer failures;
+
+        /** How long an open circuit keeps the backend out before a probe. */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration openDuration;
+
+        public Integer getFailures() {
+            return failures;
+        }
+
+        public void setFailures(Integer failures) {
+            this.failures = failures;
+        }
+
+        public Duration getOpenDuration() {
+            return openDuration;
+        }
+
+        public void setOpenDuration(Duration openDuration) {
+            this.openDuration = openDuration;
+        }
+    }
+
+    /** Settings of the Spring cache abstraction bridge ({@link ZodiacSpringCacheManager}). */
+    public static class SpringCache {
+
+        /** Whether @EnableCaching applications get a ZodiacSpringCacheManager when they define no CacheManager. */
+        private boolean enabled = true;
+
+        /** Whether Spring caches store null values (Spring's default) or reject them. */
+        private boolean allowNullValues = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isAllowNullValues() {
+            return allowNullValues;
+        }
+
+        public void setAllowNullValues(boolean allowNullValues) {
+            this.allowNullValues = allowNullValues;
+        }
+    }
+}

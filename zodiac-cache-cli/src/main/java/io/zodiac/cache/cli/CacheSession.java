@@ -63,6 +63,11 @@ final class CacheSession implements AutoCloseable {
         return cache;
     }
 
+    /** The manager the cache is set up on, as the {@code default} cache. */
+    CacheManager manager() {
+        return manager;
+    }
+
     /** The URI the session was opened with. */
     String uri() {
         return uri;

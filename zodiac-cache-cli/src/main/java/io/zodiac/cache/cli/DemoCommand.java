@@ -90,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             if (processes == 1) {
                 Workload clients = workload.workload();
                 clients.warmUp(session.cache());
-                cached = clients.throughCache(session.cache(), workload.duration, progress);
+                cached = clients.throughCache(session, workload.duration, progress);
             } else {
                 cached = WorkerProcesses.run(workerArguments(), progress);
             }
@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         PhaseResult uncached = direct.isZero() ? null
                 : workload.workload().direct(direct, new TerminalProgress(out, "no cache", direct, live));
-        new Report(out, workload.keys, processes).print(cached, uncached);
+        new Report(out, workload.keys, processes, workload.api()).print(cached, uncached);
         if (onServer && keep) {
             out.printf("%nThe keys stay under zodiac_cache:%s for %d minutes: try zodiac-cache keys --backend %s "
                     + "--namespace %s%n", namespace, Workload.VALUE_TTL.toMinutes(), backend, namespace);
@@ -123,8 +123,8 @@ final class DemoCommand implements Callable<Integer> {
         String where = session.inProcess() ? "in memory" : session.uri();
         String spread = processes == 1 ? "" : String.format(Locale.ROOT, ", shared by %d processes", processes);
         String then = direct.isZero() ? "" : ", then " + Durations.format(direct) + " without it";
-        out.printf(Locale.ROOT, "Cache %s under zodiac_cache:%s%s. %s through the cache%s. Seed %d.%n%n", where,
-                namespace, spread, Durations.format(workload.duration), then, workload.seed);
+        out.printf(Locale.ROOT, "Cache %s under zodiac_cache:%s%s. %s through %s%s. Seed %d.%n%n", where,
+                namespace, spread, Durations.format(workload.duration), workload.api(), then, workload.seed);
         out.flush();
     }
 

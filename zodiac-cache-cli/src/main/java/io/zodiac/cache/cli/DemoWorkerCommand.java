@@ -53,7 +53,7 @@ final class DemoWorkerCommand implements Callable<Integer> {
             if (!GO.equals(parent.readLine())) {
                 throw CliException.notDone("the demo process that started this worker is gone");
             }
-            PhaseResult result = clients.throughCache(session.cache(), workload.duration,
+            PhaseResult result = clients.throughCache(session, workload.duration,
                     (elapsedNanos, requests, sourceCalls, last) -> {
                         out.println(PROGRESS + " " + requests + " " + sourceCalls);
                         out.flush();

@@ -14,11 +14,16 @@ final class Report {
     private final PrintWriter out;
     private final int keys;
     private final int processes;
+    private final String api;
 
-    Report(PrintWriter out, int keys, int processes) {
+    /**
+     * @param api what the clients called: {@code getOrSet} or {@code a @Cached proxy}
+     */
+    Report(PrintWriter out, int keys, int processes, String api) {
         this.out = out;
         this.keys = keys;
         this.processes = processes;
+        this.api = api;
     }
 
     /** Prints the summary; {@code direct} is {@code null} when the phase without the cache was skipped. */
@@ -40,7 +45,7 @@ final class Report {
         }
 
         out.println();
-        out.println("Stampede protection: getOrSet runs the source once per cold key, however many clients ask"
+        out.println("Stampede protection: " + api + " runs the source once per cold key, however many clients ask"
                 + (processes > 1 ? " (" + processes + " processes)" : ""));
         row("keys loaded", count(cached.sourceCalls().size()) + " of " + count(keys), "");
         row("source calls per key, max", count(cached.maxCallsPerKey()), "");

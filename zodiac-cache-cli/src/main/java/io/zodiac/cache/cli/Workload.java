@@ -1,6 +1,7 @@
 package io.zodiac.cache.cli;
 
 import io.zodiac.cache.BlockingCache;
+import io.zodiac.cache.CachedProxy;
 import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.ZodiacCache;
 import java.time.Duration;
@@ -33,19 +34,23 @@ final class Workload {
     private final Duration latency;
     private final long thinkNanos;
     private final long seed;
+    private final boolean cachedProxy;
     /** The lease outlasts the source's latency, so that a producer is never taken over while it runs. */
     private final GetOrSetOptions<String> options;
 
     /**
      * @param think each client's pause between two requests, as a client that does other work
+     * @param cachedProxy {@code true} to read through a {@code @Cached} proxy instead of {@code getOrSet}
      */
-    Workload(int clients, int keys, double zipfExponent, Duration latency, Duration think, long seed) {
+    Workload(int clients, int keys, double zipfExponent, Duration latency, Duration think, long seed,
+            boolean cachedProxy) {
         this.clients = clients;
         this.keys = keys;
         this.zipf = new Zipf(keys, zipfExponent);
         this.latency = latency;
         this.thinkNanos = think.toNanos();
         this.seed = seed;
+        this.cachedProxy = cachedProxy;
         this.options = GetOrSetOptions.<String>defaults()
                 .type(String.class)
                 .ttl(VALUE_TTL)
@@ -71,10 +76,18 @@ final class Workload {
         }
     }
 
-    /** The clients read through the cache: {@code getOrSet}, with the slow source as the producer. */
-    PhaseResult throughCache(ZodiacCache cache, Duration duration, ProgressSink progress) throws InterruptedException {
+    /**
+     * The clients read through the session's cache: with {@code getOrSet} and the slow source as
+     * the producer, or through a {@link Catalog} proxy whose {@code @Cached} method runs the slow
+     * source (the proxy uses {@code @Cached}'s default lease).
+     */
+    PhaseResult throughCache(CacheSession session, Duration duration, ProgressSink progress) throws InterruptedException {
         SlowSource source = new SlowSource(latency, keys);
-        BlockingCache blocking = cache.blocking();
+        if (cachedProxy) {
+            Catalog catalog = CachedProxy.of(session.manager(), Catalog.class, source::load);
+            return run(duration, source, catalog::find, progress);
+        }
+        BlockingCache blocking = session.cache().blocking();
         return run(duration, source, index -> blocking.getOrSet(key(index), () -> source.load(index), options), progress);
     }
 

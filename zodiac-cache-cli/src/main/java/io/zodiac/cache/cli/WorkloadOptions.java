@@ -1,6 +1,7 @@
 package io.zodiac.cache.cli;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,6 +40,10 @@ final class WorkloadOptions {
                     + "fast as the cache answers (default: ${DEFAULT-VALUE}).")
     Duration think;
 
+    @Option(names = "--cached-proxy",
+            description = "Read through a @Cached method of a CachedProxy instead of calling getOrSet.")
+    boolean cachedProxy;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
             description = "Seed of the clients' random key choices, for reproducible runs (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -63,13 +68,22 @@ final class WorkloadOptions {
 
     /** The workload of this process's clients. */
     Workload workload() {
-        return new Workload(threads, keys, zipf, latency, think, seed);
+        return new Workload(threads, keys, zipf, latency, think, seed, cachedProxy);
+    }
+
+    /** What the clients call: {@code getOrSet} or a {@code @Cached} method. */
+    String api() {
+        return cachedProxy ? "a @Cached proxy" : "getOrSet";
     }
 
     /** These options for a worker process that runs {@code workerThreads} of the clients with its own seed. */
     List<String> forWorker(int workerThreads, long workerSeed) {
-        return List.of("--duration", duration.toString(), "--latency", latency.toString(),
+        List<String> arguments = new ArrayList<>(List.of("--duration", duration.toString(), "--latency", latency.toString(),
                 "--threads", Integer.toString(workerThreads), "--keys", Integer.toString(keys),
-                "--zipf", Double.toString(zipf), "--think", think.toString(), "--seed", Long.toString(workerSeed));
+                "--zipf", Double.toString(zipf), "--think", think.toString(), "--seed", Long.toString(workerSeed)));
+        if (cachedProxy) {
+            arguments.add("--cached-proxy");
+        }
+        return arguments;
     }
 }

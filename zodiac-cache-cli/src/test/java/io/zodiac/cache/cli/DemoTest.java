@@ -24,6 +24,17 @@ class DemoTest {
     }
 
     @Test
+    void demoThroughACachedProxyLoadsEachKeyOnce() {
+        Cli.Result result = Cli.run("demo", "--cached-proxy", "--duration", "1s", "--latency", "5ms", "--threads", "8",
+                "--keys", "100", "--baseline", "0");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout())
+                .contains("through a @Cached proxy", "Stampede protection: a @Cached proxy runs the source once")
+                .containsPattern("(?m)^  source calls per key, max +1$");
+    }
+
+    @Test
     void progressIsPlainLinesWhenStdoutIsNotATerminal() {
         Cli.Result result = Cli.run("demo", "--duration", "1200ms", "--latency", "1ms", "--threads", "4", "--keys", "50",
                 "--baseline", "0");

@@ -41,7 +41,8 @@ final class WorkloadOptions {
     Duration think;
 
     @Option(names = "--cached-proxy",
-            description = "Read through a @Cached method of a CachedProxy instead of calling getOrSet.")
+            description = "Read through a @Cached method of a CachedProxy instead of calling getOrSet (its lease is "
+                    + "@Cached's default, 2 s: keep --latency below it).")
     boolean cachedProxy;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",

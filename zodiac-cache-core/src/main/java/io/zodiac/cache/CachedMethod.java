@@ -1,5 +1,7 @@
 package io.zodiac.cache;
 
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.zodiac.cache.key.CanonicalKey;
 import io.zodiac.cache.key.DefaultKeyBuilder;
 import io.zodiac.cache.key.KeyBuilder;
@@ -77,7 +79,7 @@ final class CachedMethod {
         GetOrSetOptions<Object> options = GetOrSetOptions.defaults()
                 .ttl(ttl(method, cached.ttl()))
                 .skipCacheIf(skipPredicate(method, cached.skipCacheIf()))
-                .type(TypeRef.of(valueType(method.getGenericReturnType(), async)));
+                .type(TypeRef.of(resolve(valueType(method.getGenericReturnType(), async), method, receiverClass)));
         String cacheName = cached.name().isEmpty() ? CacheManager.DEFAULT_CACHE_NAME : cached.name();
         method.trySetAccessible(); // for call() on a non-public interface
         if (cached.keyBuilder() != DefaultKeyBuilder.class) {
@@ -180,6 +182,20 @@ final class CachedMethod {
             }
         }
         return type instanceof Class<?> c ? boxed(c) : type;
+    }
+
+    /**
+     * Resolves the type variables of a generic declaring type against the receiver's class:
+     * {@code T find(int)} of {@code Repo<T>} is {@code User find(int)} on a
+     * {@code UserRepo implements Repo<User>}, so typed reads give a {@code User} back.
+     */
+    private static Type resolve(Type type, Method method, Class<?> receiverClass) {
+        if (type instanceof Class<?> || receiverClass == null) {
+            return type;
+        }
+        TypeFactory types = TypeFactory.defaultInstance();
+        JavaType declaring = types.constructType(receiverClass).findSuperType(method.getDeclaringClass());
+        return declaring == null ? type : types.resolveMemberType(type, declaring.getBindings());
     }
 
     /** The wrapper class of a primitive type; other types unchanged. */

@@ -761,6 +761,40 @@ class CachedProxyTest {
         }
     }
 
+    /** A generic repository: its type variables are resolved against the implementing class. */
+    public interface Repository<T> {
+        @Cached
+        T find(int id);
+
+        @Cached
+        CompletableFuture<List<T>> all();
+    }
+
+    static final class PointRepository implements Repository<Point> {
+        @Override
+        public Point find(int id) {
+            return new Point(id, -id);
+        }
+
+        @Override
+        public CompletableFuture<List<Point>> all() {
+            return CompletableFuture.completedFuture(List.of(new Point(1, 1)));
+        }
+    }
+
+    @Test
+    void typeVariablesOfAGenericInterfaceAreReadBackAsTheImplementationsTypes() {
+        try (CacheManager json = new CacheManager()) {
+            json.setup("json", CacheConfig.builder().serializer("json").build());
+            @SuppressWarnings("unchecked")
+            Repository<Point> points = CachedProxy.of(json, Repository.class, new PointRepository());
+            points.find(5);
+            assertThat(points.find(5)).isEqualTo(new Point(5, -5));
+            points.all().join();
+            assertThat(points.all().join()).containsExactly(new Point(1, 1));
+        }
+    }
+
     @Test
     void theSameExceptionReachesEveryWaitingCaller() {
         CompletableFuture<String> gate = new CompletableFuture<>();

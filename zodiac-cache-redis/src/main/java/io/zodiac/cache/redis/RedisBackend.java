@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
 
 /**
@@ -252,10 +253,12 @@ final class RedisBackend implements Backend {
 
     private CompletableFuture<Void> scanFrom(ScanCursor cursor, ScanArgs args,
             Function<List<String>, CompletableFuture<Boolean>> onBatch) {
-        return redis.scan(cursor, args).toCompletableFuture().thenCompose((KeyScanCursor<String> page) ->
-                onBatch.apply(page.getKeys()).thenCompose(more -> more && !page.isFinished()
+        // The next page is asked for off Lettuce's I/O thread: on a cluster, moving the cursor to the
+        // next node waits for that node's connection, which only the I/O thread can complete.
+        return redis.scan(cursor, args).toCompletableFuture().thenComposeAsync((KeyScanCursor<String> page) ->
+                onBatch.apply(page.getKeys()).thenComposeAsync(more -> more && !page.isFinished()
                         ? scanFrom(page, args, onBatch)
-                        : CompletableFuture.completedFuture(null)));
+                        : CompletableFuture.completedFuture(null), ForkJoinPool.commonPool()), ForkJoinPool.commonPool());
     }
 
     private static SetArgs setArgs(Duration ttl) {

@@ -1,0 +1,56 @@
+package io.zodiac.cache.cli;
+
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.plugin.CachePlugin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --backend} and {@code --namespace} of the inspection commands, and the session they
+ * open. Values are read and written as raw bytes, so that any serializer's values can be shown.
+ */
+final class BackendOptions {
+
+    static final String BACKEND_VARIABLE = "ZODIAC_CACHE_BACKEND";
+    static final String NAMESPACE_VARIABLE = "ZODIAC_CACHE_NAMESPACE";
+
+    @Option(names = "--backend", paramLabel = "URI", defaultValue = "${env:" + BACKEND_VARIABLE + "}",
+            description = "The server: redis://HOST:PORT[/DB] or memcached://HOST:PORT "
+                    + "(default: the environment variable " + BACKEND_VARIABLE + ").")
+    private String backend;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "PREFIX", defaultValue = "${env:" + NAMESPACE_VARIABLE + "}",
+            description = "The prefix the application gives CacheManager.setup: the keys live under zodiac_cache:PREFIX "
+                    + "(default: the environment variable " + NAMESPACE_VARIABLE + ").")
+    private String namespace;
+
+    /** The namespace the keys live under, {@code zodiac_cache:PREFIX}. */
+    String namespace() {
+        return CacheManager.ZODIAC_CACHE_NAMESPACE + ":" + prefix();
+    }
+
+    private String prefix() {
+        String given = namespace == null ? "" : namespace.strip();
+        String full = CacheManager.ZODIAC_CACHE_NAMESPACE + ":";
+        return given.startsWith(full) ? given.substring(full.length()) : given;
+    }
+
+    /** Opens the cache, with {@code plugins}; refuses a missing backend or namespace, and the in-memory backend. */
+    CacheSession open(CachePlugin... plugins) {
+        if (backend == null || backend.isBlank()) {
+            throw CliException.usage("no backend: pass --backend redis://HOST:PORT or memcached://HOST:PORT, or set "
+                    + BACKEND_VARIABLE);
+        }
+        if (prefix().isEmpty()) {
+            throw CliException.usage("no namespace: pass --namespace PREFIX, the prefix your application gives "
+                    + "CacheManager.setup (its keys live under zodiac_cache:PREFIX), or set " + NAMESPACE_VARIABLE);
+        }
+        CacheSession session = CacheSession.open(backend.strip(), prefix(),
+                builder -> builder.serializer("bytes").plugins(plugins));
+        if (session.inProcess()) {
+            session.close();
+            throw CliException.usage("--backend " + backend + ": the in-memory cache lives inside one process, there is "
+                    + "nothing to inspect from outside; pass a server: redis://HOST:PORT or memcached://HOST:PORT");
+        }
+        return session;
+    }
+}

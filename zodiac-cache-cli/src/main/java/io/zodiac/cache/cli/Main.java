@@ -1,0 +1,64 @@
+package io.zodiac.cache.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The {@code zodiac-cache} command. {@code zodiac-cache demo} shows what the library does on the
+ * in-memory cache; {@code get}, {@code ttl}, {@code keys}, {@code stats} and {@code clear}
+ * inspect a running Redis or Memcached. {@code zodiac-cache --help} lists everything.
+ *
+ * <p>Exit codes: 0 done, 1 key absent or clear not confirmed, 2 bad arguments, 3 backend
+ * unreachable or failing. Errors are one line on stderr; {@code --verbose} adds the stack trace
+ * and the library's log.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /** Runs the command and exits with its exit code. */
+    public static void main(String[] args) {
+        System.setProperty(RootCommand.LOG_LEVEL_PROPERTY,
+                System.getProperty(RootCommand.LOG_LEVEL_PROPERTY, "off"));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: one-line errors, exit codes as documented. */
+    static CommandLine commandLine() {
+        RootCommand root = new RootCommand();
+        CommandLine cli = new CommandLine(root);
+        cli.setParameterExceptionHandler(Main::badArguments);
+        cli.setExecutionExceptionHandler((error, command, parseResult) -> failed(error, command, root.verbose()));
+        return cli;
+    }
+
+    private static int badArguments(ParameterException error, String[] args) {
+        CommandLine command = error.getCommandLine();
+        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + oneLine(error.getMessage())
+                + " (see " + command.getCommandSpec().qualifiedName() + " --help)");
+        return CliException.USAGE;
+    }
+
+    private static int failed(Exception error, CommandLine command, boolean verbose) {
+        PrintWriter err = command.getErr();
+        if (error instanceof CliException cli) {
+            err.println(command.getCommandSpec().qualifiedName() + ": " + oneLine(cli.getMessage()));
+            if (verbose && cli.getCause() != null) {
+                cli.getCause().printStackTrace(err);
+            }
+            return cli.exitCode();
+        }
+        err.println(command.getCommandSpec().qualifiedName() + ": unexpected error: " + oneLine(error.toString())
+                + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
+        if (verbose) {
+            error.printStackTrace(err);
+        }
+        return 1;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}

@@ -1,0 +1,209 @@
+package io.zodiac.cache.cli;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * What a server counts about itself since it started, over every client and namespace: Redis
+ * {@code INFO}, Memcached {@code stats}, read over the server's own protocol on a short-lived
+ * connection, because no cache API asks for them. Only the first server of a URI is asked.
+ *
+ * @param server {@code host:port} of the server asked
+ * @param software the server's name and version
+ * @param hits reads that found their key
+ * @param misses reads that did not
+ * @param details further figures, labelled, in display order
+ */
+record ServerStats(String server, String software, long hits, long misses, Map<String, String> details) {
+
+    /** The hit ratio over every read the server answered, or -1 when it answered none. */
+    double hitRatio() {
+        return hits + misses == 0 ? -1 : hits / (double) (hits + misses);
+    }
+
+    /**
+     * Asks the server of {@code uri}: {@code redis://}, {@code rediss://} or {@code memcached://}.
+     *
+     * @throws UnsupportedOperationException for other schemes (Sentinel, sockets)
+     * @throws IOException when the server cannot be asked
+     */
+    static ServerStats read(String uri, Duration timeout) throws IOException {
+        URI parsed = URI.create(uri);
+        String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
+        return switch (scheme) {
+            case "redis", "rediss" -> redis(parsed, scheme.equals("rediss"), timeout);
+            case "memcached" -> memcached(parsed, timeout);
+            default -> throw new UnsupportedOperationException("not available for " + scheme + ":// URIs");
+        };
+    }
+
+    private static ServerStats redis(URI uri, boolean tls, Duration timeout) throws IOException {
+        Address address = Address.first(uri, 6379);
+        Map<String, String> info = new HashMap<>();
+        try (Socket socket = connect(address, tls, timeout)) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String userInfo = uri.getRawUserInfo();
+            if (userInfo != null && !userInfo.isEmpty()) {
+                int colon = userInfo.indexOf(':');
+                String user = colon < 0 ? "" : decode(userInfo.substring(0, colon));
+                String password = decode(colon < 0 ? userInfo : userInfo.substring(colon + 1));
+                resp(out, in, user.isEmpty() ? List.of("AUTH", password) : List.of("AUTH", user, password));
+            }
+            for (String line : resp(out, in, List.of("INFO")).split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && !line.startsWith("#")) {
+                    info.put(line.substring(0, colon), line.substring(colon + 1));
+                }
+            }
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        info.keySet().stream().filter(key -> key.matches("db\\d+")).sorted()
+                .forEach(db -> details.put("keys in " + db, info.get(db)));
+        details.put("memory used", info.getOrDefault("used_memory_human", "?"));
+        details.put("evicted / expired keys", info.getOrDefault("evicted_keys", "?") + " / "
+                + info.getOrDefault("expired_keys", "?"));
+        details.put("connected clients", info.getOrDefault("connected_clients", "?"));
+        details.put("uptime", info.getOrDefault("uptime_in_seconds", "?") + " s");
+        return new ServerStats(address.toString(), "redis " + info.getOrDefault("redis_version", "?"),
+                number(info, "keyspace_hits"), number(info, "keyspace_misses"), details);
+    }
+
+    private static ServerStats memcached(URI uri, Duration timeout) throws IOException {
+        Address address = Address.first(uri, 11211);
+        Map<String, String> stats = new HashMap<>();
+        try (Socket socket = connect(address, false, timeout)) {
+            socket.getOutputStream().write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            for (String line = readLine(in); !line.equals("END"); line = readLine(in)) {
+                String[] words = line.split(" ", 3);
+                if (words.length < 3 || !words[0].equals("STAT")) {
+                    throw new IOException("memcached answered stats with '" + line + "'");
+                }
+                stats.put(words[1], words[2]);
+            }
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("items", stats.getOrDefault("curr_items", "?"));
+        details.put("bytes used", stats.getOrDefault("bytes", "?"));
+        details.put("evictions", stats.getOrDefault("evictions", "?"));
+        details.put("connected clients", stats.getOrDefault("curr_connections", "?"));
+        details.put("uptime", stats.getOrDefault("uptime", "?") + " s");
+        return new ServerStats(address.toString(), "memcached " + stats.getOrDefault("version", "?"),
+                number(stats, "get_hits"), number(stats, "get_misses"), details);
+    }
+
+    /** The first {@code host:port} of a URI's authority, which may list several. */
+    private record Address(String host, int port) {
+
+        static Address first(URI uri, int defaultPort) {
+            String authority = uri.getRawAuthority();
+            if (authority == null || authority.isEmpty()) {
+                throw new IllegalArgumentException("'" + uri + "' names no host");
+            }
+            String hostPort = authority.substring(authority.lastIndexOf('@') + 1).split(",")[0];
+            int colon = hostPort.lastIndexOf(':');
+            if (colon < 0 || hostPort.endsWith("]")) {
+                return new Address(unbracket(hostPort), defaultPort);
+            }
+            return new Address(unbracket(hostPort.substring(0, colon)), Integer.parseInt(hostPort.substring(colon + 1)));
+        }
+
+        private static String unbracket(String host) {
+            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        }
+
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    private static Socket connect(Address address, boolean tls, Duration timeout) throws IOException {
+        int millis = (int) timeout.toMillis();
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(address.host(), address.port()), millis);
+            socket.setSoTimeout(millis);
+            if (!tls) {
+                return socket;
+            }
+            SSLSocket secure = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                    .createSocket(socket, address.host(), address.port(), true);
+            secure.startHandshake();
+            return secure;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Sends one RESP command and reads its reply: a simple or bulk string; an error reply throws. */
+    private static String resp(OutputStream out, InputStream in, List<String> command) throws IOException {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(("*" + command.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (String word : command) {
+            byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
+            request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            request.writeBytes(bytes);
+            request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(request.toByteArray());
+        out.flush();
+        String reply = readLine(in);
+        if (reply.startsWith("+")) {
+            return reply.substring(1);
+        }
+        if (reply.startsWith("-")) {
+            throw new IOException("redis answered " + command.get(0) + " with " + reply.substring(1));
+        }
+        if (!reply.startsWith("$")) {
+            throw new IOException("redis answered " + command.get(0) + " with '" + reply + "'");
+        }
+        byte[] bulk = in.readNBytes(Integer.parseInt(reply.substring(1)));
+        readLine(in);
+        return new String(bulk, StandardCharsets.UTF_8);
+    }
+
+    /** A line up to CRLF, without it. */
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("the server closed the connection");
+            }
+            line.write(b);
+        }
+        String text = line.toString(StandardCharsets.UTF_8);
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    /** Percent-decoding of a URI part ('+' stays a plus). */
+    private static String decode(String text) {
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static long number(Map<String, String> values, String key) {
+        try {
+            return Long.parseLong(values.getOrDefault(key, "0").strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -111,7 +111,7 @@ if command -v redis-server > /dev/null; then
   "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RedisStampedeHarness "$RESULTS/redis-stampede.json" 4 50 "$REDIS_ROUNDS" 50
 fi
 echo "== memory harness"
-java -Xms4g -Xmx4g --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED -Djol.magicFieldOffset=true -Djdk.attach.allowAttachSelf=true \
+java -Xms4g -Xmx4g --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED -Djdk.attach.allowAttachSelf=true \
   -cp "$JAR" io.zodiac.cache.bench.MemoryFootprint "$ENTRIES" "$RESULTS/memory.json"
 
 echo "loadAfter=$(load)" >> "$RESULTS/env.properties"

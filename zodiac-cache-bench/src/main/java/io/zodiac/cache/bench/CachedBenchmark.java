@@ -15,8 +15,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The hit path of an annotated cached method {@code String find(int id)}: zodiac's
  * {@code @Cached} through {@code CachedProxy} and through the Spring Boot starter, against Spring's
  * {@code @Cacheable} on Caffeine and JetCache's {@code @Cached} (local). The ids are the
- * Zipf-distributed key stream of {@link HitBenchmark}; every id is cached during setup, so every
- * call is a hit (the source counts nothing: a miss would only cost more, never less).
+ * Zipf-distributed key stream of {@link HitBenchmark}; every id is cached during setup, and the
+ * trial fails if the method ran again afterwards: every measured call is a hit.
  *
  * <p>Each system lives in its own {@link State}, so a benchmark starts only its own context.
  */
@@ -33,12 +33,14 @@ public class CachedBenchmark {
         }
     }
 
-    /** A started Spring context whose {@link Peers.Service} {@link #bean()} is warmed with every id. */
+    /** A started Spring context whose {@link Services.Service} {@link #bean()} is warmed with every id. */
     public abstract static class ContextState {
+        final Services.Source source = new Services.Source(0);
         ConfigurableApplicationContext context;
-        Peers.Service service;
+        Services.Service service;
+        int misses;
 
-        abstract ConfigurableApplicationContext start(Peers.Source source);
+        abstract ConfigurableApplicationContext start(Services.Source source);
 
         String bean() {
             return "service";
@@ -46,30 +48,31 @@ public class CachedBenchmark {
 
         @Setup(Level.Trial)
         public void setup() {
-            context = start(new Peers.Source(0));
-            service = context.getBean(bean(), Peers.Service.class);
-            warm(service);
+            context = start(source);
+            service = context.getBean(bean(), Services.Service.class);
+            misses = warm(service, source);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
             context.close();
+            checkAllHits(source, misses);
         }
     }
 
     @State(Scope.Benchmark)
     public static class Spring extends ContextState {
         @Override
-        ConfigurableApplicationContext start(Peers.Source source) {
-            return Peers.context(Peers.SpringConfig.class, source);
+        ConfigurableApplicationContext start(Services.Source source) {
+            return Services.context(Services.SpringConfig.class, source);
         }
     }
 
     @State(Scope.Benchmark)
     public static class JetCache extends ContextState {
         @Override
-        ConfigurableApplicationContext start(Peers.Source source) {
-            return Peers.context(Peers.JetCacheConfig.class, source);
+        ConfigurableApplicationContext start(Services.Source source) {
+            return Services.context(Services.JetCacheConfig.class, source);
         }
     }
 
@@ -77,8 +80,8 @@ public class CachedBenchmark {
     @State(Scope.Benchmark)
     public static class Starter extends ContextState {
         @Override
-        ConfigurableApplicationContext start(Peers.Source source) {
-            return Peers.starter(source);
+        ConfigurableApplicationContext start(Services.Source source) {
+            return Services.starter(source);
         }
 
         @Override
@@ -98,28 +101,39 @@ public class CachedBenchmark {
 
     @State(Scope.Benchmark)
     public static class Proxy {
+        final Services.Source source = new Services.Source(0);
         CacheManager manager;
-        Peers.Service service;
+        Services.Service service;
+        int misses;
 
         @Setup(Level.Trial)
         public void setup() {
             manager = new CacheManager();
-            manager.setup("bench", CacheConfig.builder().maxSize(Peers.LIMIT).build());
-            service = Peers.zodiacProxy(manager, new Peers.Source(0));
-            warm(service);
+            manager.setup("bench", CacheConfig.builder().maxSize(Services.LIMIT).build());
+            service = Services.zodiacProxy(manager, source);
+            misses = warm(service, source);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
             manager.close();
+            checkAllHits(source, misses);
         }
     }
 
-    static void warm(Peers.Service service) {
+    /** Calls the service with every id; returns the misses so far (one per distinct id). */
+    static int warm(Services.Service service, Services.Source source) {
         for (int id : IDS) {
             if (service.find(id) == null) {
                 throw new IllegalStateException("no value for " + id);
             }
+        }
+        return source.finds();
+    }
+
+    static void checkAllHits(Services.Source source, int missesAfterWarmUp) {
+        if (source.finds() != missesAfterWarmUp) {
+            throw new IllegalStateException((source.finds() - missesAfterWarmUp) + " measured calls missed the cache");
         }
     }
 

@@ -88,7 +88,7 @@ public final class MemoryFootprint {
             }
             Filler empty = subject.factory().apply(n);
             long emptyBytes = GraphLayout.parseInstance(empty.root()).totalSize();
-            Filler full = fill(subject, keys, values);
+            Filler full = fill(subject.factory().apply(n), keys, values);
             long fullBytes = GraphLayout.parseInstance(full.root()).totalSize();
             double retained = (double) (fullBytes - emptyBytes) / n;
             System.out.printf("%-18s JOL %.1f B/entry retained (%.1f overhead), heap delta %.1f B/entry overhead  [%s]%n",
@@ -102,8 +102,7 @@ public final class MemoryFootprint {
         results.write(out);
     }
 
-    private static Filler fill(Subject subject, String[] keys, Object[] values) {
-        Filler filler = subject.factory().apply(keys.length);
+    private static Filler fill(Filler filler, String[] keys, Object[] values) {
         for (int i = 0; i < keys.length; i++) {
             filler.put(keys[i], values[i]);
         }
@@ -113,9 +112,7 @@ public final class MemoryFootprint {
     private static double heapDeltaPerEntry(Subject subject, String[] keys, Object[] values) throws InterruptedException {
         Filler filler = subject.factory().apply(keys.length);
         long before = usedAfterGc();
-        for (int i = 0; i < keys.length; i++) {
-            filler.put(keys[i], values[i]);
-        }
+        fill(filler, keys, values);
         long after = usedAfterGc();
         double perEntry = (double) (after - before) / keys.length;
         if (filler.root() == null) {

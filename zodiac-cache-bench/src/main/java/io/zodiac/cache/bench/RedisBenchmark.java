@@ -95,13 +95,15 @@ public class RedisBenchmark {
         lettuce = connection.async();
         keys = new String[KEYS];
         redisKeys = new String[KEYS];
+        CompletableFuture<?>[] stored = new CompletableFuture<?>[KEYS];
         for (int i = 0; i < KEYS; i++) {
             byte[] value = new byte[VALUE_BYTES];
             Arrays.fill(value, (byte) ('a' + i % 26));
             keys[i] = "key:" + i;
             redisKeys[i] = zodiac.namespace() + ":" + keys[i];
-            zodiac.blocking().set(keys[i], value);
+            stored[i] = zodiac.set(keys[i], value);
         }
+        CompletableFuture.allOf(stored).join();
         byte[] raw = lettuce.get(redisKeys[0]).toCompletableFuture().join();
         if (raw == null || raw.length != VALUE_BYTES) {
             throw new IllegalStateException("the peer does not read the bytes zodiac stored under " + redisKeys[0]);
@@ -124,7 +126,7 @@ public class RedisBenchmark {
     public void tearDown() {
         manager.close();
         connection.close();
-        client.shutdown();
+        client.shutdown(0, 2, TimeUnit.SECONDS);
         server.close();
     }
 

@@ -189,15 +189,15 @@ public final class RedisStampedeHarness {
         }
 
         @Bean
-        public Peers.Service service(Peers.Source source) {
-            return new Peers.SpringService(source);
+        public Services.Service service(Services.Source source) {
+            return new Services.SpringService(source);
         }
     }
 
     private static void child(String system, String host, int port, int callers, long loadMillis) throws Exception {
         PrintStream reply = System.out;
         System.setOut(System.err);  // only the protocol on stdout
-        Peers.Source source = new Peers.Source(loadMillis);
+        Services.Source source = new Services.Source(loadMillis);
         AutoCloseable resources;
         Function<String, String> call;
         if (system.equals("zodiac")) {
@@ -210,8 +210,8 @@ public final class RedisStampedeHarness {
             System.setProperty("bench.redis.host", host);
             System.setProperty("bench.redis.port", Integer.toString(port));
             System.setProperty("bench.redis.locking", Boolean.toString(system.equals("springLocking")));
-            ConfigurableApplicationContext context = Peers.context(SpringRedisConfig.class, source);
-            Peers.Service service = context.getBean(Peers.Service.class);
+            ConfigurableApplicationContext context = Services.context(SpringRedisConfig.class, source);
+            Services.Service service = context.getBean(Services.Service.class);
             call = service::load;
             resources = context;
         }

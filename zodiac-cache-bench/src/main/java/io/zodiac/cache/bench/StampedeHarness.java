@@ -52,7 +52,7 @@ public final class StampedeHarness {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             for (String name : List.of("zodiac", "zodiacCached", "spring", "jetcache")) {
-                Peers.Source source = new Peers.Source(loadMillis);
+                Services.Source source = new Services.Source(loadMillis);
                 Subject subject = subject(name, source);
                 try (AutoCloseable ignored = subject.resources()) {
                     run(subject, source, pool, callers, WARMUP_ROUNDS, "warmup-", null);
@@ -65,7 +65,7 @@ public final class StampedeHarness {
         results.write(out);
     }
 
-    private static Subject subject(String name, Peers.Source source) {
+    private static Subject subject(String name, Services.Source source) {
         switch (name) {
             case "zodiac": {
                 CacheManager manager = new CacheManager();
@@ -76,17 +76,17 @@ public final class StampedeHarness {
             case "zodiacCached": {
                 CacheManager manager = new CacheManager();
                 manager.setup("bench");
-                Peers.Service service = Peers.zodiacProxy(manager, source);
+                Services.Service service = Services.zodiacProxy(manager, source);
                 return new Subject(name, "@Cached through CachedProxy on the in-memory backend", service::load, manager);
             }
             case "spring": {
-                ConfigurableApplicationContext context = Peers.context(Peers.SpringConfig.class, source);
-                Peers.Service service = context.getBean(Peers.Service.class);
+                ConfigurableApplicationContext context = Services.context(Services.SpringConfig.class, source);
+                Services.Service service = context.getBean(Services.Service.class);
                 return new Subject(name, "Spring @Cacheable(sync = true) on CaffeineCacheManager", service::load, context);
             }
             case "jetcache": {
-                ConfigurableApplicationContext context = Peers.context(Peers.JetCacheConfig.class, source);
-                Peers.Service service = context.getBean(Peers.Service.class);
+                ConfigurableApplicationContext context = Services.context(Services.JetCacheConfig.class, source);
+                Services.Service service = context.getBean(Services.Service.class);
                 return new Subject(name, "JetCache @Cached(cacheType = LOCAL) @CachePenetrationProtect", service::load, context);
             }
             default:
@@ -94,7 +94,7 @@ public final class StampedeHarness {
         }
     }
 
-    private static void run(Subject subject, Peers.Source source, ExecutorService pool, int callers, int rounds,
+    private static void run(Subject subject, Services.Source source, ExecutorService pool, int callers, int rounds,
             String keyPrefix, Results results) throws Exception {
         long[] latencies = new long[callers * rounds];
         int[] loadsPerRound = new int[rounds];

@@ -31,23 +31,24 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * The cached services under test, and the peers' method caches, each set up the way its documentation shows, in a real
- * {@link AnnotationConfigApplicationContext}: Spring's {@code @Cacheable} on a
- * {@link CaffeineCacheManager}, and JetCache's {@code @Cached} on a local Caffeine cache with its
- * default key convertor (fastjson2), statistics off. Both are bounded to {@link #LIMIT} entries, as
- * zodiac's cache is in the same benchmarks.
+ * One {@link Service}, cached by each system under test, each set up the way its documentation
+ * shows: zodiac's {@code @Cached} through {@link CachedProxy} and through the Spring Boot starter;
+ * Spring's {@code @Cacheable} on a {@link CaffeineCacheManager} and JetCache's {@code @Cached} on a
+ * local Caffeine cache with its default key convertor (fastjson2) and statistics off, both in a real
+ * {@link AnnotationConfigApplicationContext}. Every cache is bounded to {@link #LIMIT} entries.
  */
-public final class Peers {
+public final class Services {
 
     /** The entry bound of every method cache: twice the key array, as in {@code GetPutBenchmark}. */
     static final int LIMIT = 2 * ZipfKeys.SIZE;
 
-    private Peers() {
+    private Services() {
     }
 
     /** What the cached methods call: a constant lookup, and a slow, counted load for the stampede. */
     public static final class Source {
         private final String[] values = new String[ZipfKeys.ITEMS];
+        private final AtomicInteger finds = new AtomicInteger();
         private final AtomicInteger loads = new AtomicInteger();
         private final long loadMillis;
 
@@ -59,6 +60,7 @@ public final class Peers {
         }
 
         public String find(int id) {
+            finds.incrementAndGet();
             return values[id];
         }
 
@@ -71,6 +73,11 @@ public final class Peers {
                 throw new IllegalStateException(e);
             }
             return "loaded:" + key;
+        }
+
+        /** How many times {@link #find} ran (cache misses). */
+        public int finds() {
+            return finds.get();
         }
 
         /** How many times {@link #load} ran. */

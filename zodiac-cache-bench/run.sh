@@ -23,7 +23,8 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
 if [ "${QUICK:-0}" != 0 ]; then
-  JMH_OPTS=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
+  JMH_OPTS=(-wi 1 -w 1s -i 1 -r 1s)
+  FORKS=1
   ENTRIES=100000
   ROUNDS=3
   REDIS_ROUNDS=2
@@ -32,7 +33,8 @@ if [ "${QUICK:-0}" != 0 ]; then
 else
   # 2 forks x (3 warm-up + 5 measured 1-second iterations) per benchmark and parameter; 3 forks for Redis,
   # whose client, I/O thread and server share the cores and vary most from fork to fork
-  JMH_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
+  JMH_OPTS=(-wi 3 -w 1s -i 5 -r 1s)
+  FORKS=2
   REDIS_FORKS=3
   ENTRIES=1000000
   ROUNDS=20
@@ -66,12 +68,12 @@ jmh() {  # jmh NAME REGEX [JMH options...]
   grep -A1000 '^Benchmark' "$RESULTS/$name.log" | grep -v -e 'gc.alloc.rate ' -e 'gc.count' -e 'gc.time' -e 'churn' || true
 }
 
-jmh hit-t1 'io.zodiac.cache.bench.HitBenchmark' -t 1 -prof gc
-jmh hit-t2 'io.zodiac.cache.bench.HitBenchmark' -t 2 -prof gc
-jmh cached 'io.zodiac.cache.bench.CachedBenchmark' -t 1 -prof gc
-jmh keys 'io.zodiac.cache.bench.KeyBenchmark' -t 1 -prof gc
+jmh hit-t1 'io.zodiac.cache.bench.HitBenchmark' -f "$FORKS" -t 1 -prof gc
+jmh hit-t2 'io.zodiac.cache.bench.HitBenchmark' -f "$FORKS" -t 2 -prof gc
+jmh cached 'io.zodiac.cache.bench.CachedBenchmark' -f "$FORKS" -t 1 -prof gc
+jmh keys 'io.zodiac.cache.bench.KeyBenchmark' -f "$FORKS" -t 1 -prof gc
 if command -v redis-server > /dev/null; then
-  jmh redis 'io.zodiac.cache.bench.RedisBenchmark' -prof gc -f "${REDIS_FORKS}"
+  jmh redis 'io.zodiac.cache.bench.RedisBenchmark' -f "$REDIS_FORKS" -prof gc
 else
   echo "redis-server is not installed: the Redis benchmarks are left out"
 fi

@@ -43,6 +43,8 @@ public final class Report {
     private final Map<String, Score> harness = new LinkedHashMap<>();
     private final Map<String, Object> harnessContext = new LinkedHashMap<>();
     private final Properties env = new Properties();
+    /** JMH's settings by benchmark class. */
+    private final Map<String, String> jmhSettings = new LinkedHashMap<>();
     private final StringBuilder md = new StringBuilder();
     private final List<String> missed = new ArrayList<>();
     private final List<String> absent = new ArrayList<>();
@@ -105,7 +107,7 @@ public final class Report {
                     new Score(primary.get("score").asDouble(), number(primary.get("scoreError")),
                             primary.get("scoreUnit").asText(), alloc));
             env.putIfAbsent("jmh.jvmArgs", String.join(" ", JSON.convertValue(result.get("jvmArgs"), String[].class)));
-            env.putIfAbsent("jmh.settings", "forks " + result.get("forks").asInt()
+            jmhSettings.put(simple.substring(0, simple.indexOf('.')), "forks " + result.get("forks").asInt()
                     + ", warmup " + result.get("warmupIterations").asInt() + " x " + result.get("warmupTime").asText()
                     + ", measurement " + result.get("measurementIterations").asInt() + " x " + result.get("measurementTime").asText());
         }
@@ -186,7 +188,12 @@ public final class Report {
         row("load average after (1, 5, 15 min)", env.getProperty("loadAfter", "?"));
         row("date (UTC)", env.getProperty("date", "?"));
         row("commit", env.getProperty("commit", "?"));
-        row("JMH settings", env.getProperty("jmh.settings", "?") + "; JVM args `" + env.getProperty("jmh.jvmArgs", "") + "`");
+        Map<String, List<String>> bySettings = new LinkedHashMap<>();
+        jmhSettings.forEach((benchmark, settings) -> bySettings.computeIfAbsent(settings, k -> new ArrayList<>()).add(benchmark));
+        StringBuilder settings = new StringBuilder();
+        bySettings.forEach((text, benchmarks) -> settings.append(settings.length() == 0 ? "" : "; ")
+                .append(String.join(", ", benchmarks)).append(": ").append(text));
+        row("JMH settings", settings + "; JVM args `" + env.getProperty("jmh.jvmArgs", "") + "`");
         row("command", "`" + env.getProperty("command", "zodiac-cache-bench/run.sh") + "`");
         row("duration", env.getProperty("duration", "?"));
         line("");

@@ -268,7 +268,7 @@ final class DefaultZodiacCache implements ZodiacCache {
 
     /** The value read without plugins or breaker, for the local fast path; {@link #MISS} when absent. */
     Object readLocal(String key, Type type) {
-        Object stored = backend.get(key).join();
+        Object stored = backend.get(requireKey(key)).join();
         return stored == null ? MISS : decodeOrMiss(key, stored, type, MISS);
     }
 

@@ -11,9 +11,9 @@ import java.util.function.Supplier;
 /** The blocking view of a {@link ZodiacCache}. */
 final class DefaultBlockingCache implements BlockingCache {
 
-    private final ZodiacCache cache;
+    private final DefaultZodiacCache cache;
 
-    DefaultBlockingCache(ZodiacCache cache) {
+    DefaultBlockingCache(DefaultZodiacCache cache) {
         this.cache = cache;
     }
 
@@ -63,7 +63,15 @@ final class DefaultBlockingCache implements BlockingCache {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T> T getOrSet(String key, Supplier<T> producer, GetOrSetOptions<T> options) {
+        if (cache.isLocal() && cache.events().none()) {
+            // A hit in memory with nobody listening: no flight, no future.
+            Object value = cache.readLocal(key, (options == null ? GetOrSetOptions.<T>defaults() : options).type());
+            if (value != DefaultZodiacCache.MISS) {
+                return (T) value;
+            }
+        }
         CallerRuns<T> runner = new CallerRuns<>(producer);
         try {
             return runner.await(cache.getOrSet(key, runner::request, options));

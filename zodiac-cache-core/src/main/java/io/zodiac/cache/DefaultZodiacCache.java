@@ -177,28 +177,31 @@ final class DefaultZodiacCache implements ZodiacCache {
 
     @Override
     public CompletableFuture<Boolean> set(String key, Object value, Duration ttl) {
-        requireKey(key);
-        Duration effective = ttl(ttl);
-        Object encoded;
-        try {
-            encoded = serializer.encode(value);
-        } catch (RuntimeException e) {
-            return failedBeforeBackend(Operation.SET, key, e);
-        }
-        return observed(Operation.SET, key, b -> b.set(key, encoded, effective));
+        return write(Operation.SET, key, value, ttl, Backend::set);
     }
 
     @Override
     public CompletableFuture<Boolean> add(String key, Object value, Duration ttl) {
+        return write(Operation.ADD, key, value, ttl, Backend::add);
+    }
+
+    /** How {@link #set} and {@link #add} hand an encoded value to the backend. */
+    @FunctionalInterface
+    private interface Write {
+        CompletableFuture<Boolean> apply(Backend backend, String key, Object encoded, Duration ttl);
+    }
+
+    /** Encodes the value (a failure stores nothing) and writes it with the resolved TTL. */
+    private CompletableFuture<Boolean> write(Operation operation, String key, Object value, Duration ttl, Write write) {
         requireKey(key);
         Duration effective = ttl(ttl);
         Object encoded;
         try {
             encoded = serializer.encode(value);
         } catch (RuntimeException e) {
-            return failedBeforeBackend(Operation.ADD, key, e);
+            return failedBeforeBackend(operation, key, e);
         }
-        return observed(Operation.ADD, key, b -> b.add(key, encoded, effective));
+        return observed(operation, key, b -> write.apply(b, key, encoded, effective));
     }
 
     @Override
@@ -265,7 +268,7 @@ final class DefaultZodiacCache implements ZodiacCache {
 
     /** The value read without plugins or breaker, for the local fast path; {@link #MISS} when absent. */
     Object readLocal(String key, Type type) {
-        Object stored = backend.get(key).join();
+        Object stored = backend.get(requireKey(key)).join();
         return stored == null ? MISS : decodeOrMiss(key, stored, type, MISS);
     }
 

@@ -1,6 +1,8 @@
 package io.zodiac.cache.key;
 
 import java.lang.reflect.Method;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The default key, {@code {declaring class}:{method}:{hash}} (see {@link CanonicalKey}), and the
@@ -9,11 +11,19 @@ import java.lang.reflect.Method;
  * {@code includeSelf} and {@code includeCls} apply.
  *
  * <p>Called directly (from a custom builder that decorates the default key, for instance), it
- * compiles the method's key on every call; the proxies compile it once per method.
+ * compiles each method's key once and keeps it with the method's class.
  */
 public final class DefaultKeyBuilder implements KeyBuilder {
 
-    /** A builder; it holds no state. */
+    /** The compiled keys of the methods of each class. */
+    private static final ClassValue<ConcurrentMap<Method, CanonicalKey>> KEYS = new ClassValue<>() {
+        @Override
+        protected ConcurrentMap<Method, CanonicalKey> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    /** A builder; it holds no state of its own. */
     public DefaultKeyBuilder() {
     }
 
@@ -24,6 +34,6 @@ public final class DefaultKeyBuilder implements KeyBuilder {
      */
     @Override
     public String build(Object target, Method method, Object... args) {
-        return CanonicalKey.forMethod(method).build(args);
+        return KEYS.get(method.getDeclaringClass()).computeIfAbsent(method, m -> CanonicalKey.forMethod(m)).build(args);
     }
 }

@@ -2,12 +2,14 @@ package io.zodiac.cache.bench;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.ZodiacCache;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import org.openjdk.jol.info.GraphLayout;
@@ -16,8 +18,8 @@ import org.openjdk.jol.vm.VM;
 /**
  * Retained bytes per entry of {@code n} small entries (key {@code "key:" + i}, value
  * {@code Integer i}), zodiac's in-memory backend against raw Caffeine. Not a JMH benchmark: a
- * harness that fills each cache and measures it two ways (JOL only for the unbounded caches,
- * because walking millions of objects is slow):
+ * harness that fills each cache and measures it two ways (JOL only for the unbounded caches
+ * without TTL, because walking millions of objects is slow):
  *
  * <ul>
  *   <li><b>JOL</b>: {@code GraphLayout.parseInstance(cache).totalSize()} of the filled cache minus
@@ -57,14 +59,16 @@ public final class MemoryFootprint {
         Path out = Path.of(args.length > 1 ? args[1] : "memory.json");
         List<Subject> subjects = List.of(
                 new Subject("caffeine", "Caffeine.newBuilder().build()", true, size -> caffeine(Caffeine.newBuilder().build())),
-                new Subject("caffeineVarExpiry", "Caffeine.newBuilder().expireAfter(<no expiry>).build(): the in-memory backend's configuration", true,
-                        size -> caffeine(Caffeine.newBuilder().expireAfter(new HitBenchmark.NoExpiry()).build())),
                 new Subject("zodiac", "CacheManager.setup(\"bench\") (in-memory backend, no maxSize)", true,
-                        size -> zodiac(CacheConfig.defaults())),
+                        size -> zodiac(CacheConfig.defaults(), null)),
                 new Subject("caffeineBounded", "Caffeine.newBuilder().maximumSize(n).build()", false,
                         size -> caffeine(Caffeine.newBuilder().maximumSize(size).build())),
                 new Subject("zodiacBounded", "CacheConfig.builder().maxSize(n)", false,
-                        size -> zodiac(CacheConfig.builder().maxSize(size).build())));
+                        size -> zodiac(CacheConfig.builder().maxSize(size).build(), null)),
+                new Subject("caffeineTtl", "Caffeine.newBuilder().expireAfter(Expiry.creating(1 h)).build(): per-entry TTL", false,
+                        size -> caffeine(Caffeine.newBuilder().expireAfter(Expiry.creating((String k, Object v) -> HitBenchmark.TTL)).build())),
+                new Subject("zodiacTtl", "CacheManager.setup(\"bench\"), every entry set with a 1 h TTL", false,
+                        size -> zodiac(CacheConfig.defaults(), HitBenchmark.TTL)));
 
         String[] keys = new String[n];
         Integer[] values = new Integer[n];
@@ -152,13 +156,13 @@ public final class MemoryFootprint {
         };
     }
 
-    private static Filler zodiac(CacheConfig config) {
+    private static Filler zodiac(CacheConfig config, Duration ttl) {
         CacheManager manager = new CacheManager();
         ZodiacCache cache = manager.setup("bench", config);
         return new Filler() {
             @Override
             public void put(String key, Object value) {
-                cache.blocking().set(key, value);
+                cache.blocking().set(key, value, ttl);
             }
 
             @Override

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every zodiac-cache benchmark against its peers and writes BENCHMARKS.md at the repository root.
 #
-#   zodiac-cache-bench/run.sh            # build, run everything (~15 min on 2 cores), write BENCHMARKS.md
+#   zodiac-cache-bench/run.sh            # build, run everything (~17 min on 2 cores), write BENCHMARKS.md
 #   BUILD=0 zodiac-cache-bench/run.sh    # reuse zodiac-cache-bench/target/benchmarks.jar
 #   QUICK=1 zodiac-cache-bench/run.sh    # smoke run (1 fork, 1 s iterations, 100k entries): proves the set works, figures are noise
 #

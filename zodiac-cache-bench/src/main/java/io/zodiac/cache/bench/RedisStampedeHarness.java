@@ -162,10 +162,15 @@ public final class RedisStampedeHarness {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             in.close();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -7,7 +7,6 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -90,14 +89,13 @@ public final class Report {
             Map<String, String> params = new LinkedHashMap<>();
             JsonNode paramNode = result.get("params");
             if (paramNode != null) {
-                paramNode.fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+                paramNode.properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             }
             JsonNode primary = result.get("primaryMetric");
             double alloc = Double.NaN;
             JsonNode secondary = result.get("secondaryMetrics");
             if (secondary != null) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = secondary.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> metric = it.next();
+                for (Map.Entry<String, JsonNode> metric : secondary.properties()) {
                     if (metric.getKey().endsWith("gc.alloc.rate.norm")) {
                         alloc = metric.getValue().get("score").asDouble();
                     }
@@ -119,7 +117,7 @@ public final class Report {
 
     private void loadHarness(JsonNode root) {
         String suite = root.get("suite").asText();
-        root.get("context").fields().forEachRemaining(e -> harnessContext.put(suite + "." + e.getKey(), e.getValue().asText()));
+        root.get("context").properties().forEach(e -> harnessContext.put(suite + "." + e.getKey(), e.getValue().asText()));
         for (JsonNode figure : root.get("figures")) {
             harness.put(suite + ":" + figure.get("subject").asText() + ":" + figure.get("metric").asText(),
                     new Score(figure.get("value").asDouble(), Double.NaN, figure.get("unit").asText(), Double.NaN));

@@ -54,9 +54,11 @@ public final class StampedeHarness {
             for (String name : List.of("zodiac", "zodiacCached", "spring", "jetcache")) {
                 Services.Source source = new Services.Source(loadMillis);
                 Subject subject = subject(name, source);
-                try (AutoCloseable ignored = subject.resources()) {
+                try {
                     run(subject, source, pool, callers, WARMUP_ROUNDS, "warmup-", null);
                     run(subject, source, pool, callers, rounds, "round-", results);
+                } finally {
+                    subject.resources().close();
                 }
             }
         } finally {

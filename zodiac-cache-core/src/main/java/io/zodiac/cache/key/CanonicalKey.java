@@ -1,9 +1,12 @@
 package io.zodiac.cache.key;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -36,17 +39,51 @@ public final class CanonicalKey {
     private static final String ACCEPTED = "null, Boolean, Byte, Short, Integer, Long, Float, Double, Character, "
             + "String, byte[] (and other primitive arrays), enums, and Lists, arrays and records of those";
 
+    /** How many argument lists of scalars each key remembers the key of. */
+    private static final int MEMO_SIZE = 1024;
+
     private final char[] prefix;
     private final MessageDigest seeded;
     /** The method whose arguments are encoded, or {@code null} for a named key. */
     private final Method method;
     private final String description;
+    /**
+     * Keys of recent argument lists made only of immutable scalars, whose {@code equals} agrees
+     * with their encoding (an {@code Integer} never equals a {@code Long}, doubles compare by
+     * bits): a repeated call skips SHA-256. The keys are the same as without it.
+     */
+    private final Cache<Arguments, String> memo = Caffeine.newBuilder().maximumSize(MEMO_SIZE).build();
 
     private CanonicalKey(String prefix, MessageDigest seeded, Method method, String description) {
         this.prefix = prefix.toCharArray();
         this.seeded = seeded;
         this.method = method;
         this.description = description;
+    }
+
+    /** A copied argument list, compared element by element with {@code equals}. */
+    private record Arguments(Object[] values) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Arguments other && Arrays.equals(values, other.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(values);
+        }
+    }
+
+    /** {@code true} when every value is null or an immutable scalar whose equals matches its encoding. */
+    private static boolean scalars(Object[] values) {
+        for (Object value : values) {
+            if (value != null && !(value instanceof String || value instanceof Integer || value instanceof Long
+                    || value instanceof Boolean || value instanceof Character || value instanceof Double
+                    || value instanceof Float || value instanceof Short || value instanceof Byte || value instanceof Enum<?>)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -113,6 +150,19 @@ public final class CanonicalKey {
             throw new IllegalArgumentException("Cannot build the cache key of " + description + ": it takes "
                     + method.getParameterCount() + " argument(s), got " + values.length);
         }
+        if (!scalars(values)) {
+            return compute(values);
+        }
+        Arguments arguments = new Arguments(values.clone());
+        String key = memo.getIfPresent(arguments);
+        if (key == null) {
+            key = compute(values);
+            memo.put(arguments, key);
+        }
+        return key;
+    }
+
+    private String compute(Object[] values) {
         MessageDigest digest = digest();
         ArgumentEncoder encoder = new ArgumentEncoder(digest);
         encoder.int32(values.length);

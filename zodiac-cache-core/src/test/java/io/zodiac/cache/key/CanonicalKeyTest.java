@@ -59,6 +59,23 @@ class CanonicalKeyTest {
     }
 
     @Test
+    void rememberedKeysAreTheKeysComputedAfresh() {
+        CanonicalKey warm = CanonicalKey.forMethod(method("two", Object.class, Object.class));
+        Object[][] calls = {{1, "a"}, {1L, "a"}, {1.0, "a"}, {'1', "a"}, {"1", "a"}, {true, null}, {-0.0, 0.0f},
+            {Double.NaN, Thread.State.NEW}, {(short) 1, (byte) 1}};
+        List<String> first = new ArrayList<>();
+        for (Object[] call : calls) {
+            first.add(warm.build(call));
+        }
+        for (int i = 0; i < calls.length; i++) {
+            assertThat(warm.build(calls[i])).as("remembered").isEqualTo(first.get(i));
+            CanonicalKey cold = CanonicalKey.forMethod(method("two", Object.class, Object.class));
+            assertThat(cold.build(calls[i])).as("computed afresh").isEqualTo(first.get(i));
+        }
+        assertThat(first).doesNotHaveDuplicates();
+    }
+
+    @Test
     void theKeyIsDeclaringClassMethodAnd128BitsOfHex() {
         assertThat(one("x")).matches("io\\.zodiac\\.cache\\.key\\.CanonicalKeyTest\\$Fixture:one:[0-9a-f]{32}");
         assertThat(CanonicalKey.forMethod(method("none")).build()).matches(".*\\$Fixture:none:[0-9a-f]{32}");

@@ -1,10 +1,6 @@
 package io.zodiac.cache.testkit;
 
 import java.util.List;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -29,15 +25,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * field), stopped after it, repaired (resumed / restarted on the same port) before every test, killed at JVM
  * exit. {@link MemcachedServer} parameters are injected.
  */
-public final class MemcachedExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback, ParameterResolver {
-
-    private final ExtensionLifecycle<MemcachedServer> lifecycle;
+public final class MemcachedExtension extends LifecycleExtension<MemcachedServer>
+        implements ParameterResolver {
 
     private MemcachedExtension(List<String> extraArgs) {
-        String[] args = extraArgs.toArray(new String[0]);
-        this.lifecycle = new ExtensionLifecycle<>("memcached", () -> MemcachedServer.start(args),
-                MemcachedServer::ensureRunning, MemcachedServer::close);
+        super(new ExtensionLifecycle<>("memcached", () -> MemcachedServer.start(extraArgs.toArray(new String[0])),
+                MemcachedServer::ensureRunning, MemcachedServer::close));
     }
 
     /**
@@ -76,35 +69,6 @@ public final class MemcachedExtension implements BeforeAllCallback, AfterAllCall
      */
     public String address() {
         return lifecycle.get().address();
-    }
-
-    /** Repairs the server now (resume if paused, restart if down); also done automatically before every test. */
-    public void ensureRunning() {
-        lifecycle.repair();
-    }
-
-    /** Starts memcached unless an enclosing class already did; otherwise repairs it. */
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        lifecycle.before(context);
-    }
-
-    /** Stops memcached if this class started it. */
-    @Override
-    public void afterAll(ExtensionContext context) {
-        lifecycle.after(context);
-    }
-
-    /** Repairs memcached (or starts it, for an instance field). */
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        lifecycle.before(context);
-    }
-
-    /** Stops memcached if this test started it (instance field). */
-    @Override
-    public void afterEach(ExtensionContext context) {
-        lifecycle.after(context);
     }
 
     /** Supports {@link MemcachedServer} parameters. */

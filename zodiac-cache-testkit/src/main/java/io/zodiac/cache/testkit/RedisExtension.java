@@ -1,10 +1,6 @@
 package io.zodiac.cache.testkit;
 
 import java.util.function.Supplier;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -36,8 +32,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@link RedisSentinel} (sentinel) are injected into test, lifecycle and constructor parameters. With two
  * extensions of the same kind in one class, use the fields instead (JUnit reports competing resolvers).
  */
-public final class RedisExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback, ParameterResolver {
+public final class RedisExtension extends LifecycleExtension<Object>
+        implements ParameterResolver {
 
     /** The user name of {@link #acl()} nodes. */
     public static final String ACL_USERNAME = "alice";
@@ -45,11 +41,10 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
     public static final String ACL_PASSWORD = "secret";
 
     private final Class<?> resourceType;
-    private final ExtensionLifecycle<Object> lifecycle;
 
     private RedisExtension(String name, Class<?> resourceType, Supplier<Object> starter) {
+        super(new ExtensionLifecycle<>(name, starter, RedisExtension::repair, RedisExtension::close));
         this.resourceType = resourceType;
-        this.lifecycle = new ExtensionLifecycle<>(name, starter, RedisExtension::repair, RedisExtension::close);
     }
 
     /**
@@ -159,38 +154,6 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
             return sentinel.uri();
         }
         return ((RedisServer) resource).uri();
-    }
-
-    /**
-     * Repairs the servers now (resume paused, restart down processes, wait until healthy), e.g. in an
-     * {@code @AfterEach} of a fault test; also done automatically before every test.
-     */
-    public void ensureRunning() {
-        lifecycle.repair();
-    }
-
-    /** Starts the servers unless an enclosing class already did; otherwise repairs them. */
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        lifecycle.before(context);
-    }
-
-    /** Stops the servers if this class started them. */
-    @Override
-    public void afterAll(ExtensionContext context) {
-        lifecycle.after(context);
-    }
-
-    /** Repairs the servers (or starts them, for an instance field). */
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        lifecycle.before(context);
-    }
-
-    /** Stops the servers if this test started them (instance field). */
-    @Override
-    public void afterEach(ExtensionContext context) {
-        lifecycle.after(context);
     }
 
     /** Supports parameters of this extension's resource type. */

@@ -81,7 +81,7 @@ final class CachedInvocationHandler implements InvocationHandler {
         Object[] arguments = args == null ? NO_ARGS : args;
         CachedMethod cachedMethod = cached.get(method);
         if (cachedMethod != null) {
-            return cachedMethod.invoke(manager, target, arguments, () -> cachedMethod.call(target, arguments));
+            return cachedMethod.invokeOn(manager, target, arguments);
         }
         if (method.getDeclaringClass() == Object.class && method.getName().equals("equals")) {
             return target.equals(unwrap(arguments[0]));

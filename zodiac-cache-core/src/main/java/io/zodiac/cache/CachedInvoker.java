@@ -31,14 +31,50 @@ public final class CachedInvoker {
     private static final Object[] NO_ARGS = {};
 
     /** Compiled methods per target class. */
-    private static final ClassValue<ConcurrentMap<Method, CachedMethod>> COMPILED = new ClassValue<>() {
+    private static final ClassValue<ConcurrentMap<Method, CachedInvoker>> COMPILED = new ClassValue<>() {
         @Override
-        protected ConcurrentMap<Method, CachedMethod> computeValue(Class<?> targetClass) {
+        protected ConcurrentMap<Method, CachedInvoker> computeValue(Class<?> targetClass) {
             return new ConcurrentHashMap<>();
         }
     };
 
-    private CachedInvoker() {
+    private final CachedMethod method;
+
+    private CachedInvoker(CachedMethod method) {
+        this.method = method;
+    }
+
+    /**
+     * The compiled invoker of {@code method} for targets of {@code targetClass}, for frameworks that
+     * keep it with their own per-method state: its {@link #invoke(CacheManager, Object, Object[], Invocation)}
+     * skips the lookup that the static {@code invoke} makes on every call. Compiled once per
+     * target class and method; the same instance is returned every time.
+     *
+     * @param targetClass the class of the objects the method will run on
+     * @param method the annotated method
+     * @param cached its annotation
+     * @return the invoker
+     * @throws IllegalArgumentException when the method cannot be cached; the message names it
+     */
+    public static CachedInvoker forMethod(Class<?> targetClass, Method method, Cached cached) {
+        return compiled(Objects.requireNonNull(targetClass, "targetClass"), Objects.requireNonNull(method, "method"), cached);
+    }
+
+    /**
+     * The result of the method on {@code target}: from its cache in {@code manager}, or from
+     * {@code invocation}, stored on the way, as {@link #invoke(CacheManager, Object, Method, Cached, Object[], Invocation)}.
+     *
+     * @param manager the manager whose cache {@link Cached#name()} is used, looked up at each call
+     * @param target the object the method runs on, of the target class this invoker was made for
+     * @param args the arguments ({@code null} for none)
+     * @param invocation runs the method on a miss
+     * @return the result
+     * @throws IllegalStateException when the cache is not set up
+     * @throws IllegalArgumentException when an argument cannot be part of the default key
+     * @throws Throwable what the method throws
+     */
+    public Object invoke(CacheManager manager, Object target, Object[] args, Invocation invocation) throws Throwable {
+        return method.invoke(manager, target, args == null ? NO_ARGS : args, invocation);
     }
 
     /**
@@ -73,18 +109,16 @@ public final class CachedInvoker {
      */
     public static Object invoke(CacheManager manager, Object target, Method method, Cached cached, Object[] args,
             Invocation invocation) throws Throwable {
-        Objects.requireNonNull(invocation, "invocation");
-        CachedMethod compiled = compiled(target.getClass(), method, cached);
-        return compiled.invoke(manager, target, args == null ? NO_ARGS : args, invocation::proceed);
+        return compiled(target.getClass(), method, cached).invoke(manager, target, args, invocation);
     }
 
-    private static CachedMethod compiled(Class<?> targetClass, Method method, Cached cached) {
-        ConcurrentMap<Method, CachedMethod> methods = COMPILED.get(targetClass);
-        CachedMethod compiled = methods.get(method);
+    private static CachedInvoker compiled(Class<?> targetClass, Method method, Cached cached) {
+        ConcurrentMap<Method, CachedInvoker> methods = COMPILED.get(targetClass);
+        CachedInvoker compiled = methods.get(method);
         if (compiled == null) {
             // compiled outside the map: key builders' constructors may create proxies themselves
-            CachedMethod fresh = CachedMethod.compile(method, Objects.requireNonNull(cached, "cached"), targetClass,
-                    targetClass);
+            CachedInvoker fresh = new CachedInvoker(CachedMethod.compile(method, Objects.requireNonNull(cached, "cached"),
+                    targetClass, targetClass));
             compiled = methods.putIfAbsent(method, fresh);
             compiled = compiled == null ? fresh : compiled;
         }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
@@ -31,12 +32,6 @@ import java.util.stream.BaseStream;
  * getOrSet; nothing reflective.
  */
 final class CachedMethod {
-
-    /** The proxied method's own code: the target's method, or the superclass's for class proxies. */
-    @FunctionalInterface
-    interface Invocation {
-        Object proceed() throws Throwable;
-    }
 
     private final Method method;
     private final String cacheName;
@@ -97,14 +92,34 @@ final class CachedMethod {
     }
 
     /** The cached result of the call: from the cache, or from {@code invocation}, stored on the way. */
-    Object invoke(CacheManager manager, Object receiver, Object[] args, Invocation invocation) throws Throwable {
+    Object invoke(CacheManager manager, Object receiver, Object[] args, CachedInvoker.Invocation invocation) throws Throwable {
+        return invoke(manager, receiver, args, Objects.requireNonNull(invocation, "invocation"), null);
+    }
+
+    /** The cached result of the call: from the cache, or from the method run on {@code target}, stored on the way. */
+    Object invokeOn(CacheManager manager, Object target, Object[] args) throws Throwable {
+        return invoke(manager, target, args, null, target);
+    }
+
+    /**
+     * A hit in memory without plugins returns at once, allocating nothing here; anything else goes
+     * through {@code getOrSet}, whose producer runs {@code invocation}, or this method on
+     * {@code target} when {@code invocation} is {@code null}.
+     */
+    private Object invoke(CacheManager manager, Object receiver, Object[] args, CachedInvoker.Invocation invocation, Object target)
+            throws Throwable {
         ZodiacCache cache = manager.getCache(cacheName);
         String key = key(receiver, args);
+        Object hit = cache instanceof DefaultZodiacCache local ? local.quickHit(key, options.type()) : DefaultZodiacCache.MISS;
+        if (hit != DefaultZodiacCache.MISS) {
+            return async ? CompletableFuture.completedFuture(hit) : hit;
+        }
+        CachedInvoker.Invocation run = invocation != null ? invocation : () -> call(target, args);
         if (async) {
-            return cache.getOrSet(key, () -> produceAsync(invocation), options);
+            return cache.getOrSet(key, () -> produceAsync(run), options);
         }
         try {
-            return cache.blocking().getOrSet(key, () -> produce(invocation), options);
+            return cache.blocking().getOrSet(key, () -> produce(run), options);
         } catch (TargetFailure failure) {
             throw failure.getCause();
         }
@@ -131,7 +146,7 @@ final class CachedMethod {
         return key;
     }
 
-    private static Object produce(Invocation invocation) {
+    private static Object produce(CachedInvoker.Invocation invocation) {
         try {
             return invocation.proceed();
         } catch (Throwable t) {
@@ -140,7 +155,7 @@ final class CachedMethod {
     }
 
     @SuppressWarnings("unchecked")
-    private static CompletionStage<Object> produceAsync(Invocation invocation) {
+    private static CompletionStage<Object> produceAsync(CachedInvoker.Invocation invocation) {
         try {
             return (CompletionStage<Object>) invocation.proceed();
         } catch (Throwable t) {

@@ -65,12 +65,9 @@ final class DefaultBlockingCache implements BlockingCache {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOrSet(String key, Supplier<T> producer, GetOrSetOptions<T> options) {
-        if (cache.isLocal() && cache.events().none()) {
-            // A hit in memory with nobody listening: no flight, no future.
-            Object value = cache.readLocal(key, (options == null ? GetOrSetOptions.<T>defaults() : options).type());
-            if (value != DefaultZodiacCache.MISS) {
-                return (T) value;
-            }
+        Object hit = cache.quickHit(key, (options == null ? GetOrSetOptions.<T>defaults() : options).type());
+        if (hit != DefaultZodiacCache.MISS) {
+            return (T) hit;
         }
         CallerRuns<T> runner = new CallerRuns<>(producer);
         try {

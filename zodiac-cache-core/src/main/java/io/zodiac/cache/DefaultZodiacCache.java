@@ -266,6 +266,15 @@ final class DefaultZodiacCache implements ZodiacCache {
 
     // ---------------------------------------------------------------- plumbing for StampedeGuard
 
+    /**
+     * A hit in memory with nobody listening, served without a flight, a future or a producer:
+     * the value, or {@link #MISS} when the key is absent, the backend is remote or plugins listen
+     * (they must see the whole {@code getOrSet}).
+     */
+    Object quickHit(String key, Type type) {
+        return local && events.none() ? readLocal(key, type) : MISS;
+    }
+
     /** The value read without plugins or breaker, for the local fast path; {@link #MISS} when absent. */
     Object readLocal(String key, Type type) {
         Object stored = backend.get(requireKey(key)).join();

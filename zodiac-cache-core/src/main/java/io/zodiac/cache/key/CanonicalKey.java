@@ -29,7 +29,12 @@ import java.util.Objects;
  * content whatever their class; records by class name and components.
  *
  * <p>All reflective work and the seed's digest happen once, in the factory; {@link #build} clones
- * the seeded digest and encodes only the arguments. Instances are immutable and thread-safe.
+ * the seeded digest and encodes only the arguments. Each instance also remembers the keys of up to
+ * {@value #DEFAULT_MEMO_SIZE} frequent argument lists made of scalars (null, strings, boxed
+ * primitives, enums), so that repeated calls skip SHA-256: about 100-200 bytes an argument list
+ * (the key string is shared with the in-memory cache's entry), a few megabytes at most per method.
+ * The system property {@value #MEMO_SIZE_PROPERTY}, read once, sets the size; {@code 0} turns the
+ * memo off. Instances are thread-safe; the keys they build depend on the arguments alone.
  */
 public final class CanonicalKey {
 
@@ -39,8 +44,16 @@ public final class CanonicalKey {
     private static final String ACCEPTED = "null, Boolean, Byte, Short, Integer, Long, Float, Double, Character, "
             + "String, byte[] (and other primitive arrays), enums, and Lists, arrays and records of those";
 
-    /** How many argument lists of scalars each key remembers the key of. */
-    private static final int MEMO_SIZE = 1024;
+    /**
+     * The system property that sets how many argument lists each compiled key remembers the key of
+     * ({@value #DEFAULT_MEMO_SIZE} by default; {@code 0} turns the memo off).
+     */
+    public static final String MEMO_SIZE_PROPERTY = "zodiac.cache.keyMemoSize";
+
+    /** How many argument lists of scalars each compiled key remembers by default. */
+    public static final int DEFAULT_MEMO_SIZE = 8192;
+
+    private static final int MEMO_SIZE = memoSize();
 
     private final char[] prefix;
     private final MessageDigest seeded;
@@ -48,11 +61,13 @@ public final class CanonicalKey {
     private final Method method;
     private final String description;
     /**
-     * Keys of recent argument lists made only of immutable scalars, whose {@code equals} agrees
+     * Keys of frequent argument lists made only of immutable scalars, whose {@code equals} agrees
      * with their encoding (an {@code Integer} never equals a {@code Long}, doubles compare by
-     * bits): a repeated call skips SHA-256. The keys are the same as without it.
+     * bits): a repeated call skips SHA-256. The keys are the same as without it. A lone non-null
+     * argument is its own memo key; longer lists are copied into an {@link Arguments}.
+     * {@code null} when the memo is off.
      */
-    private final Cache<Arguments, String> memo = Caffeine.newBuilder().maximumSize(MEMO_SIZE).build();
+    private final Cache<Object, String> memo = MEMO_SIZE == 0 ? null : Caffeine.newBuilder().maximumSize(MEMO_SIZE).build();
 
     private CanonicalKey(String prefix, MessageDigest seeded, Method method, String description) {
         this.prefix = prefix.toCharArray();
@@ -74,16 +89,44 @@ public final class CanonicalKey {
         }
     }
 
-    /** {@code true} when every value is null or an immutable scalar whose equals matches its encoding. */
-    private static boolean scalars(Object[] values) {
+    /** {@code true} for an immutable scalar whose equals matches its encoding. */
+    private static boolean scalar(Object value) {
+        return value instanceof String || value instanceof Integer || value instanceof Long || value instanceof Boolean
+                || value instanceof Character || value instanceof Double || value instanceof Float || value instanceof Short
+                || value instanceof Byte || value instanceof Enum<?>;
+    }
+
+    /**
+     * What the memo knows the call by: a lone scalar itself (no copy: it is immutable), a copy of a
+     * list of nulls and scalars, or {@code null} when the arguments hold anything else.
+     */
+    private static Object memoKey(Object[] values) {
+        if (values.length == 1 && scalar(values[0])) {
+            return values[0];
+        }
         for (Object value : values) {
-            if (value != null && !(value instanceof String || value instanceof Integer || value instanceof Long
-                    || value instanceof Boolean || value instanceof Character || value instanceof Double
-                    || value instanceof Float || value instanceof Short || value instanceof Byte || value instanceof Enum<?>)) {
-                return false;
+            if (value != null && !scalar(value)) {
+                return null;
             }
         }
-        return true;
+        return new Arguments(values.clone());
+    }
+
+    private static int memoSize() {
+        String configured = System.getProperty(MEMO_SIZE_PROPERTY);
+        if (configured == null || configured.isBlank()) {
+            return DEFAULT_MEMO_SIZE;
+        }
+        try {
+            int size = Integer.parseInt(configured.trim());
+            if (size >= 0) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("system property " + MEMO_SIZE_PROPERTY + " must be a whole number >= 0, got '"
+                + configured + "'");
     }
 
     /**
@@ -150,14 +193,14 @@ public final class CanonicalKey {
             throw new IllegalArgumentException("Cannot build the cache key of " + description + ": it takes "
                     + method.getParameterCount() + " argument(s), got " + values.length);
         }
-        if (!scalars(values)) {
+        Object memoKey = memo == null ? null : memoKey(values);
+        if (memoKey == null) {
             return compute(values);
         }
-        Arguments arguments = new Arguments(values.clone());
-        String key = memo.getIfPresent(arguments);
+        String key = memo.getIfPresent(memoKey);
         if (key == null) {
             key = compute(values);
-            memo.put(arguments, key);
+            memo.put(memoKey, key);
         }
         return key;
     }

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CanonicalKeyTest {
 
@@ -76,6 +78,23 @@ class CanonicalKeyTest {
     }
 
     @Test
+    void aLoneRememberedArgumentKeepsItsTypeInTheKey() {
+        CanonicalKey warm = CanonicalKey.forMethod(method("one", Object.class));
+        Object[] values = {1, 1L, 1.0, 1.0f, '1', "1", true, (short) 1, (byte) 1, null, -0.0, 0.0, Double.NaN,
+            Color.RED, Other.RED, 4242, "x".repeat(300)};
+        List<String> first = new ArrayList<>();
+        for (Object value : values) {
+            first.add(warm.build(value));
+        }
+        for (int i = 0; i < values.length; i++) {
+            assertThat(warm.build(values[i])).as("remembered %s", values[i]).isEqualTo(first.get(i));
+            CanonicalKey cold = CanonicalKey.forMethod(method("one", Object.class));
+            assertThat(cold.build(values[i])).as("computed afresh %s", values[i]).isEqualTo(first.get(i));
+        }
+        assertThat(first).doesNotHaveDuplicates();
+    }
+
+    @Test
     void theKeyIsDeclaringClassMethodAnd128BitsOfHex() {
         assertThat(one("x")).matches("io\\.zodiac\\.cache\\.key\\.CanonicalKeyTest\\$Fixture:one:[0-9a-f]{32}");
         assertThat(CanonicalKey.forMethod(method("none")).build()).matches(".*\\$Fixture:none:[0-9a-f]{32}");
@@ -96,16 +115,34 @@ class CanonicalKeyTest {
                 .isEqualTo("io.zodiac.cache.key.KeyFixtures$Golden:find:fb089eb7e79a2981d7ac12b950c636c7");
     }
 
+    /** Another JVM, with the memo at its default size and turned off, builds the same keys. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "0"})
+    void aSecondJvmBuildsTheSameKeys(String memoSize) throws IOException, InterruptedException {
+        KeyPrinterRun run = runKeyPrinter(memoSize);
+        assertThat(run.exitValue()).as(run.output()).isZero();
+        assertThat(run.output().lines().toList()).isEqualTo(KeyFixtures.goldenKeys()).hasSize(9);
+    }
+
     @Test
-    void aSecondJvmBuildsTheSameKeys() throws IOException, InterruptedException {
+    void aBadMemoSizeFailsNamingTheProperty() throws IOException, InterruptedException {
+        KeyPrinterRun run = runKeyPrinter("-1");
+        assertThat(run.exitValue()).isNotZero();
+        assertThat(run.output()).contains("system property zodiac.cache.keyMemoSize must be a whole number >= 0, got '-1'");
+    }
+
+    private record KeyPrinterRun(int exitValue, String output) {
+    }
+
+    private static KeyPrinterRun runKeyPrinter(String memoSize) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), KeyPrinter.class.getName())
+        Process process = new ProcessBuilder(java, "-D" + CanonicalKey.MEMO_SIZE_PROPERTY + "=" + memoSize,
+                "-cp", System.getProperty("java.class.path"), KeyPrinter.class.getName())
                 .redirectErrorStream(true)
                 .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output.lines().toList()).isEqualTo(KeyFixtures.goldenKeys()).hasSize(9);
+        return new KeyPrinterRun(process.exitValue(), output);
     }
 
     @Test

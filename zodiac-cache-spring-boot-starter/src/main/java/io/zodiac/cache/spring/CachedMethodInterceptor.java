@@ -10,7 +10,6 @@ import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
@@ -26,12 +25,14 @@ import org.springframework.util.ReflectionUtils;
  */
 final class CachedMethodInterceptor implements MethodInterceptor {
 
-    /** A {@code @Cached} method and the method that declares the annotation. */
-    private record Annotated(Method declaring, Cached cached) {
-    }
-
     private final Supplier<CacheManager> manager;
-    private final ConcurrentHashMap<MethodClassKey, Optional<Annotated>> annotated = new ConcurrentHashMap<>();
+    /** Per bean class: the compiled invoker of each method, empty for a method without {@code @Cached}. */
+    private final ClassValue<ConcurrentHashMap<Method, Optional<CachedInvoker>>> invokers = new ClassValue<>() {
+        @Override
+        protected ConcurrentHashMap<Method, Optional<CachedInvoker>> computeValue(Class<?> targetClass) {
+            return new ConcurrentHashMap<>();
+        }
+    };
 
     CachedMethodInterceptor(Supplier<CacheManager> manager) {
         this.manager = manager;
@@ -40,13 +41,11 @@ final class CachedMethodInterceptor implements MethodInterceptor {
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
         Object target = invocation.getThis();
-        Optional<Annotated> found = target == null ? Optional.empty() : annotated(invocation.getMethod(), target.getClass());
+        Optional<CachedInvoker> found = target == null ? Optional.empty() : invoker(invocation.getMethod(), target.getClass());
         if (found.isEmpty()) {
             return invocation.proceed();
         }
-        Annotated method = found.get();
-        return CachedInvoker.invoke(manager.get(), target, method.declaring(), method.cached(), invocation.getArguments(),
-                invocation::proceed);
+        return found.get().invoke(manager.get(), target, invocation.getArguments(), invocation::proceed);
     }
 
     /**
@@ -57,19 +56,29 @@ final class CachedMethodInterceptor implements MethodInterceptor {
      */
     void compile(Class<?> targetClass) {
         for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass, ReflectionUtils.USER_DECLARED_METHODS)) {
-            annotated(method, targetClass).ifPresent(found ->
-                    CachedInvoker.compile(targetClass, found.declaring(), found.cached()));
+            invoker(method, targetClass);
         }
     }
 
-    private Optional<Annotated> annotated(Method method, Class<?> targetClass) {
-        return annotated.computeIfAbsent(new MethodClassKey(method, targetClass), key -> {
-            Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
-            MergedAnnotation<Cached> cached = MergedAnnotations.from(specific, SearchStrategy.TYPE_HIERARCHY).get(Cached.class);
-            if (!cached.isPresent() || !(cached.getSource() instanceof Method declaring)) {
-                return Optional.empty();
-            }
-            return Optional.of(new Annotated(declaring, cached.synthesize()));
-        });
+    private Optional<CachedInvoker> invoker(Method method, Class<?> targetClass) {
+        ConcurrentHashMap<Method, Optional<CachedInvoker>> methods = invokers.get(targetClass);
+        Optional<CachedInvoker> found = methods.get(method);
+        if (found == null) {
+            // compiled outside the map: key builders' constructors may create proxies themselves
+            Optional<CachedInvoker> fresh = compile(method, targetClass);
+            found = methods.putIfAbsent(method, fresh);
+            found = found == null ? fresh : found;
+        }
+        return found;
+    }
+
+    /** The invoker of a {@code @Cached} method; the method that declares the annotation makes the key. */
+    private static Optional<CachedInvoker> compile(Method method, Class<?> targetClass) {
+        Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+        MergedAnnotation<Cached> cached = MergedAnnotations.from(specific, SearchStrategy.TYPE_HIERARCHY).get(Cached.class);
+        if (!cached.isPresent() || !(cached.getSource() instanceof Method declaring)) {
+            return Optional.empty();
+        }
+        return Optional.of(CachedInvoker.forMethod(targetClass, declaring, cached.synthesize()));
     }
 }

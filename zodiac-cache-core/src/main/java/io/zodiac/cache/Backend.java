@@ -1,5 +1,6 @@
 package io.zodiac.cache;
 
+import io.zodiac.cache.plugin.Operation;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -105,6 +106,25 @@ public interface Backend {
      * backend). The cache then reads before joining a flight and runs producers inline.
      */
     default boolean local() {
+        return false;
+    }
+
+    /**
+     * {@code true} when this backend fails {@code operation} by itself once the cache's
+     * {@link CacheConfig#operationTimeout() operation timeout} has passed (a client's command
+     * timeout set to it, say), with an error that {@link #isTimeout} recognises. The cache then
+     * starts no timer of its own for that operation; it bounds every other one. Asked once per
+     * operation when the cache is created. {@code false} by default.
+     */
+    default boolean timesOut(Operation operation) {
+        return false;
+    }
+
+    /**
+     * {@code true} when {@code error} is this backend's own timeout; the cache reports it as a
+     * {@link CacheTimeoutException}. {@code false} by default.
+     */
+    default boolean isTimeout(Throwable error) {
         return false;
     }
 

@@ -47,6 +47,8 @@ final class DefaultZodiacCache implements ZodiacCache {
     private final CircuitBreaker breaker;
     private final boolean local;
     private final long timeoutNanos;
+    /** By operation: the backend bounds it by the operation timeout itself, so the cache adds no timer. */
+    private final boolean[] timesOut;
     private final StampedeGuard guard;
     private final BlockingCache blocking;
 
@@ -61,6 +63,10 @@ final class DefaultZodiacCache implements ZodiacCache {
         this.breaker = new CircuitBreaker(name, config.circuitBreakerFailures(), config.circuitBreakerOpenDuration(), events);
         this.local = backend.local();
         this.timeoutNanos = config.operationTimeout().toNanos();
+        this.timesOut = new boolean[Operation.values().length];
+        for (Operation operation : Operation.values()) {
+            timesOut[operation.ordinal()] = !local && backend.timesOut(operation);
+        }
         this.guard = new StampedeGuard(this);
         this.blocking = new DefaultBlockingCache(this);
     }
@@ -115,8 +121,7 @@ final class DefaultZodiacCache implements ZodiacCache {
      * {@link #MISS} for an absent or undecodable one.
      */
     CompletableFuture<Object> read(String key, Type type) {
-        return call(Operation.GET, key, b -> b.get(key))
-                .thenApply(value -> value == null ? MISS : decodeOrMiss(key, value, type, MISS));
+        return call(Operation.GET, key, b -> b.get(key), value -> value == null ? MISS : decodeOrMiss(key, value, type, MISS));
     }
 
     private Object decodeOrMiss(String key, Object stored, Type type, Object miss) {
@@ -300,21 +305,39 @@ final class DefaultZodiacCache implements ZodiacCache {
 
     /** Runs a backend call bounded by the timeout and guarded by the circuit breaker. */
     private <R> CompletableFuture<R> call(Operation operation, String key, Function<Backend, CompletableFuture<R>> action) {
+        return local ? invoke(action) : call(operation, key, action, Function.identity());
+    }
+
+    /**
+     * Runs a backend call bounded by the timeout and guarded by the circuit breaker, and maps its
+     * value with {@code then} in the same stage (a failure of {@code then} fails the call, and is
+     * not the backend's).
+     */
+    private <R, V> CompletableFuture<V> call(Operation operation, String key, Function<Backend, CompletableFuture<R>> action,
+            Function<? super R, ? extends V> then) {
         if (local) {
-            return invoke(action);
+            return invoke(action).thenApply(then);
         }
         if (!breaker.allowRequest()) {
             return CompletableFuture.failedFuture(breaker.openError());
         }
-        CompletableFuture<R> result = new CompletableFuture<>();
-        invoke(action).orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((value, error) -> {
+        CompletableFuture<R> pending = invoke(action);
+        if (!timesOut[operation.ordinal()]) {
+            pending = pending.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        CompletableFuture<V> result = new CompletableFuture<>();
+        pending.whenComplete((value, error) -> {
             if (error == null) {
                 breaker.onSuccess();
-                result.complete(value);
+                try {
+                    result.complete(then.apply(value));
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                }
                 return;
             }
             Throwable cause = unwrap(error);
-            if (cause instanceof TimeoutException) {
+            if (cause instanceof TimeoutException || backend.isTimeout(cause)) {
                 cause = new CacheTimeoutException("Cache '" + name + "': " + operation + (key == null ? "" : " of key '" + key + "'")
                         + " timed out after " + config.operationTimeout().toMillis() + " ms");
             }

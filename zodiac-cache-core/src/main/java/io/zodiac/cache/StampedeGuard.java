@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,10 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code getOrSet} with stampede protection.
  *
- * <p>In this JVM, concurrent callers of one key share one <em>flight</em>: one read, one lock
- * attempt, at most one producer run. The flight reads the key; on a miss it takes the key's
- * leased lock in the backend, reads again, runs the producer, stores the value, releases the lock
- * and hands the value (or the producer's exception) to every caller that joined it. When another
+ * <p>Every caller reads the key first (a hit costs one read, and nothing else). In this JVM,
+ * callers that missed share one <em>flight</em> per key: one lock attempt, at most one producer
+ * run; a caller that finds the key's flight under way joins it without reading. The flight takes
+ * the key's leased lock in the backend, reads again, runs the producer, stores the value, releases
+ * the lock and hands the value (or the producer's exception) to every caller that joined it. When another
  * caller (another flight, another JVM) holds the lock, the flight waits for the backend's release
  * signal, bounded by the lease, then reads again and, finding nothing, tries the lock itself.
  *
@@ -45,6 +47,11 @@ final class StampedeGuard {
         final CompletableFuture<Object> result = new CompletableFuture<>();
     }
 
+    /**
+     * Reads first, without a flight: a hit costs one read. A miss, or a read that failed, opens
+     * (or joins) the key's flight, which then goes straight to the lock, or fails open, without
+     * reading again. A key whose flight is already under way joins it without reading.
+     */
     @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options) {
         long start = events.none() ? 0 : System.nanoTime();
@@ -55,12 +62,32 @@ final class StampedeGuard {
                 events.post(Operation.GET_OR_SET, key, value, true, start, null);
                 return CompletableFuture.completedFuture((T) value);
             }
+            return (CompletableFuture<T>) flight(key, producer, options, start, Leader::attempt);
         }
-        return (CompletableFuture<T>) flight(key, producer, options, start);
+        Flight existing = flights.get(key);
+        if (existing != null) {
+            return (CompletableFuture<T>) join(existing, key, producer, options, start);
+        }
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        cache.read(key, options.type()).whenComplete((value, error) -> {
+            if (error == null && value != DefaultZodiacCache.MISS) {
+                events.post(Operation.GET_OR_SET, key, value, true, start, null);
+                outcome.complete(value);
+            } else {
+                Consumer<Leader<T>> next = error == null ? Leader::lock : leader -> leader.failOpen(error);
+                flight(key, producer, options, start, next).whenComplete((result, failure) -> complete(outcome, result, failure));
+            }
+        });
+        return (CompletableFuture<T>) outcome;
     }
 
+    /**
+     * Opens the key's flight and lets its leader {@code begin}: read ({@link Leader#attempt}), take
+     * the lock after the caller's own read missed ({@link Leader#lock}), or fail open after it
+     * failed; or joins the flight under way.
+     */
     private <T> CompletableFuture<Object> flight(String key, Supplier<? extends CompletionStage<T>> producer,
-            GetOrSetOptions<T> options, long start) {
+            GetOrSetOptions<T> options, long start, Consumer<Leader<T>> begin) {
         Flight flight = new Flight();
         Flight existing = flights.putIfAbsent(key, flight);
         if (existing != null) {
@@ -68,7 +95,7 @@ final class StampedeGuard {
         }
         flight.result.whenComplete((value, error) -> flights.remove(key, flight));
         Leader<T> leader = new Leader<>(key, producer, options, flight, start);
-        leader.attempt();
+        begin.accept(leader);
         return flight.result.thenApply(value -> value);
     }
 
@@ -86,7 +113,7 @@ final class StampedeGuard {
                 events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
                 events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
                 flights.remove(key, flight);
-                flight(key, producer, options, start).whenComplete((next, nextError) -> complete(outcome, next, nextError));
+                flight(key, producer, options, start, Leader::attempt).whenComplete((next, nextError) -> complete(outcome, next, nextError));
                 return;
             }
             Object result = error == null ? value : null;
@@ -136,7 +163,7 @@ final class StampedeGuard {
             });
         }
 
-        private void lock() {
+        void lock() {
             CompletableFuture<Void> released = cache.backend().releaseSignal(key);
             String token = UUID.randomUUID().toString();
             cache.observed(Operation.LOCK, key, backend -> backend.tryLock(key, token, lease)).whenComplete((locked, error) -> {
@@ -209,7 +236,7 @@ final class StampedeGuard {
         }
 
         /** The backend failed: run the producer without the cache and return its value. */
-        private void failOpen(Throwable error) {
+        void failOpen(Throwable error) {
             Throwable cause = DefaultZodiacCache.unwrap(error);
             if (!(cause instanceof CacheUnavailableException)) {
                 LOG.warn("Cache '{}': backend failed for key '{}', running the producer without the cache: {}",

@@ -59,6 +59,35 @@ class FailurePolicyTest {
                 .hasMessageContaining("GET of key 'k' timed out after 200 ms");
     }
 
+    /** A backend with a command timeout of its own, for {@code GET}: its timeouts read as the cache's. */
+    private ZodiacCache selfTimed() {
+        return manager.setup("self-timed", CacheConfig.builder().name("self-timed")
+                .backend("faulty").option("endpoint", "localhost").option("times_out", "GET").serializer("json")
+                .operationTimeout(Duration.ofMillis(200))
+                .build());
+    }
+
+    @Test
+    void aBackendsOwnTimeoutIsReportedAsTheCachesTimeout() {
+        ZodiacCache selfTimed = selfTimed();
+        ((FaultyBackend) selfTimed.backend()).mode = FaultyBackend.Mode.OWN_TIMEOUT;
+        assertThatThrownBy(() -> selfTimed.get("k").join())
+                .hasCauseInstanceOf(CacheTimeoutException.class)
+                .hasMessageContaining("GET of key 'k' timed out after 200 ms");
+        assertThat(selfTimed.blocking().getOrSet("k", () -> "produced")).as("getOrSet fails open").isEqualTo("produced");
+    }
+
+    @Test
+    void theCacheAddsNoTimerToWhatTheBackendTimesOutItself() {
+        ZodiacCache selfTimed = selfTimed();
+        ((FaultyBackend) selfTimed.backend()).mode = FaultyBackend.Mode.HANG;
+        CompletableFuture<Object> get = selfTimed.get("k");
+        assertThatThrownBy(() -> selfTimed.set("k", "v").get(5, TimeUnit.SECONDS))
+                .as("SET is not timed by the backend: the cache bounds it")
+                .hasCauseInstanceOf(CacheTimeoutException.class);
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> !get.isDone());
+    }
+
     @Test
     void getOrSetFailsOpenWhenTheBackendFails() {
         cache.blocking().set("k", "stored");
@@ -77,9 +106,14 @@ class FailurePolicyTest {
         assertThat(result.orTimeout(5, TimeUnit.SECONDS).join()).isEqualTo("produced");
     }
 
+    /**
+     * Every caller reads on its own (hits are not coalesced); callers whose read failed while a
+     * fail-open flight of the key is under way join it. The backend fails at once here, so every
+     * caller has failed before the producer can finish.
+     */
     @Test
     void concurrentCallersShareOneFailOpenProducer() {
-        backend.mode = FaultyBackend.Mode.HANG;
+        backend.mode = FaultyBackend.Mode.FAIL;
         AtomicInteger calls = new AtomicInteger();
         CompletableFuture<String> gate = new CompletableFuture<>();
         List<CompletableFuture<String>> callers = new ArrayList<>();

@@ -1,18 +1,23 @@
 package io.zodiac.cache;
 
 import io.zodiac.cache.memory.MemoryBackendProvider;
+import io.zodiac.cache.plugin.Operation;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Backend "faulty": a real in-memory backend behind a switch that makes every call fail or hang,
  * the way a dead or paused server does. It takes {@code endpoint} and {@code port} options (both
- * required, checked like a remote backend's) so that configuration validation can be tested.
+ * required, checked like a remote backend's) so that configuration validation can be tested, and
+ * {@code times_out}: the operations (comma-separated) it claims to time out by itself, with
+ * {@link FaultyBackend.OwnTimeout}, as a client with a command timeout does.
  */
 public final class FaultyBackendProvider implements BackendProvider {
 
@@ -25,7 +30,7 @@ public final class FaultyBackendProvider implements BackendProvider {
 
     @Override
     public Set<String> options() {
-        return Set.of("endpoint", "port");
+        return Set.of("endpoint", "port", "times_out");
     }
 
     @Override
@@ -39,20 +44,46 @@ public final class FaultyBackendProvider implements BackendProvider {
     @Override
     public Backend create(BackendContext context) {
         CREATED.incrementAndGet();
-        return new FaultyBackend(new MemoryBackendProvider().create(context));
+        Object timesOut = context.config().option("times_out");
+        Set<Operation> selfTimed = timesOut == null ? Set.of()
+                : Arrays.stream(timesOut.toString().split(",")).map(String::trim).map(Operation::valueOf)
+                        .collect(Collectors.toUnmodifiableSet());
+        return new FaultyBackend(new MemoryBackendProvider().create(context), selfTimed);
     }
 
     /** The backend: delegates to memory unless told to fail or hang. */
     static final class FaultyBackend implements Backend {
 
-        enum Mode { OK, FAIL, HANG }
+        /** OWN_TIMEOUT: every call fails at once with {@link OwnTimeout}. */
+        enum Mode { OK, FAIL, HANG, OWN_TIMEOUT }
+
+        /** This backend's own timeout error. */
+        static final class OwnTimeout extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            OwnTimeout() {
+                super("command timed out");
+            }
+        }
 
         private final Backend delegate;
+        private final Set<Operation> selfTimed;
         volatile Mode mode = Mode.OK;
         final AtomicInteger calls = new AtomicInteger();
 
-        FaultyBackend(Backend delegate) {
+        FaultyBackend(Backend delegate, Set<Operation> selfTimed) {
             this.delegate = delegate;
+            this.selfTimed = selfTimed;
+        }
+
+        @Override
+        public boolean timesOut(Operation operation) {
+            return selfTimed.contains(operation);
+        }
+
+        @Override
+        public boolean isTimeout(Throwable error) {
+            return error instanceof OwnTimeout;
         }
 
         private <R> CompletableFuture<R> call(Function<Backend, CompletableFuture<R>> action) {
@@ -62,6 +93,7 @@ public final class FaultyBackendProvider implements BackendProvider {
                 case FAIL -> CompletableFuture.failedFuture(new java.io.UncheckedIOException(
                         new java.net.ConnectException("Connection refused")));
                 case HANG -> new CompletableFuture<>();
+                case OWN_TIMEOUT -> CompletableFuture.failedFuture(new OwnTimeout());
             };
         }
 

@@ -3,17 +3,21 @@ package io.zodiac.cache.redis;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.zodiac.cache.Backend;
+import io.zodiac.cache.plugin.Operation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
@@ -60,6 +64,11 @@ final class RedisBackend implements Backend {
             return 1
             """);
 
+    /** The operations that are one command, or commands sent at once, each bounded by Lettuce's timeout. */
+    private static final Set<Operation> ONE_ROUND_TRIP = EnumSet.of(Operation.GET, Operation.MULTI_GET, Operation.SET,
+            Operation.MULTI_SET, Operation.ADD, Operation.DELETE, Operation.EXISTS, Operation.INCREMENT, Operation.TTL,
+            Operation.LOCK);
+
     /** The COUNT hint of each SCAN call. */
     private static final int SCAN_COUNT = 500;
 
@@ -82,8 +91,10 @@ final class RedisBackend implements Backend {
     // ---------------------------------------------------------------- reads
 
     @Override
+    @SuppressWarnings("unchecked")
     public CompletableFuture<Object> get(String key) {
-        return redis.get(namespace.key(key)).toCompletableFuture().thenApply(value -> value);
+        // the command's own future, seen as a future of Object: no stage of its own on the hit path
+        return (CompletableFuture<Object>) (CompletableFuture<?>) redis.get(namespace.key(key)).toCompletableFuture();
     }
 
     @Override
@@ -221,6 +232,22 @@ final class RedisBackend implements Backend {
     @Override
     public CompletableFuture<Void> releaseSignal(String key) {
         return signals.next(key);
+    }
+
+    /**
+     * Lettuce's command timeout is the cache's operation timeout (see {@link RedisConnections}):
+     * operations that are one command, or commands sent together, time out by themselves. A
+     * scan ({@code keys}, {@code clear}) and the scripts ({@code expire} to no TTL, {@code unlock},
+     * which may be sent twice when the server lacks the script) are bounded by the cache.
+     */
+    @Override
+    public boolean timesOut(Operation operation) {
+        return ONE_ROUND_TRIP.contains(operation);
+    }
+
+    @Override
+    public boolean isTimeout(Throwable error) {
+        return error instanceof RedisCommandTimeoutException;
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -31,6 +33,8 @@ class RedisBackendTest {
 
     @RegisterExtension
     static final RedisExtension REDIS = RedisExtension.standalone();
+
+    private static final Pattern COMMAND_STAT = Pattern.compile("^cmdstat_([a-z|]+):calls=(\\d+)");
 
     record User(String name, int age) {
     }
@@ -65,6 +69,35 @@ class RedisBackendTest {
         assertThat(blocking.get("user:1")).isEqualTo(Map.of("name", "ada", "age", 36));
         blocking.set("users", List.of(new User("bob", 7)));
         assertThat(blocking.get("users", new TypeRef<List<User>>() { })).containsExactly(new User("bob", 7));
+    }
+
+    /** Calls per command since the last {@code CONFIG RESETSTAT}, from {@code INFO commandstats}: {@code get -> 2}. */
+    private Map<String, Long> commandCalls() {
+        Map<String, Long> calls = new LinkedHashMap<>();
+        for (String line : server.command("INFO", "commandstats").split("\r?\n")) {
+            Matcher stat = COMMAND_STAT.matcher(line);
+            if (stat.find()) {
+                calls.put(stat.group(1), Long.parseLong(stat.group(2)));
+            }
+        }
+        calls.keySet().removeIf(command -> command.startsWith("info") || command.startsWith("config")); // the test's own
+        return calls;
+    }
+
+    @Test
+    void aGetOrSetHitIsOneGetAndAMissTakesTheLockOnce() {
+        blocking.set("k", "stored");
+        server.command("CONFIG", "RESETSTAT");
+        assertThat(blocking.getOrSet("k", () -> "produced")).isEqualTo("stored");
+        assertThat(commandCalls()).as("a hit").containsExactly(Map.entry("get", 1L));
+
+        server.command("CONFIG", "RESETSTAT");
+        assertThat(blocking.getOrSet("cold", () -> "produced")).isEqualTo("produced");
+        // the script's own commands count too: its GET of the lock, DEL and PUBLISH
+        assertThat(commandCalls()).as("a miss: the read, the lock, the read under the lock, the value, the release")
+                .containsEntry("get", 3L).containsEntry("set", 2L).containsEntry("publish", 1L);
+        assertThat(server.command("GET", redisKey("cold"))).isEqualTo("\"produced\"");
+        assertThat(server.command("EXISTS", redisKey("cold-lock"))).as("the lock is released").isEqualTo("0");
     }
 
     @Test

@@ -128,6 +128,16 @@ public interface Backend {
         return false;
     }
 
+    /**
+     * The stored value of {@code key}, or {@code null}, read in the calling thread: what
+     * {@code get(key).join()} gives. The cache calls it on {@link #local()} backends only, to
+     * serve their hits without a future; a local backend reads directly. The default joins
+     * {@link #get}.
+     */
+    default Object getNow(String key) {
+        return get(key).join();
+    }
+
     /** Releases the backend's connections and threads. */
     CompletableFuture<Void> close();
 }

@@ -81,7 +81,7 @@ final class CachedInvocationHandler implements InvocationHandler {
         Object[] arguments = args == null ? NO_ARGS : args;
         CachedMethod cachedMethod = cached.get(method);
         if (cachedMethod != null) {
-            return cachedMethod.invokeOn(manager, target, arguments);
+            return cachedMethod.invoke(manager, target, arguments, null); // null: the target's own method on a miss
         }
         if (method.getDeclaringClass() == Object.class && method.getName().equals("equals")) {
             return target.equals(unwrap(arguments[0]));

@@ -74,7 +74,7 @@ public final class CachedInvoker {
      * @throws Throwable what the method throws
      */
     public Object invoke(CacheManager manager, Object target, Object[] args, Invocation invocation) throws Throwable {
-        return method.invoke(manager, target, args == null ? NO_ARGS : args, invocation);
+        return method.invoke(manager, target, args == null ? NO_ARGS : args, Objects.requireNonNull(invocation, "invocation"));
     }
 
     /**

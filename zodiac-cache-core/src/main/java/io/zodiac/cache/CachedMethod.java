@@ -91,30 +91,19 @@ final class CachedMethod {
         return new CachedMethod(method, cacheName, async, options, CanonicalKey.forMethod(method, scope.toArray(Class<?>[]::new)), null);
     }
 
-    /** The cached result of the call: from the cache, or from {@code invocation}, stored on the way. */
-    Object invoke(CacheManager manager, Object receiver, Object[] args, CachedInvoker.Invocation invocation) throws Throwable {
-        return invoke(manager, receiver, args, Objects.requireNonNull(invocation, "invocation"), null);
-    }
-
-    /** The cached result of the call: from the cache, or from the method run on {@code target}, stored on the way. */
-    Object invokeOn(CacheManager manager, Object target, Object[] args) throws Throwable {
-        return invoke(manager, target, args, null, target);
-    }
-
     /**
-     * A hit in memory without plugins returns at once, allocating nothing here; anything else goes
-     * through {@code getOrSet}, whose producer runs {@code invocation}, or this method on
-     * {@code target} when {@code invocation} is {@code null}.
+     * The cached result of the call: from the cache, or from {@code invocation} (when it is
+     * {@code null}, this method run on {@code receiver}), stored on the way. A hit in memory
+     * without plugins returns at once, allocating nothing here.
      */
-    private Object invoke(CacheManager manager, Object receiver, Object[] args, CachedInvoker.Invocation invocation, Object target)
-            throws Throwable {
+    Object invoke(CacheManager manager, Object receiver, Object[] args, CachedInvoker.Invocation invocation) throws Throwable {
         ZodiacCache cache = manager.getCache(cacheName);
         String key = key(receiver, args);
         Object hit = cache instanceof DefaultZodiacCache local ? local.quickHit(key, options.type()) : DefaultZodiacCache.MISS;
         if (hit != DefaultZodiacCache.MISS) {
             return async ? CompletableFuture.completedFuture(hit) : hit;
         }
-        CachedInvoker.Invocation run = invocation != null ? invocation : () -> call(target, args);
+        CachedInvoker.Invocation run = invocation != null ? invocation : () -> call(receiver, args);
         if (async) {
             return cache.getOrSet(key, () -> produceAsync(run), options);
         }

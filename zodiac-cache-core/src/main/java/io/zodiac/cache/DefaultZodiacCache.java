@@ -98,7 +98,7 @@ final class DefaultZodiacCache implements ZodiacCache {
     private <T> CompletableFuture<T> typedGet(String key, Type type, Object ifAbsent) {
         requireKey(key);
         if (local && events.none()) {
-            Object stored = backend.get(key).join();
+            Object stored = backend.getNow(key);
             return CompletableFuture.completedFuture((T) (stored == null ? ifAbsent : decodeOrMiss(key, stored, type, ifAbsent)));
         }
         CompletableFuture<Object> read = events.none() ? read(key, type) : read(Operation.GET, key, type);
@@ -282,7 +282,7 @@ final class DefaultZodiacCache implements ZodiacCache {
 
     /** The value read without plugins or breaker, for the local fast path; {@link #MISS} when absent. */
     Object readLocal(String key, Type type) {
-        Object stored = backend.get(requireKey(key)).join();
+        Object stored = backend.getNow(requireKey(key));
         return stored == null ? MISS : decodeOrMiss(key, stored, type, MISS);
     }
 

@@ -118,6 +118,11 @@ final class MemoryBackend implements Backend {
     }
 
     @Override
+    public Object getNow(String key) {
+        return live(key);
+    }
+
+    @Override
     public CompletableFuture<Map<String, Object>> multiGet(List<String> keys) {
         Map<String, Object> found = new LinkedHashMap<>();
         for (String key : keys) {

@@ -38,6 +38,19 @@ class MemoryBackendTest {
     }
 
     @Test
+    void getNowReadsWhatGetReadsAndLeavesExpiredEntriesOut() {
+        cache.set("k", "v").join();
+        cache.set("nothing", null).join();
+        cache.set("short", "v", Duration.ofMillis(10)).join();
+        assertThat(backend.getNow("k")).isEqualTo("v").isEqualTo(backend.get("k").join());
+        assertThat(backend.getNow("nothing")).as("a stored null reaches the backend encoded, as a value").isNotNull()
+                .isSameAs(backend.get("nothing").join());
+        assertThat(backend.getNow("absent")).isNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.getNow("short") == null);
+        assertThat(backend.estimatedSize()).as("the expired entry was removed when read").isEqualTo(2);
+    }
+
+    @Test
     void anExpiredEntryIsRemovedWhenRead() {
         cache.set("k", "v", Duration.ofMillis(10)).join();
         await().atMost(Duration.ofSeconds(5)).until(() -> cache.get("k").join() == null);

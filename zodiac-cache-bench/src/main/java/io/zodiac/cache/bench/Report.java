@@ -44,6 +44,9 @@ public final class Report {
     private final Properties env = new Properties();
     /** JMH's settings by benchmark class. */
     private final Map<String, String> jmhSettings = new LinkedHashMap<>();
+    /** Per benchmark class, its forks, over every JMH run that measured it. */
+    private final Map<String, Integer> jmhForks = new LinkedHashMap<>();
+    private final Map<String, JmhSamples> pooled = new LinkedHashMap<>();
     private final StringBuilder md = new StringBuilder();
     private final List<String> missed = new ArrayList<>();
     private final List<String> absent = new ArrayList<>();
@@ -92,27 +95,43 @@ public final class Report {
                 paramNode.properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             }
             JsonNode primary = result.get("primaryMetric");
-            double alloc = Double.NaN;
+            List<List<Double>> alloc = List.of();
             JsonNode secondary = result.get("secondaryMetrics");
             if (secondary != null) {
                 for (Map.Entry<String, JsonNode> metric : secondary.properties()) {
                     if (metric.getKey().endsWith("gc.alloc.rate.norm")) {
-                        alloc = metric.getValue().get("score").asDouble();
+                        alloc = rawData(metric.getValue());
                     }
                 }
             }
-            jmh.put(jmhKey(simple, result.get("threads").asInt(), params),
-                    new Score(primary.get("score").asDouble(), number(primary.get("scoreError")),
-                            primary.get("scoreUnit").asText(), alloc));
-            env.putIfAbsent("jmh.jvmArgs", String.join(" ", JSON.convertValue(result.get("jvmArgs"), String[].class)));
-            jmhSettings.put(simple.substring(0, simple.indexOf('.')), "forks " + result.get("forks").asInt()
-                    + ", warmup " + result.get("warmupIterations").asInt() + " x " + result.get("warmupTime").asText()
+            String key = jmhKey(simple, result.get("threads").asInt(), params);
+            JmhSamples samples = pooled.computeIfAbsent(key, k -> new JmhSamples(primary.get("scoreUnit").asText()));
+            samples.add(rawData(primary), alloc);
+            jmh.put(key, samples.score());
+            env.putIfAbsent("jmh.jvmArgs", String.join(" ", jvmArgs(result)));
+            String benchmarkClass = simple.substring(0, simple.indexOf('.'));
+            jmhForks.merge(benchmarkClass, samples.forks(), Math::max);
+            jmhSettings.put(benchmarkClass, "warmup " + result.get("warmupIterations").asInt() + " x " + result.get("warmupTime").asText()
                     + ", measurement " + result.get("measurementIterations").asInt() + " x " + result.get("measurementTime").asText());
         }
     }
 
-    private static double number(JsonNode node) {
-        return node == null || !node.isNumber() ? Double.NaN : node.asDouble();
+    /** A metric's iterations, fork by fork. */
+    private static List<List<Double>> rawData(JsonNode metric) {
+        List<List<Double>> forks = new ArrayList<>();
+        for (JsonNode fork : metric.get("rawData")) {
+            List<Double> iterations = new ArrayList<>();
+            fork.forEach(value -> iterations.add(value.asDouble()));
+            forks.add(iterations);
+        }
+        return forks;
+    }
+
+    /** The JVM arguments of the run, less the ones a benchmark method adds for itself (the key memo's size). */
+    private static List<String> jvmArgs(JsonNode result) {
+        List<String> args = new ArrayList<>(List.of(JSON.convertValue(result.get("jvmArgs"), String[].class)));
+        args.removeIf(arg -> arg.startsWith("-Dzodiac.cache."));
+        return args;
     }
 
     private void loadHarness(JsonNode root) {
@@ -187,7 +206,8 @@ public final class Report {
         row("date (UTC)", env.getProperty("date", "?"));
         row("commit", env.getProperty("commit", "?"));
         Map<String, List<String>> bySettings = new LinkedHashMap<>();
-        jmhSettings.forEach((benchmark, settings) -> bySettings.computeIfAbsent(settings, k -> new ArrayList<>()).add(benchmark));
+        jmhSettings.forEach((benchmark, settings) -> bySettings.computeIfAbsent("forks " + jmhForks.get(benchmark) + ", " + settings,
+                k -> new ArrayList<>()).add(benchmark));
         StringBuilder settings = new StringBuilder();
         bySettings.forEach((text, benchmarks) -> settings.append(settings.length() == 0 ? "" : "; ")
                 .append(String.join(", ", benchmarks)).append(": ").append(text));
@@ -298,7 +318,9 @@ public final class Report {
                 + "every request is one `GET` on both sides. Peer: raw Lettuce `async().get` (String/byte[] codec) on its own "
                 + "connection. `redis-benchmark` (its own N connections, C client, `-t get -q`) is the server's limit on this "
                 + "machine; it is not a like-for-like peer (N connections vs one), only a ceiling. B/op counts every thread's "
-                + "allocation (Lettuce's I/O thread included) per request.");
+                + "allocation (Lettuce's I/O thread included) per request. The forks run one at a time, zodiac's and Lettuce's "
+                + "in turn and in rotating order, so that a slow stretch of the machine does not fall on one side only; "
+                + "each figure pools its forks.");
         line("");
         tableHeader();
         for (String inFlight : new String[] {"1", "16", "64"}) {

@@ -25,7 +25,17 @@ import org.springframework.util.ReflectionUtils;
  */
 final class CachedMethodInterceptor implements MethodInterceptor {
 
+    /** The invoker of a method for one bean class. */
+    private record Resolved(Class<?> targetClass, Optional<CachedInvoker> invoker) {
+    }
+
     private final Supplier<CacheManager> manager;
+    /**
+     * Per method, the invoker for the first bean class it was called on: the usual case, a
+     * method of one bean, costs one lookup. A method called on more classes (one that several
+     * beans inherit) finds the others in {@link #invokers}.
+     */
+    private final ConcurrentHashMap<Method, Resolved> firstClass = new ConcurrentHashMap<>();
     /** Per bean class: the compiled invoker of each method, empty for a method without {@code @Cached}. */
     private final ClassValue<ConcurrentHashMap<Method, Optional<CachedInvoker>>> invokers = new ClassValue<>() {
         @Override
@@ -41,7 +51,21 @@ final class CachedMethodInterceptor implements MethodInterceptor {
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
         Object target = invocation.getThis();
-        Optional<CachedInvoker> found = target == null ? Optional.empty() : invoker(invocation.getMethod(), target.getClass());
+        if (target == null) {
+            return invocation.proceed();
+        }
+        Method method = invocation.getMethod();
+        Class<?> targetClass = target.getClass();
+        Resolved first = firstClass.get(method);
+        Optional<CachedInvoker> found;
+        if (first != null && first.targetClass() == targetClass) {
+            found = first.invoker();
+        } else {
+            found = invoker(method, targetClass);
+            if (first == null) {
+                firstClass.putIfAbsent(method, new Resolved(targetClass, found));
+            }
+        }
         if (found.isEmpty()) {
             return invocation.proceed();
         }
@@ -56,10 +80,14 @@ final class CachedMethodInterceptor implements MethodInterceptor {
      */
     void compile(Class<?> targetClass) {
         for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass, ReflectionUtils.USER_DECLARED_METHODS)) {
-            invoker(method, targetClass);
+            compile(method, targetClass);
         }
     }
 
+    /**
+     * The invoker of the called method, kept under the {@code Method} instance the proxy passes
+     * (the same one on every call, so the lookup compares references), compiled on its first call.
+     */
     private Optional<CachedInvoker> invoker(Method method, Class<?> targetClass) {
         ConcurrentHashMap<Method, Optional<CachedInvoker>> methods = invokers.get(targetClass);
         Optional<CachedInvoker> found = methods.get(method);

@@ -75,6 +75,27 @@ class CachedBeansTest {
         }
     }
 
+    /** A method that two bean classes inherit, scoped to the receiver's class. */
+    public abstract static class Named {
+        final AtomicInteger runs = new AtomicInteger();
+
+        @Cached(includeSelf = true)
+        public String name(int id) {
+            runs.incrementAndGet();
+            return getClass().getSimpleName() + " " + id;
+        }
+
+        public int runs() {
+            return runs.get();
+        }
+    }
+
+    public static class Alpha extends Named {
+    }
+
+    public static class Beta extends Named {
+    }
+
     public static class Broken {
         @Cached
         public void nothingToCache() {
@@ -113,6 +134,21 @@ class CachedBeansTest {
             Prices proxy = CachedProxy.subclass(manager, Prices.class);
             assertThat(proxy.price("abcd")).isEqualTo(4L);
             assertThat(proxy.runs()).isZero();
+        });
+    }
+
+    @Test
+    void anInheritedMethodIsCachedPerBeanClassWithIncludeSelf() {
+        runner.withBean(Alpha.class).withBean(Beta.class).run(context -> {
+            Alpha alpha = context.getBean(Alpha.class);
+            Beta beta = context.getBean(Beta.class);
+            for (int i = 0; i < 2; i++) {
+                assertThat(alpha.name(1)).isEqualTo("Alpha 1");
+                assertThat(beta.name(1)).isEqualTo("Beta 1");
+            }
+            assertThat(alpha.runs()).isEqualTo(1);
+            assertThat(beta.runs()).isEqualTo(1);
+            assertThat(cache(context).keys("", 10).join()).hasSize(2);
         });
     }
 

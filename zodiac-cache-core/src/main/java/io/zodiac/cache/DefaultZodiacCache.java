@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -109,10 +110,8 @@ final class DefaultZodiacCache implements ZodiacCache {
     private CompletableFuture<Object> read(Operation operation, String key, Type type) {
         long start = System.nanoTime();
         events.pre(operation, key);
-        CompletableFuture<Object> decoded = read(key, type);
-        decoded.whenComplete((value, error) -> events.post(operation, key, value == MISS ? null : value,
+        return reportedFirst(read(key, type), (value, error) -> events.post(operation, key, value == MISS ? null : value,
                 error == null && value != MISS, start, error));
-        return decoded;
     }
 
     /**
@@ -298,9 +297,31 @@ final class DefaultZodiacCache implements ZodiacCache {
         }
         long start = System.nanoTime();
         events.pre(operation, key);
-        CompletableFuture<R> result = call(operation, key, action);
-        result.whenComplete((value, error) -> events.post(operation, key, value, false, start, error));
-        return result;
+        return reportedFirst(call(operation, key, action), (value, error) -> events.post(operation, key, value, false, start, error));
+    }
+
+    /**
+     * What {@code source} completes with, completed once {@code report} has told the plugins: a
+     * caller that sees the result finds the operation in every plugin's figures.
+     */
+    private static <R> CompletableFuture<R> reportedFirst(CompletableFuture<R> source, BiConsumer<? super R, ? super Throwable> report) {
+        CompletableFuture<R> outcome = new CompletableFuture<>();
+        source.whenComplete((value, error) -> {
+            try {
+                report.accept(value, error);
+            } finally {
+                complete(outcome, value, error);
+            }
+        });
+        return outcome;
+    }
+
+    private static <R> void complete(CompletableFuture<R> future, R value, Throwable error) {
+        if (error == null) {
+            future.complete(value);
+        } else {
+            future.completeExceptionally(unwrap(error));
+        }
     }
 
     /** Runs a backend call bounded by the timeout and guarded by the circuit breaker. */

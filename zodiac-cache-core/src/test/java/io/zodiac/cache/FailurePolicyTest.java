@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.zodiac.cache.FaultyBackendProvider.FaultyBackend;
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.CachePlugin;
+import io.zodiac.cache.plugin.OperationEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,30 @@ class FailurePolicyTest {
                 .as("SET is not timed by the backend: the cache bounds it")
                 .hasCauseInstanceOf(CacheTimeoutException.class);
         await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> !get.isDone());
+    }
+
+    /** A caller that sees a result finds the operation already in the plugins' figures, however late the backend answers. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void pluginsHaveSeenAnOperationWhenItsFutureCompletes() {
+        List<String> posted = new CopyOnWriteArrayList<>();
+        ZodiacCache observed = manager.setup("observed", CacheConfig.builder().name("observed")
+                .backend("faulty").option("endpoint", "localhost").serializer("json")
+                .plugins(new CachePlugin() {
+                    @Override
+                    public void post(OperationEvent event) {
+                        posted.add(event.operation().name());
+                    }
+                })
+                .build());
+        FaultyBackend slow = (FaultyBackend) observed.backend();
+        slow.mode = FaultyBackend.Mode.HANG;
+        List<String> seenByCaller = new CopyOnWriteArrayList<>();
+        observed.get("k").thenRun(() -> seenByCaller.add("get after " + posted));
+        ((CompletableFuture<Object>) slow.lastHung).complete(null);
+        observed.delete("k").thenRun(() -> seenByCaller.add("delete after " + posted));
+        ((CompletableFuture<Object>) slow.lastHung).complete(true);
+        assertThat(seenByCaller).containsExactly("get after [GET]", "delete after [GET, DELETE]");
     }
 
     @Test

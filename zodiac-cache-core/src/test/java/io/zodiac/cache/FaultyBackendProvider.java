@@ -69,6 +69,8 @@ public final class FaultyBackendProvider implements BackendProvider {
         private final Backend delegate;
         private final Set<Operation> selfTimed;
         volatile Mode mode = Mode.OK;
+        /** The future of the last call that hung: a test completes it to answer late, as a server would. */
+        volatile CompletableFuture<?> lastHung;
         final AtomicInteger calls = new AtomicInteger();
 
         FaultyBackend(Backend delegate, Set<Operation> selfTimed) {
@@ -92,7 +94,11 @@ public final class FaultyBackendProvider implements BackendProvider {
                 case OK -> action.apply(delegate);
                 case FAIL -> CompletableFuture.failedFuture(new java.io.UncheckedIOException(
                         new java.net.ConnectException("Connection refused")));
-                case HANG -> new CompletableFuture<>();
+                case HANG -> {
+                    CompletableFuture<R> hung = new CompletableFuture<>();
+                    lastHung = hung;
+                    yield hung;
+                }
                 case OWN_TIMEOUT -> CompletableFuture.failedFuture(new OwnTimeout());
             };
         }

@@ -66,7 +66,7 @@ final class DefaultZodiacCache implements ZodiacCache {
         this.timeoutNanos = config.operationTimeout().toNanos();
         this.timesOut = new boolean[Operation.values().length];
         for (Operation operation : Operation.values()) {
-            timesOut[operation.ordinal()] = !local && backend.timesOut(operation);
+            timesOut[operation.ordinal()] = backend.timesOut(operation);
         }
         this.guard = new StampedeGuard(this);
         this.blocking = new DefaultBlockingCache(this);
@@ -316,7 +316,8 @@ final class DefaultZodiacCache implements ZodiacCache {
         return outcome;
     }
 
-    private static <R> void complete(CompletableFuture<R> future, R value, Throwable error) {
+    /** Completes {@code future} with the value, or with the error's cause (never a {@code CompletionException}). */
+    static <R> void complete(CompletableFuture<R> future, R value, Throwable error) {
         if (error == null) {
             future.complete(value);
         } else {

@@ -75,7 +75,7 @@ final class StampedeGuard {
                 outcome.complete(value);
             } else {
                 Consumer<Leader<T>> next = error == null ? Leader::lock : leader -> leader.failOpen(error);
-                flight(key, producer, options, start, next).whenComplete((result, failure) -> complete(outcome, result, failure));
+                flight(key, producer, options, start, next).whenComplete((result, failure) -> DefaultZodiacCache.complete(outcome, result, failure));
             }
         });
         return (CompletableFuture<T>) outcome;
@@ -113,23 +113,15 @@ final class StampedeGuard {
                 events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
                 events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
                 flights.remove(key, flight);
-                flight(key, producer, options, start, Leader::attempt).whenComplete((next, nextError) -> complete(outcome, next, nextError));
+                flight(key, producer, options, start, Leader::attempt).whenComplete((next, nextError) -> DefaultZodiacCache.complete(outcome, next, nextError));
                 return;
             }
             Object result = error == null ? value : null;
             Throwable cause = error == null ? null : DefaultZodiacCache.unwrap(error);
             events.post(Operation.GET_OR_SET, key, result, cause == null, start, cause);
-            complete(outcome, result, cause);
+            DefaultZodiacCache.complete(outcome, result, cause);
         });
         return outcome;
-    }
-
-    private static void complete(CompletableFuture<Object> target, Object value, Throwable error) {
-        if (error == null) {
-            target.complete(value);
-        } else {
-            target.completeExceptionally(DefaultZodiacCache.unwrap(error));
-        }
     }
 
     /** The caller that runs a flight: read, lock, produce, store, release. */
@@ -277,7 +269,7 @@ final class StampedeGuard {
         private void finish(Object value, boolean hit, Throwable error) {
             Throwable cause = error == null ? null : DefaultZodiacCache.unwrap(error);
             events.post(Operation.GET_OR_SET, key, value, hit, start, cause);
-            complete(flight.result, value, cause);
+            DefaultZodiacCache.complete(flight.result, value, cause);
         }
     }
 }

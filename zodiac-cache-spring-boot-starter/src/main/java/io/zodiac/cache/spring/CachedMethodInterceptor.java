@@ -4,6 +4,8 @@ import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.Cached;
 import io.zodiac.cache.CachedInvoker;
 import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -25,24 +27,14 @@ import org.springframework.util.ReflectionUtils;
  */
 final class CachedMethodInterceptor implements MethodInterceptor {
 
-    /** The invoker of a method for one bean class. */
-    private record Resolved(Class<?> targetClass, Optional<CachedInvoker> invoker) {
-    }
-
     private final Supplier<CacheManager> manager;
     /**
-     * Per method, the invoker for the first bean class it was called on: the usual case, a
-     * method of one bean, costs one lookup. A method called on more classes (one that several
-     * beans inherit) finds the others in {@link #invokers}.
+     * Per method, under the {@code Method} instance the proxy passes (the same one on every call,
+     * so the lookup compares references): the invoker for each bean class it ran on, empty for a
+     * method without {@code @Cached}. Most methods belong to one bean class; one that several
+     * beans inherit has an entry per class.
      */
-    private final ConcurrentHashMap<Method, Resolved> firstClass = new ConcurrentHashMap<>();
-    /** Per bean class: the compiled invoker of each method, empty for a method without {@code @Cached}. */
-    private final ClassValue<ConcurrentHashMap<Method, Optional<CachedInvoker>>> invokers = new ClassValue<>() {
-        @Override
-        protected ConcurrentHashMap<Method, Optional<CachedInvoker>> computeValue(Class<?> targetClass) {
-            return new ConcurrentHashMap<>();
-        }
-    };
+    private final ConcurrentHashMap<Method, Map<Class<?>, Optional<CachedInvoker>>> invokers = new ConcurrentHashMap<>();
 
     CachedMethodInterceptor(Supplier<CacheManager> manager) {
         this.manager = manager;
@@ -56,15 +48,10 @@ final class CachedMethodInterceptor implements MethodInterceptor {
         }
         Method method = invocation.getMethod();
         Class<?> targetClass = target.getClass();
-        Resolved first = firstClass.get(method);
-        Optional<CachedInvoker> found;
-        if (first != null && first.targetClass() == targetClass) {
-            found = first.invoker();
-        } else {
+        Map<Class<?>, Optional<CachedInvoker>> byClass = invokers.get(method);
+        Optional<CachedInvoker> found = byClass == null ? null : byClass.get(targetClass);
+        if (found == null) {
             found = invoker(method, targetClass);
-            if (first == null) {
-                firstClass.putIfAbsent(method, new Resolved(targetClass, found));
-            }
         }
         if (found.isEmpty()) {
             return invocation.proceed();
@@ -84,20 +71,18 @@ final class CachedMethodInterceptor implements MethodInterceptor {
         }
     }
 
-    /**
-     * The invoker of the called method, kept under the {@code Method} instance the proxy passes
-     * (the same one on every call, so the lookup compares references), compiled on its first call.
-     */
+    /** Compiles the invoker of {@code method} for {@code targetClass} and adds it to {@link #invokers}. */
     private Optional<CachedInvoker> invoker(Method method, Class<?> targetClass) {
-        ConcurrentHashMap<Method, Optional<CachedInvoker>> methods = invokers.get(targetClass);
-        Optional<CachedInvoker> found = methods.get(method);
-        if (found == null) {
-            // compiled outside the map: key builders' constructors may create proxies themselves
-            Optional<CachedInvoker> fresh = compile(method, targetClass);
-            found = methods.putIfAbsent(method, fresh);
-            found = found == null ? fresh : found;
-        }
-        return found;
+        // compiled outside the map: key builders' constructors may create proxies themselves
+        Optional<CachedInvoker> fresh = compile(method, targetClass);
+        return invokers.merge(method, Map.of(targetClass, fresh), (known, added) -> {
+            if (known.containsKey(targetClass)) {
+                return known;
+            }
+            Map<Class<?>, Optional<CachedInvoker>> more = new HashMap<>(known);
+            more.putAll(added);
+            return Map.copyOf(more);
+        }).get(targetClass);
     }
 
     /** The invoker of a {@code @Cached} method; the method that declares the annotation makes the key. */

@@ -272,14 +272,6 @@ public final class CacheConfig {
         return breakerOpen;
     }
 
-    /** The serializer this configuration resolves to, for a backend whose default is {@code defaultName}. */
-    Serializer resolveSerializer(String defaultName) {
-        if (serializer != null) {
-            return serializer;
-        }
-        return Serializers.byName(serializerName != null ? serializerName : defaultName);
-    }
-
     /** Human-readable differences with {@code other}: {@code "defaultTtl (PT5M vs PT10M)"}, one per setting. */
     List<String> differences(CacheConfig other) {
         List<String> diffs = new ArrayList<>();

@@ -1,13 +1,13 @@
 package io.zodiac.cache;
 
-import io.zodiac.cache.serializer.Serializer;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
+import io.zodiac.cache.internal.CacheFactory;
+import io.zodiac.cache.internal.DefaultZodiacCache;
+import io.zodiac.cache.internal.ManagerAccess;
+import io.zodiac.cache.spi.SharedResources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +38,11 @@ public final class CacheManager implements AutoCloseable {
 
     private static final CacheManager GLOBAL = new CacheManager();
 
-    private record Registration(String prefix, CacheConfig config, ZodiacCache cache) {
+    static {
+        ManagerAccess.install(CacheManager::registered);
+    }
+
+    private record Registration(String prefix, CacheConfig config, DefaultZodiacCache cache) {
     }
 
     private final Map<String, Registration> caches = new ConcurrentHashMap<>();
@@ -82,7 +86,7 @@ public final class CacheManager implements AutoCloseable {
             if (existing != null) {
                 return sameOrFail(existing, prefix, config);
             }
-            ZodiacCache cache = create(name, namespace(prefix), config);
+            DefaultZodiacCache cache = CacheFactory.create(name, namespace(prefix), config, resources);
             caches.put(name, new Registration(prefix, config, cache));
             return cache;
         }
@@ -105,99 +109,6 @@ public final class CacheManager implements AutoCloseable {
         return ZODIAC_CACHE_NAMESPACE + ":" + prefix;
     }
 
-    private ZodiacCache create(String name, String namespace, CacheConfig config) {
-        BackendProvider provider = provider(config.backend());
-        Set<String> known = provider.options();
-        if (known != null) {
-            Set<String> unknown = new TreeSet<>(config.options().keySet());
-            unknown.removeAll(known);
-            if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("Unknown option" + (unknown.size() > 1 ? "s " : " ") + unknown
-                        + " for backend '" + provider.name() + "'; it accepts " + new TreeSet<>(known));
-            }
-        }
-        provider.validate(config);
-        Serializer serializer = config.resolveSerializer(provider.defaultSerializer());
-        if (serializer.name().equals("reference") && !provider.acceptsReferences()) {
-            throw new IllegalArgumentException("serializer 'reference' keeps object references and only works in "
-                    + "memory; backend '" + provider.name() + "' needs json, string, bytes or java");
-        }
-        Events events = new Events(name, config.plugins());
-        Backend backend = provider.create(new BackendContext(name, namespace, config, serializer, resources,
-                events::eviction));
-        return new DefaultZodiacCache(name, namespace, config, serializer, backend, events);
-    }
-
-    private static BackendProvider provider(String backend) {
-        ClassLoader[] loaders = {Thread.currentThread().getContextClassLoader(), CacheManager.class.getClassLoader()};
-        List<String> names = new ArrayList<>();
-        for (ClassLoader loader : loaders) {
-            if (loader == null) {
-                continue;
-            }
-            for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, loader)) {
-                if (provider.name().equals(backend) || provider.getClass().getName().equals(backend)) {
-                    return provider;
-                }
-                names.add(provider.name());
-            }
-        }
-        if (backend.contains(".")) {
-            return providerByClass(backend);
-        }
-        throw new IllegalArgumentException("backend '" + backend + "' is unknown: available are " + new TreeSet<>(names)
-                + (backend.equals("redis") || backend.equals("memcached")
-                        ? "; add the zodiac-cache-" + backend + " module to the classpath" : ""));
-    }
-
-    private static BackendProvider providerByClass(String className) {
-        Class<?> type;
-        try {
-            type = Class.forName(className, true, CacheManager.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("backend '" + className + "' is unknown: no such class", e);
-        }
-        try {
-            if (BackendProvider.class.isAssignableFrom(type)) {
-                return (BackendProvider) type.getDeclaredConstructor().newInstance();
-            }
-            if (Backend.class.isAssignableFrom(type)) {
-                Constructor<?> constructor = type.getDeclaredConstructor(BackendContext.class);
-                return new ClassBackendProvider(className, constructor);
-            }
-        } catch (NoSuchMethodException | InstantiationException | IllegalAccessException | InvocationTargetException e) {
-            throw new IllegalArgumentException("backend '" + className + "' cannot be created: a BackendProvider needs a "
-                    + "public no-argument constructor, a Backend a public constructor taking a BackendContext", e);
-        }
-        throw new IllegalArgumentException("backend '" + className + "' is neither a Backend nor a BackendProvider");
-    }
-
-    /** A provider for a {@link Backend} class named in the configuration; it accepts any option. */
-    private record ClassBackendProvider(String name, Constructor<?> constructor) implements BackendProvider {
-
-        @Override
-        public Set<String> options() {
-            return null;
-        }
-
-        @Override
-        public boolean acceptsReferences() {
-            return true;
-        }
-
-        @Override
-        public Backend create(BackendContext context) {
-            try {
-                return (Backend) constructor.newInstance(context);
-            } catch (InvocationTargetException e) {
-                throw e.getCause() instanceof RuntimeException re ? re
-                        : new IllegalArgumentException("backend '" + name + "' failed to start", e.getCause());
-            } catch (InstantiationException | IllegalAccessException e) {
-                throw new IllegalArgumentException("backend '" + name + "' cannot be created", e);
-            }
-        }
-    }
-
     /** The {@code default} cache. */
     public ZodiacCache cache() {
         return getCache(DEFAULT_CACHE_NAME);
@@ -209,6 +120,11 @@ public final class CacheManager implements AutoCloseable {
      * @throws IllegalStateException when no cache of that name is set up
      */
     public ZodiacCache getCache(String name) {
+        return registered(name);
+    }
+
+    /** The cache set up under {@code name} as the internal type, for {@link ManagerAccess}. */
+    private DefaultZodiacCache registered(String name) {
         Registration registration = caches.get(Objects.requireNonNull(name, "name"));
         if (registration == null) {
             throw new IllegalStateException("Cache '" + name + "' is not initialized: call CacheManager.setup(prefix, "
@@ -246,7 +162,7 @@ public final class CacheManager implements AutoCloseable {
         }
         return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                 .handle((ignored, error) -> {
-                    resources.closeAll();
+                    resources.close();
                     if (error != null) {
                         throw error instanceof RuntimeException re ? re : new ZodiacCacheException("shutdown failed", error);
                     }

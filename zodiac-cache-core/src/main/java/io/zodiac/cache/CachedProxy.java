@@ -1,5 +1,7 @@
 package io.zodiac.cache;
 
+import io.zodiac.cache.internal.proxy.CachedInvocationHandler;
+import io.zodiac.cache.internal.proxy.CachedSubclasses;
 import io.zodiac.cache.key.CanonicalKey;
 import java.lang.reflect.Proxy;
 import java.util.Objects;
@@ -94,6 +96,9 @@ public final class CachedProxy {
      * declaration of each method in the class hierarchy; it must be on a method a subclass can
      * override (not private, static or final).
      *
+     * <p>Needs Byte Buddy ({@code net.bytebuddy:byte-buddy}), an optional dependency of this
+     * library: without it this method throws {@link IllegalStateException} naming it.
+     *
      * @throws IllegalArgumentException when {@code type} cannot be subclassed (interface, final,
      *     sealed, abstract, record, enum), no constructor accepts the arguments, or a
      *     {@code @Cached} annotation is invalid
@@ -101,7 +106,19 @@ public final class CachedProxy {
     public static <T> T subclass(CacheManager manager, Class<T> type, Object... constructorArgs) {
         Objects.requireNonNull(manager, "manager");
         Objects.requireNonNull(type, "type");
+        requireByteBuddy();
         return CachedSubclasses.create(manager, type, constructorArgs == null ? new Object[0] : constructorArgs);
+    }
+
+    /** Byte Buddy is an optional dependency that only class proxies need: its absence gets a clear error. */
+    private static void requireByteBuddy() {
+        try {
+            Class.forName("net.bytebuddy.ByteBuddy", false, CachedProxy.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalStateException("CachedProxy.subclass generates a subclass with Byte Buddy, which is not on "
+                    + "the classpath: add the dependency net.bytebuddy:byte-buddy, or proxy an interface with "
+                    + "CachedProxy.of", e);
+        }
     }
 
     /**

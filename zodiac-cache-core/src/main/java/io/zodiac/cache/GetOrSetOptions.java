@@ -92,7 +92,8 @@ public final class GetOrSetOptions<T> {
         return type;
     }
 
-    boolean skips(T value) {
+    /** {@code true} when {@link #skipCacheIf} says a produced {@code value} is not to be stored. */
+    public boolean skips(T value) {
         return skipCacheIf != null && skipCacheIf.test(value);
     }
 }

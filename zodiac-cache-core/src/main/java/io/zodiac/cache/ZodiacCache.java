@@ -105,9 +105,6 @@ public interface ZodiacCache {
     /** Removes every key of this cache's namespace; other caches and foreign keys are untouched. */
     CompletableFuture<Boolean> clear();
 
-    /** The backend this cache runs on. */
-    Backend backend();
-
     /** The key namespace, {@code zodiac_cache:{prefix}}. */
     String namespace();
 

@@ -3,6 +3,7 @@ package io.zodiac.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 
 import io.zodiac.cache.plugin.HitMissRatioPlugin;
 import io.zodiac.cache.plugin.TimingPlugin;
@@ -46,7 +47,7 @@ class CacheManagerTest {
         assertThat(cache.name()).isEqualTo("default");
         assertThat(cache.namespace()).isEqualTo("zodiac_cache:myapp");
         assertThat(cache.config().backend()).isEqualTo("memory");
-        assertThat(cache.backend().local()).isTrue();
+        assertThat(((DefaultZodiacCache) cache).backend().local()).isTrue();
     }
 
     @Test
@@ -178,7 +179,7 @@ class CacheManagerTest {
     void aBackendCanBeNamedByClass() {
         ZodiacCache cache = manager.setup("x", CacheConfig.builder()
                 .backend(FaultyBackendProvider.class.getName()).option("endpoint", "h").build());
-        assertThat(cache.backend()).isInstanceOf(FaultyBackendProvider.FaultyBackend.class);
+        assertThat(((DefaultZodiacCache) cache).backend()).isInstanceOf(FaultyBackendProvider.FaultyBackend.class);
         assertThatThrownBy(() -> manager.setup("x", CacheConfig.builder().name("y").backend("com.example.Missing").build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("com.example.Missing");
     }

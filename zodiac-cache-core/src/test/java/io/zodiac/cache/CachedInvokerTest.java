@@ -2,6 +2,7 @@ package io.zodiac.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.zodiac.cache.internal.proxy.CachedInvoker;
 
 import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.plugin.Operation;

@@ -2,6 +2,7 @@ package io.zodiac.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.zodiac.cache.spi.Backend;
 
 import io.zodiac.cache.key.KeyBuilder;
 import io.zodiac.cache.plugin.CachePlugin;

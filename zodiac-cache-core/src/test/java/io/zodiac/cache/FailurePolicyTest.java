@@ -3,6 +3,7 @@ package io.zodiac.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 
 import io.zodiac.cache.FaultyBackendProvider.FaultyBackend;
 import io.zodiac.cache.plugin.CacheEvent;
@@ -37,7 +38,7 @@ class FailurePolicyTest {
                 }
             })
             .build());
-    private final FaultyBackend backend = (FaultyBackend) cache.backend();
+    private final FaultyBackend backend = (FaultyBackend) ((DefaultZodiacCache) cache).backend();
 
     @AfterEach
     void close() {
@@ -71,7 +72,7 @@ class FailurePolicyTest {
     @Test
     void aBackendsOwnTimeoutIsReportedAsTheCachesTimeout() {
         ZodiacCache selfTimed = selfTimed();
-        ((FaultyBackend) selfTimed.backend()).mode = FaultyBackend.Mode.OWN_TIMEOUT;
+        ((FaultyBackend) ((DefaultZodiacCache) selfTimed).backend()).mode = FaultyBackend.Mode.OWN_TIMEOUT;
         assertThatThrownBy(() -> selfTimed.get("k").join())
                 .hasCauseInstanceOf(CacheTimeoutException.class)
                 .hasMessageContaining("GET of key 'k' timed out after 200 ms");
@@ -81,7 +82,7 @@ class FailurePolicyTest {
     @Test
     void theCacheAddsNoTimerToWhatTheBackendTimesOutItself() {
         ZodiacCache selfTimed = selfTimed();
-        ((FaultyBackend) selfTimed.backend()).mode = FaultyBackend.Mode.HANG;
+        ((FaultyBackend) ((DefaultZodiacCache) selfTimed).backend()).mode = FaultyBackend.Mode.HANG;
         CompletableFuture<Object> get = selfTimed.get("k");
         assertThatThrownBy(() -> selfTimed.set("k", "v").get(5, TimeUnit.SECONDS))
                 .as("SET is not timed by the backend: the cache bounds it")
@@ -103,7 +104,7 @@ class FailurePolicyTest {
                     }
                 })
                 .build());
-        FaultyBackend slow = (FaultyBackend) observed.backend();
+        FaultyBackend slow = (FaultyBackend) ((DefaultZodiacCache) observed).backend();
         slow.mode = FaultyBackend.Mode.HANG;
         List<String> seenByCaller = new CopyOnWriteArrayList<>();
         observed.get("k").thenRun(() -> seenByCaller.add("get after " + posted));

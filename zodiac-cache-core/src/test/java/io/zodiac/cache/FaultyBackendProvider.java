@@ -1,7 +1,10 @@
 package io.zodiac.cache;
 
-import io.zodiac.cache.memory.MemoryBackendProvider;
+import io.zodiac.cache.internal.memory.MemoryBackendProvider;
 import io.zodiac.cache.plugin.Operation;
+import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.BackendContext;
+import io.zodiac.cache.spi.BackendProvider;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.zodiac.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 
 import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.plugin.HitMissRatioPlugin;
@@ -236,8 +237,8 @@ class GetOrSetTest {
             throw new IllegalStateException("x");
         }));
         String token = "probe";
-        assertThat(cache.backend().tryLock("ok", token, Duration.ofSeconds(1)).join()).isTrue();
-        assertThat(cache.backend().tryLock("failed", token, Duration.ofSeconds(1)).join()).isTrue();
+        assertThat(((DefaultZodiacCache) cache).backend().tryLock("ok", token, Duration.ofSeconds(1)).join()).isTrue();
+        assertThat(((DefaultZodiacCache) cache).backend().tryLock("failed", token, Duration.ofSeconds(1)).join()).isTrue();
     }
 
     @Test

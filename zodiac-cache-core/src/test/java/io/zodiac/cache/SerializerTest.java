@@ -2,6 +2,7 @@ package io.zodiac.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.CachePlugin;
@@ -103,7 +104,7 @@ class SerializerTest {
                     events.add(event);
                 }
             }).build());
-            cache.backend().set("corrupt", "{garbage".getBytes(StandardCharsets.UTF_8), null).join();
+            ((DefaultZodiacCache) cache).backend().set("corrupt", "{garbage".getBytes(StandardCharsets.UTF_8), null).join();
             assertThat(cache.get("corrupt").join()).isNull();
             assertThat(events).anyMatch(e -> e.kind() == CacheEvent.Kind.DECODE_FAILURE && "corrupt".equals(e.key()));
             assertThat(cache.blocking().getOrSet("corrupt", () -> "fresh")).isEqualTo("fresh");

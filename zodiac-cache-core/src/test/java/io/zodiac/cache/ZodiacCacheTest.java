@@ -3,6 +3,7 @@ package io.zodiac.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import io.zodiac.cache.spi.Backend;
 
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.CachePlugin;

@@ -1,6 +1,6 @@
 package io.zodiac.cache.cli;
 
-import io.zodiac.cache.Backend;
+import io.zodiac.cache.spi.Backend;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;

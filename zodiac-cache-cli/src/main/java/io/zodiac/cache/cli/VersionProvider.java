@@ -1,6 +1,6 @@
 package io.zodiac.cache.cli;
 
-import io.zodiac.cache.BackendProvider;
+import io.zodiac.cache.spi.BackendProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

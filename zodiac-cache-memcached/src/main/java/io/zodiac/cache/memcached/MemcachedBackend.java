@@ -3,7 +3,7 @@ package io.zodiac.cache.memcached;
 import com.spotify.folsom.AsciiMemcacheClient;
 import com.spotify.folsom.MemcacheAuthenticationException;
 import com.spotify.folsom.MemcacheStatus;
-import io.zodiac.cache.Backend;
+import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.ZodiacCacheException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.zodiac.cache.memcached;
 
-import io.zodiac.cache.Backend;
-import io.zodiac.cache.BackendContext;
-import io.zodiac.cache.BackendProvider;
+import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.BackendContext;
+import io.zodiac.cache.spi.BackendProvider;
 import io.zodiac.cache.CacheConfig;
 import java.util.Set;
 

@@ -3,8 +3,9 @@ package io.zodiac.cache.memcached;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 
-import io.zodiac.cache.Backend;
+import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.BlockingCache;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
@@ -112,7 +113,7 @@ class MemcachedCacheTest {
         assertThat(generation).containsOnlyDigits();
         assertThat(MEMCACHED.server().command("get " + namespace + ":user:1#" + generation)).contains("\"v\"");
 
-        assertThat(cache.backend().tryLock("user:1", "token-1", Duration.ofSeconds(5)).join()).isTrue();
+        assertThat(((DefaultZodiacCache) cache).backend().tryLock("user:1", "token-1", Duration.ofSeconds(5)).join()).isTrue();
         assertThat(MEMCACHED.server().command("get " + namespace + ":user:1-lock")).contains("token-1");
     }
 
@@ -248,7 +249,7 @@ class MemcachedCacheTest {
 
     @Test
     void lockIsHeldByOneTokenAndReleasedOnlyByIt() {
-        Backend backend = cache.backend();
+        Backend backend = ((DefaultZodiacCache) cache).backend();
         Duration lease = Duration.ofSeconds(5);
         assertThat(backend.tryLock("k", "one", lease).join()).isTrue();
         assertThat(backend.tryLock("k", "two", lease).join()).isFalse();
@@ -265,7 +266,7 @@ class MemcachedCacheTest {
 
     @Test
     void lockExpiresAfterItsLease() {
-        Backend backend = cache.backend();
+        Backend backend = ((DefaultZodiacCache) cache).backend();
         assertThat(backend.tryLock("k", "crashed", Duration.ofMillis(200)).join()).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> backend.tryLock("k", "next", Duration.ofSeconds(5)).join());
         assertThat(backend.unlock("k", "crashed").join()).as("the expired holder cannot release the new one").isFalse();
@@ -285,7 +286,7 @@ class MemcachedCacheTest {
         assertThat(results).allSatisfy(result -> assertThat(result.join()).isEqualTo("produced"));
         assertThat(calls).hasValue(1);
         assertThat(blocking.get("cold")).isEqualTo("produced");
-        assertThat(cache.backend().tryLock("cold", "after", Duration.ofSeconds(1)).join()).as("released").isTrue();
+        assertThat(((DefaultZodiacCache) cache).backend().tryLock("cold", "after", Duration.ofSeconds(1)).join()).as("released").isTrue();
     }
 
     @Test
@@ -294,7 +295,7 @@ class MemcachedCacheTest {
                 () -> CompletableFuture.failedFuture(new IllegalStateException("boom")));
         assertThatThrownBy(failed::join).isInstanceOf(CompletionException.class).hasRootCauseMessage("boom");
         assertThat(blocking.exists("k")).isFalse();
-        assertThat(cache.backend().tryLock("k", "after", Duration.ofSeconds(1)).join()).isTrue();
+        assertThat(((DefaultZodiacCache) cache).backend().tryLock("k", "after", Duration.ofSeconds(1)).join()).isTrue();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.zodiac.cache.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.search.MeterNotFoundException;
@@ -125,7 +126,7 @@ class MicrometerPluginTest {
         ZodiacCache cache = memory(CacheConfig.builder()
                 .backend(SwitchableBackend.class.getName())
                 .circuitBreaker(2, Duration.ofMillis(100)));
-        SwitchableBackend backend = (SwitchableBackend) cache.backend();
+        SwitchableBackend backend = (SwitchableBackend) ((DefaultZodiacCache) cache).backend();
         backend.down(true);
 
         assertThat(cache.getOrSet("k", () -> CompletableFuture.completedFuture("fresh")).join()).isEqualTo("fresh");

@@ -1,7 +1,7 @@
 package io.zodiac.cache.micrometer;
 
-import io.zodiac.cache.Backend;
-import io.zodiac.cache.BackendContext;
+import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.BackendContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.netty.util.concurrent.FastThreadLocalThread;
-import io.zodiac.cache.SharedResources;
+import io.zodiac.cache.spi.SharedResources;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;

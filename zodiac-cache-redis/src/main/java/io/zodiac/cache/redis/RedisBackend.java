@@ -8,7 +8,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.zodiac.cache.Backend;
+import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.plugin.Operation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

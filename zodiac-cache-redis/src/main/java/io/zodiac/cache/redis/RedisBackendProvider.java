@@ -1,8 +1,8 @@
 package io.zodiac.cache.redis;
 
-import io.zodiac.cache.Backend;
-import io.zodiac.cache.BackendContext;
-import io.zodiac.cache.BackendProvider;
+import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.BackendContext;
+import io.zodiac.cache.spi.BackendProvider;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.ZodiacCacheException;
 import java.util.Set;

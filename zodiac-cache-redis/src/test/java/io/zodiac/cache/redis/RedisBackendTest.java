@@ -5,8 +5,9 @@ import static io.zodiac.cache.redis.RedisTesting.failure;
 import static io.zodiac.cache.redis.RedisTesting.on;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 
-import io.zodiac.cache.Backend;
+import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.BlockingCache;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
@@ -255,7 +256,7 @@ class RedisBackendTest {
 
     @Test
     void theLockIsReleasedOnlyByItsHolder() {
-        Backend backend = cache.backend();
+        Backend backend = ((DefaultZodiacCache) cache).backend();
         Duration lease = Duration.ofSeconds(30);
 
         assertThat(backend.tryLock("k", "mine", lease).join()).isTrue();
@@ -272,7 +273,7 @@ class RedisBackendTest {
 
     @Test
     void theUnlockScriptRunsAgainAfterTheServerForgotIt() {
-        Backend backend = cache.backend();
+        Backend backend = ((DefaultZodiacCache) cache).backend();
         backend.tryLock("k", "t", Duration.ofSeconds(30)).join();
         server.command("SCRIPT", "FLUSH");
 
@@ -283,8 +284,8 @@ class RedisBackendTest {
     @Test
     void aReleaseWakesTheWaitersOfOtherManagersAndOnlyForThatKey() {
         try (CacheManager other = new CacheManager()) {
-            Backend theirs = other.setup(prefix, on(server).build()).backend();
-            Backend mine = cache.backend();
+            Backend theirs = ((DefaultZodiacCache) other.setup(prefix, on(server).build())).backend();
+            Backend mine = ((DefaultZodiacCache) cache).backend();
             CompletableFuture<Void> released = theirs.releaseSignal("k");
             CompletableFuture<Void> unrelated = theirs.releaseSignal("other");
             CompletableFuture<Void> abandoned = theirs.releaseSignal("k");

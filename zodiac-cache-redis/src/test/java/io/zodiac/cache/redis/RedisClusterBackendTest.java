@@ -3,8 +3,9 @@ package io.zodiac.cache.redis;
 import static io.zodiac.cache.redis.RedisTesting.await;
 import static io.zodiac.cache.redis.RedisTesting.on;
 import static org.assertj.core.api.Assertions.assertThat;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 
-import io.zodiac.cache.Backend;
+import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.BlockingCache;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.ZodiacCache;
@@ -118,8 +119,8 @@ class RedisClusterBackendTest {
     @Test
     void releasesOfLocksOnEveryNodeWakeTheWaitersOfAnotherManager() {
         try (CacheManager other = new CacheManager()) {
-            Backend theirs = other.setup(prefix, on(cluster).build()).backend();
-            Backend mine = cache.backend();
+            Backend theirs = ((DefaultZodiacCache) other.setup(prefix, on(cluster).build())).backend();
+            Backend mine = ((DefaultZodiacCache) cache).backend();
             for (String key : keysOnEveryNode(30).keySet()) {
                 CompletableFuture<Void> released = theirs.releaseSignal(key);
                 assertThat(mine.tryLock(key, "t", Duration.ofSeconds(30)).join()).isTrue();

@@ -5,6 +5,7 @@ import static io.zodiac.cache.redis.RedisTesting.failure;
 import static io.zodiac.cache.redis.RedisTesting.on;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.CacheTimeoutException;
@@ -148,7 +149,7 @@ class RedisFaultTest {
         // The release channel is subscribed again: a release published now reaches this cache.
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(server.command("PUBLISH", channel(), "k")).isEqualTo("1"));
-        CompletableFuture<Void> released = cache.backend().releaseSignal("k");
+        CompletableFuture<Void> released = ((DefaultZodiacCache) cache).backend().releaseSignal("k");
         server.command("PUBLISH", channel(), "k");
         await(released, Duration.ofSeconds(5));
     }
@@ -162,7 +163,7 @@ class RedisFaultTest {
         CompletableFuture<String> waiter = cache.getOrSet("k",
                 () -> CompletableFuture.completedFuture("produced " + produced.incrementAndGet()),
                 GetOrSetOptions.<String>defaults().lease(lease));
-        RedisBackend backend = (RedisBackend) cache.backend();
+        RedisBackend backend = (RedisBackend) ((DefaultZodiacCache) cache).backend();
         await().atMost(Duration.ofSeconds(10)).until(() -> backend.signals().waitingKeys() == 1);
 
         // The holder stores and releases without a message (as if the message were lost).
@@ -180,7 +181,7 @@ class RedisFaultTest {
         Duration lease = Duration.ofSeconds(1);
         CompletableFuture<String> waiter = cache.getOrSet("k", () -> CompletableFuture.completedFuture("produced"),
                 GetOrSetOptions.<String>defaults().lease(lease));
-        RedisBackend backend = (RedisBackend) cache.backend();
+        RedisBackend backend = (RedisBackend) ((DefaultZodiacCache) cache).backend();
         await().atMost(Duration.ofSeconds(10)).until(() -> backend.signals().waitingKeys() == 1);
 
         server.command("CLIENT", "KILL", "TYPE", "pubsub");

@@ -2,7 +2,7 @@ package io.zodiac.cache.spring;
 
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.Cached;
-import io.zodiac.cache.CachedInvoker;
+import io.zodiac.cache.internal.proxy.CachedInvoker;
 import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.Map;

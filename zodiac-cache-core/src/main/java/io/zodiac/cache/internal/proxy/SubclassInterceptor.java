@@ -1,5 +1,6 @@
-package io.zodiac.cache;
+package io.zodiac.cache.internal.proxy;
 
+import io.zodiac.cache.CacheManager;
 import java.util.concurrent.Callable;
 import net.bytebuddy.implementation.bind.annotation.AllArguments;
 import net.bytebuddy.implementation.bind.annotation.FieldValue;

@@ -1,5 +1,6 @@
-package io.zodiac.cache;
+package io.zodiac.cache.spi;
 
+import io.zodiac.cache.CacheConfig;
 import java.util.Set;
 
 /**

@@ -1,4 +1,4 @@
-package io.zodiac.cache;
+package io.zodiac.cache.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -1,4 +1,4 @@
-package io.zodiac.cache.lock;
+package io.zodiac.cache.spi;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,7 +1,10 @@
-package io.zodiac.cache;
+package io.zodiac.cache.internal;
 
+import io.zodiac.cache.CacheUnavailableException;
+import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.Operation;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -33,13 +36,47 @@ final class StampedeGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(StampedeGuard.class);
 
-    private final DefaultZodiacCache cache;
+    private final Store store;
     private final Events events;
     private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
 
-    StampedeGuard(DefaultZodiacCache cache) {
-        this.cache = cache;
-        this.events = cache.events();
+    StampedeGuard(Store store) {
+        this.store = store;
+        this.events = store.events();
+    }
+
+    /**
+     * What the guard needs of its cache: reads, a store, the key's lock and its release signal,
+     * each through the cache's {@link BackendCalls pipeline} (timeout, breaker, plugins, decode).
+     */
+    interface Store {
+
+        /** The cache's name, for log messages. */
+        String name();
+
+        /** The cache's plugins. */
+        Events events();
+
+        /** {@code true} for a backend in this JVM: read in the calling thread, producers run inline. */
+        boolean local();
+
+        /** A local backend's value in the calling thread: the value, {@code null}, or {@link BackendCalls#MISS}. */
+        Object readNow(String key, Type type);
+
+        /** The value, {@code null} for a stored null, {@link BackendCalls#MISS} for an absent or undecodable one; not reported. */
+        CompletableFuture<Object> read(String key, Type type);
+
+        /** Stores a produced value (a null included) with the call's TTL, reported as {@code SET}. */
+        CompletableFuture<Boolean> store(String key, Object value, Duration ttl);
+
+        /** Takes the key's lock for {@code lease}, reported as {@code LOCK}. */
+        CompletableFuture<Boolean> tryLock(String key, String token, Duration lease);
+
+        /** Releases the key's lock if {@code token} holds it, reported as {@code UNLOCK}. */
+        CompletableFuture<Boolean> unlock(String key, String token);
+
+        /** Completes at the next release of the key's lock (see {@link io.zodiac.cache.spi.Backend#releaseSignal}). */
+        CompletableFuture<Void> releaseSignal(String key);
     }
 
     /** One in-flight {@code getOrSet} of a key, shared by the callers of this JVM. */
@@ -56,9 +93,9 @@ final class StampedeGuard {
     <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options) {
         long start = events.none() ? 0 : System.nanoTime();
         events.pre(Operation.GET_OR_SET, key);
-        if (cache.isLocal()) {
-            Object value = cache.readLocal(key, options.type());
-            if (value != DefaultZodiacCache.MISS) {
+        if (store.local()) {
+            Object value = store.readNow(key, options.type());
+            if (value != BackendCalls.MISS) {
                 events.post(Operation.GET_OR_SET, key, value, true, start, null);
                 return CompletableFuture.completedFuture((T) value);
             }
@@ -69,13 +106,13 @@ final class StampedeGuard {
             return (CompletableFuture<T>) join(existing, key, producer, options, start);
         }
         CompletableFuture<Object> outcome = new CompletableFuture<>();
-        cache.read(key, options.type()).whenComplete((value, error) -> {
-            if (error == null && value != DefaultZodiacCache.MISS) {
+        store.read(key, options.type()).whenComplete((value, error) -> {
+            if (error == null && value != BackendCalls.MISS) {
                 events.post(Operation.GET_OR_SET, key, value, true, start, null);
                 outcome.complete(value);
             } else {
                 Consumer<Leader<T>> next = error == null ? Leader::lock : leader -> leader.failOpen(error);
-                flight(key, producer, options, start, next).whenComplete((result, failure) -> DefaultZodiacCache.complete(outcome, result, failure));
+                flight(key, producer, options, start, next).whenComplete((result, failure) -> BackendCalls.complete(outcome, result, failure));
             }
         });
         return (CompletableFuture<T>) outcome;
@@ -113,13 +150,13 @@ final class StampedeGuard {
                 events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
                 events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
                 flights.remove(key, flight);
-                flight(key, producer, options, start, Leader::attempt).whenComplete((next, nextError) -> DefaultZodiacCache.complete(outcome, next, nextError));
+                flight(key, producer, options, start, Leader::attempt).whenComplete((next, nextError) -> BackendCalls.complete(outcome, next, nextError));
                 return;
             }
             Object result = error == null ? value : null;
-            Throwable cause = error == null ? null : DefaultZodiacCache.unwrap(error);
+            Throwable cause = error == null ? null : BackendCalls.unwrap(error);
             events.post(Operation.GET_OR_SET, key, result, cause == null, start, cause);
-            DefaultZodiacCache.complete(outcome, result, cause);
+            BackendCalls.complete(outcome, result, cause);
         });
         return outcome;
     }
@@ -144,10 +181,10 @@ final class StampedeGuard {
 
         /** Read; on a miss, try the lock. */
         void attempt() {
-            cache.read(key, options.type()).whenComplete((value, error) -> {
+            store.read(key, options.type()).whenComplete((value, error) -> {
                 if (error != null) {
                     failOpen(error);
-                } else if (value != DefaultZodiacCache.MISS) {
+                } else if (value != BackendCalls.MISS) {
                     finish(value, true, null);
                 } else {
                     lock();
@@ -156,9 +193,9 @@ final class StampedeGuard {
         }
 
         void lock() {
-            CompletableFuture<Void> released = cache.backend().releaseSignal(key);
+            CompletableFuture<Void> released = store.releaseSignal(key);
             String token = UUID.randomUUID().toString();
-            cache.observed(Operation.LOCK, key, backend -> backend.tryLock(key, token, lease)).whenComplete((locked, error) -> {
+            store.tryLock(key, token, lease).whenComplete((locked, error) -> {
                 if (error != null) {
                     released.cancel(false);
                     failOpen(error);
@@ -185,8 +222,8 @@ final class StampedeGuard {
 
         /** Holding the lock: read again (another holder may have just stored), else produce. */
         private void produceHolding(String token) {
-            cache.read(key, options.type()).whenComplete((value, error) -> {
-                if (error == null && value != DefaultZodiacCache.MISS) {
+            store.read(key, options.type()).whenComplete((value, error) -> {
+                if (error == null && value != BackendCalls.MISS) {
                     unlock(token).whenComplete((ignored, unlockError) -> finish(value, true, null));
                     return;
                 }
@@ -206,10 +243,10 @@ final class StampedeGuard {
                     } else if (skip) {
                         unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
                     } else {
-                        cache.store(key, produced, options.ttl()).whenComplete((stored, storeError) -> {
+                        store.store(key, produced, options.ttl()).whenComplete((stored, storeError) -> {
                             if (storeError != null) {
                                 LOG.warn("Cache '{}': storing the produced value of key '{}' failed; returning it unstored: {}",
-                                        cache.name(), key, DefaultZodiacCache.unwrap(storeError).toString());
+                                        store.name(), key, BackendCalls.unwrap(storeError).toString());
                             }
                             unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
                         });
@@ -219,20 +256,20 @@ final class StampedeGuard {
         }
 
         private CompletableFuture<Boolean> unlock(String token) {
-            return cache.observed(Operation.UNLOCK, key, backend -> backend.unlock(key, token))
+            return store.unlock(key, token)
                     .exceptionally(error -> {
                         LOG.warn("Cache '{}': releasing the lock of key '{}' failed; it expires with its lease: {}",
-                                cache.name(), key, DefaultZodiacCache.unwrap(error).toString());
+                                store.name(), key, BackendCalls.unwrap(error).toString());
                         return false;
                     });
         }
 
         /** The backend failed: run the producer without the cache and return its value. */
         void failOpen(Throwable error) {
-            Throwable cause = DefaultZodiacCache.unwrap(error);
+            Throwable cause = BackendCalls.unwrap(error);
             if (!(cause instanceof CacheUnavailableException)) {
                 LOG.warn("Cache '{}': backend failed for key '{}', running the producer without the cache: {}",
-                        cache.name(), key, cause.toString());
+                        store.name(), key, cause.toString());
             }
             events.event(CacheEvent.Kind.FAIL_OPEN, key, cause);
             produce().whenComplete((produced, producerError) -> finish(produced, false, producerError));
@@ -246,11 +283,11 @@ final class StampedeGuard {
         private CompletableFuture<T> produce() {
             long produceStart = events.none() ? 0 : System.nanoTime();
             events.pre(Operation.PRODUCE, key);
-            CompletableFuture<T> produced = cache.isLocal() ? invokeProducer()
+            CompletableFuture<T> produced = store.local() ? invokeProducer()
                     : CompletableFuture.supplyAsync(this::invokeProducer, ForkJoinPool.commonPool()).thenCompose(stage -> stage);
             if (!events.none()) {
                 produced.whenComplete((value, error) -> events.post(Operation.PRODUCE, key, value, false, produceStart,
-                        error == null ? null : DefaultZodiacCache.unwrap(error)));
+                        error == null ? null : BackendCalls.unwrap(error)));
             }
             return produced;
         }
@@ -267,9 +304,9 @@ final class StampedeGuard {
         }
 
         private void finish(Object value, boolean hit, Throwable error) {
-            Throwable cause = error == null ? null : DefaultZodiacCache.unwrap(error);
+            Throwable cause = error == null ? null : BackendCalls.unwrap(error);
             events.post(Operation.GET_OR_SET, key, value, hit, start, cause);
-            DefaultZodiacCache.complete(flight.result, value, cause);
+            BackendCalls.complete(flight.result, value, cause);
         }
     }
 }

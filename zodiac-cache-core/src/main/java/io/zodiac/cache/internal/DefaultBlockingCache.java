@@ -1,5 +1,10 @@
-package io.zodiac.cache;
+package io.zodiac.cache.internal;
 
+import io.zodiac.cache.BlockingCache;
+import io.zodiac.cache.GetOrSetOptions;
+import io.zodiac.cache.TypeRef;
+import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.ZodiacCacheException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -65,8 +70,8 @@ final class DefaultBlockingCache implements BlockingCache {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOrSet(String key, Supplier<T> producer, GetOrSetOptions<T> options) {
-        Object hit = cache.quickHit(key, (options == null ? GetOrSetOptions.<T>defaults() : options).type());
-        if (hit != DefaultZodiacCache.MISS) {
+        Object hit = cache.hitNow(key, (options == null ? GetOrSetOptions.<T>defaults() : options).type());
+        if (hit != DefaultZodiacCache.NOT_HERE) {
             return (T) hit;
         }
         CallerRuns<T> runner = new CallerRuns<>(producer);
@@ -132,7 +137,7 @@ final class DefaultBlockingCache implements BlockingCache {
 
     /** The cause itself when unchecked, else wrapped: callers see what the backend or producer threw. */
     private static RuntimeException rethrow(CompletionException e) {
-        Throwable cause = DefaultZodiacCache.unwrap(e);
+        Throwable cause = BackendCalls.unwrap(e);
         if (cause instanceof RuntimeException runtime) {
             return runtime;
         }

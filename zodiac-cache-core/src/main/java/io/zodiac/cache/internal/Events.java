@@ -1,4 +1,4 @@
-package io.zodiac.cache;
+package io.zodiac.cache.internal;
 
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.CachePlugin;

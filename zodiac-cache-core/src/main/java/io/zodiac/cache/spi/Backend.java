@@ -1,4 +1,4 @@
-package io.zodiac.cache;
+package io.zodiac.cache.spi;
 
 import io.zodiac.cache.plugin.Operation;
 import java.time.Duration;

@@ -1,8 +1,8 @@
-package io.zodiac.cache.memory;
+package io.zodiac.cache.internal.memory;
 
-import io.zodiac.cache.Backend;
-import io.zodiac.cache.BackendContext;
-import io.zodiac.cache.BackendProvider;
+import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.BackendContext;
+import io.zodiac.cache.spi.BackendProvider;
 import java.util.Set;
 
 /** The in-memory backend, {@code "memory"}: Caffeine, the default of every cache. It takes no options. */

@@ -1,11 +1,11 @@
-package io.zodiac.cache.memory;
+package io.zodiac.cache.internal.memory;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import io.zodiac.cache.Backend;
-import io.zodiac.cache.BackendContext;
-import io.zodiac.cache.lock.LeaseLocks;
+import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.BackendContext;
+import io.zodiac.cache.spi.LeaseLocks;
 import io.zodiac.cache.serializer.ReferenceSerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,6 @@
-package io.zodiac.cache;
+package io.zodiac.cache.internal;
 
+import io.zodiac.cache.CacheUnavailableException;
 import io.zodiac.cache.plugin.CacheEvent;
 import java.time.Duration;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
-package io.zodiac.cache;
+package io.zodiac.cache.spi;
 
+import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.serializer.Serializer;
 import java.util.Objects;
 import java.util.function.Consumer;

@@ -1,5 +1,7 @@
-package io.zodiac.cache;
+package io.zodiac.cache.internal.proxy;
 
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.Cached;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -28,7 +30,7 @@ import net.bytebuddy.matcher.ElementMatchers;
  * private transient field, set right after construction; calls made by the constructor itself
  * run uncached.
  */
-final class CachedSubclasses {
+public final class CachedSubclasses {
 
     /** The generated field holding an instance's manager. */
     static final String MANAGER_FIELD = "zodiac$cacheManager";
@@ -51,7 +53,7 @@ final class CachedSubclasses {
     }
 
     /** A new instance of the generated subclass of {@code type}, built with {@code args}. */
-    static <T> T create(CacheManager manager, Class<T> type, Object[] args) {
+    public static <T> T create(CacheManager manager, Class<T> type, Object[] args) {
         Generated generated = GENERATED.get(type);
         Constructor<?> constructor = constructor(generated.proxyClass(), type, args);
         Object instance;

@@ -1,7 +1,13 @@
-package io.zodiac.cache;
+package io.zodiac.cache.internal.proxy;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.Cached;
+import io.zodiac.cache.GetOrSetOptions;
+import io.zodiac.cache.TypeRef;
+import io.zodiac.cache.internal.DefaultZodiacCache;
+import io.zodiac.cache.internal.ManagerAccess;
 import io.zodiac.cache.key.CanonicalKey;
 import io.zodiac.cache.key.DefaultKeyBuilder;
 import io.zodiac.cache.key.KeyBuilder;
@@ -97,10 +103,10 @@ final class CachedMethod {
      * without plugins returns at once, allocating nothing here.
      */
     Object invoke(CacheManager manager, Object receiver, Object[] args, CachedInvoker.Invocation invocation) throws Throwable {
-        ZodiacCache cache = manager.getCache(cacheName);
+        DefaultZodiacCache cache = ManagerAccess.cache(manager, cacheName);
         String key = key(receiver, args);
-        Object hit = cache instanceof DefaultZodiacCache local ? local.quickHit(key, options.type()) : DefaultZodiacCache.MISS;
-        if (hit != DefaultZodiacCache.MISS) {
+        Object hit = cache.hitNow(key, options.type());
+        if (hit != DefaultZodiacCache.NOT_HERE) {
             return async ? CompletableFuture.completedFuture(hit) : hit;
         }
         CachedInvoker.Invocation run = invocation != null ? invocation : () -> call(receiver, args);

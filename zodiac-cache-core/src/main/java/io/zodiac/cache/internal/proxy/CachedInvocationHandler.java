@@ -1,5 +1,7 @@
-package io.zodiac.cache;
+package io.zodiac.cache.internal.proxy;
 
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.Cached;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -15,7 +17,7 @@ import java.util.concurrent.ConcurrentMap;
  * {@link CachedMethod}; every other method, {@code equals}, {@code hashCode} and {@code toString}
  * included, goes straight to the target.
  */
-final class CachedInvocationHandler implements InvocationHandler {
+public final class CachedInvocationHandler implements InvocationHandler {
 
     private static final Object[] NO_ARGS = {};
 
@@ -31,7 +33,7 @@ final class CachedInvocationHandler implements InvocationHandler {
     private final Object target;
     private final Map<Method, CachedMethod> cached;
 
-    CachedInvocationHandler(CacheManager manager, Class<?> type, Object target) {
+    public CachedInvocationHandler(CacheManager manager, Class<?> type, Object target) {
         this.manager = manager;
         this.target = target;
         Class<?> targetClass = target.getClass();

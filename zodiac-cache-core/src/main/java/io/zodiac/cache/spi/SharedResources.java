@@ -1,5 +1,6 @@
-package io.zodiac.cache;
+package io.zodiac.cache.spi;
 
+import io.zodiac.cache.CacheManager;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,13 +14,14 @@ import org.slf4j.LoggerFactory;
  * Resources that the caches of one {@link CacheManager} share, such as a Redis client's event
  * loops. Created on first use, closed in reverse order of creation when the manager shuts down.
  */
-public final class SharedResources {
+public final class SharedResources implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedResources.class);
 
     private final Map<String, AutoCloseable> resources = new LinkedHashMap<>();
 
-    SharedResources() {
+    /** No resources yet; a {@link CacheManager} creates one for its caches. */
+    public SharedResources() {
     }
 
     /** The resource registered under {@code name}, created by {@code factory} on first use. */
@@ -32,8 +34,12 @@ public final class SharedResources {
         return type.cast(existing);
     }
 
-    /** Closes every resource, the last created first; failures are logged, not thrown. */
-    synchronized void closeAll() {
+    /**
+     * Closes every resource, the last created first; failures are logged, not thrown. The
+     * {@link CacheManager} that owns these resources calls it when it shuts down.
+     */
+    @Override
+    public synchronized void close() {
         List<Map.Entry<String, AutoCloseable>> entries = new ArrayList<>(resources.entrySet());
         Collections.reverse(entries);
         resources.clear();

@@ -1,7 +1,8 @@
-package io.zodiac.cache.memory;
+package io.zodiac.cache.internal.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
@@ -14,7 +15,7 @@ class MemoryBackendTest {
 
     private final CacheManager manager = new CacheManager();
     private final ZodiacCache cache = manager.setup("memory", CacheConfig.defaults());
-    private final MemoryBackend backend = (MemoryBackend) cache.backend();
+    private final MemoryBackend backend = (MemoryBackend) ((DefaultZodiacCache) cache).backend();
 
     @AfterEach
     void close() {
@@ -66,7 +67,7 @@ class MemoryBackendTest {
         cache.set("k", "old", Duration.ofMillis(10)).join();
         await().atMost(Duration.ofSeconds(5)).until(() -> cache.add("k", "new", null).join());
         assertThat(cache.get("k").join()).isEqualTo("new");
-        assertThat(cache.ttl("k").join()).isEqualTo(io.zodiac.cache.Backend.NO_EXPIRY);
+        assertThat(cache.ttl("k").join()).isEqualTo(io.zodiac.cache.spi.Backend.NO_EXPIRY);
     }
 
     @Test
@@ -74,6 +75,6 @@ class MemoryBackendTest {
         cache.set("n", 5L, Duration.ofMillis(10)).join();
         await().atMost(Duration.ofSeconds(5)).until(() -> cache.ttl("n").join() == null);
         assertThat(cache.increment("n", 1).join()).isEqualTo(1);
-        assertThat(cache.ttl("n").join()).isEqualTo(io.zodiac.cache.Backend.NO_EXPIRY);
+        assertThat(cache.ttl("n").join()).isEqualTo(io.zodiac.cache.spi.Backend.NO_EXPIRY);
     }
 }

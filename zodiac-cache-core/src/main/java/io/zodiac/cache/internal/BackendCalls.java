@@ -1,0 +1,326 @@
+package io.zodiac.cache.internal;
+
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.CacheTimeoutException;
+import io.zodiac.cache.plugin.CacheEvent;
+import io.zodiac.cache.plugin.Operation;
+import io.zodiac.cache.serializer.SerializationException;
+import io.zodiac.cache.serializer.Serializer;
+import io.zodiac.cache.spi.Backend;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way a cache reaches its backend: every call is bounded by the operation timeout (unless
+ * the backend bounds it itself), guarded by the circuit breaker, reported to the plugins, and its
+ * value decoded; results complete after the plugins have seen them, with the error's cause, never
+ * a {@link CompletionException}. {@link DefaultZodiacCache} and {@link StampedeGuard} both go
+ * through it. A local backend (in memory) skips the timer and the breaker, and can be read in the
+ * calling thread ({@link #readNow}).
+ */
+final class BackendCalls implements StampedeGuard.Store {
+
+    /** What {@link #read} and {@link #readNow} yield for an absent key (a stored null yields {@code null}). */
+    static final Object MISS = new Object() {
+        @Override
+        public String toString() {
+            return "MISS";
+        }
+    };
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackendCalls.class);
+
+    private final String name;
+    private final CacheConfig config;
+    private final Serializer serializer;
+    private final Backend backend;
+    private final Events events;
+    private final CircuitBreaker breaker;
+    private final boolean local;
+    private final long timeoutNanos;
+    /** By operation: the backend bounds it by the operation timeout itself, so no timer is added. */
+    private final boolean[] timesOut;
+
+    BackendCalls(String name, CacheConfig config, Serializer serializer, Backend backend, Events events) {
+        this.name = name;
+        this.config = config;
+        this.serializer = serializer;
+        this.backend = backend;
+        this.events = events;
+        this.breaker = new CircuitBreaker(name, config.circuitBreakerFailures(), config.circuitBreakerOpenDuration(), events);
+        this.local = backend.local();
+        this.timeoutNanos = config.operationTimeout().toNanos();
+        this.timesOut = new boolean[Operation.values().length];
+        for (Operation operation : Operation.values()) {
+            timesOut[operation.ordinal()] = backend.timesOut(operation);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Events events() {
+        return events;
+    }
+
+    @Override
+    public boolean local() {
+        return local;
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    CacheConfig config() {
+        return config;
+    }
+
+    /**
+     * {@code true} when a hit may be served by {@link #readNow} with nothing else to do: the backend
+     * is local and no plugin listens (a plugin must see every operation).
+     */
+    boolean servesSilentHits() {
+        return local && events.none();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * The local fast path: reads a {@linkplain Backend#local() local} backend in the calling thread,
+     * without a future, the breaker or the plugins. The value, {@code null} for a stored null,
+     * {@link #MISS} for an absent or undecodable one.
+     */
+    @Override
+    public Object readNow(String key, Type type) {
+        Object stored = backend.getNow(key);
+        return stored == null ? MISS : decode(key, stored, type);
+    }
+
+    /**
+     * Reads and decodes one key without telling the plugins (the reads inside {@code getOrSet},
+     * which report the whole call instead): the value, {@code null} for a stored null,
+     * {@link #MISS} for an absent or undecodable one.
+     */
+    @Override
+    public CompletableFuture<Object> read(String key, Type type) {
+        return call(Operation.GET, key, b -> b.get(key), value -> value == null ? MISS : decode(key, value, type));
+    }
+
+    /** {@link #read}, reported to the plugins as {@code GET}. */
+    CompletableFuture<Object> observedRead(String key, Type type) {
+        if (events.none()) {
+            return read(key, type);
+        }
+        long start = System.nanoTime();
+        events.pre(Operation.GET, key);
+        return reportedFirst(read(key, type), (value, error) -> events.post(Operation.GET, key, value == MISS ? null : value,
+                error == null && value != MISS, start, error));
+    }
+
+    /** The decoded value, or {@link #MISS} when it cannot be decoded (reported to the plugins, never thrown). */
+    Object decode(String key, Object stored, Type type) {
+        try {
+            return serializer.decode(stored, type);
+        } catch (SerializationException | ClassCastException e) {
+            LOG.warn("Cache '{}': value under key '{}' cannot be decoded, read as a miss: {}", name, key, e.getMessage());
+            events.event(CacheEvent.Kind.DECODE_FAILURE, key, e);
+            return MISS;
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /** How a write hands an encoded value to the backend ({@link Backend#set}, {@link Backend#add}). */
+    @FunctionalInterface
+    interface Write {
+        CompletableFuture<Boolean> apply(Backend backend, String key, Object encoded, Duration ttl);
+    }
+
+    /** Encodes the value (a failure stores nothing) and writes it with the resolved TTL, observed as {@code operation}. */
+    CompletableFuture<Boolean> write(Operation operation, String key, Object value, Duration ttl, Write write) {
+        Duration effective = resolveTtl(ttl);
+        Object encoded;
+        try {
+            encoded = serializer.encode(value);
+        } catch (RuntimeException e) {
+            return failedBeforeBackend(operation, key, e);
+        }
+        return observed(operation, key, b -> write.apply(b, key, encoded, effective));
+    }
+
+    /** Encodes a value for the backend; throws what the serializer throws. */
+    Object encode(Object value) {
+        return serializer.encode(value);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> store(String key, Object value, Duration ttl) {
+        return write(Operation.SET, key, value, ttl, Backend::set);
+    }
+
+    /** The call's TTL, else the cache's default; {@code null} for no expiry. */
+    Duration resolveTtl(Duration ttl) {
+        if (ttl == null) {
+            return config.defaultTtl();
+        }
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
+        }
+        return ttl.isZero() ? null : ttl;
+    }
+
+    // ---------------------------------------------------------------- locks
+
+    @Override
+    public CompletableFuture<Boolean> tryLock(String key, String token, Duration lease) {
+        return observed(Operation.LOCK, key, b -> b.tryLock(key, token, lease));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> unlock(String key, String token) {
+        return observed(Operation.UNLOCK, key, b -> b.unlock(key, token));
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseSignal(String key) {
+        return backend.releaseSignal(key);
+    }
+
+    // ---------------------------------------------------------------- the pipeline
+
+    /** Runs a backend call with the timeout, the breaker and the plugins, as {@code operation}. */
+    <R> CompletableFuture<R> observed(Operation operation, String key, Function<Backend, CompletableFuture<R>> action) {
+        if (events.none()) {
+            return call(operation, key, action);
+        }
+        long start = System.nanoTime();
+        events.pre(operation, key);
+        return reportedFirst(call(operation, key, action),
+                (value, error) -> events.post(operation, key, value, false, start, error));
+    }
+
+    /** Tells the plugins about a call that failed before it reached the backend, and returns the failure. */
+    <R> CompletableFuture<R> failedBeforeBackend(Operation operation, String key, RuntimeException error) {
+        if (!events.none()) {
+            long start = System.nanoTime();
+            events.pre(operation, key);
+            events.post(operation, key, null, false, start, error);
+        }
+        return CompletableFuture.failedFuture(error);
+    }
+
+    /**
+     * What {@code source} completes with, completed once {@code report} has told the plugins: a
+     * caller that sees the result finds the operation in every plugin's figures.
+     */
+    private static <R> CompletableFuture<R> reportedFirst(CompletableFuture<R> source, BiConsumer<? super R, ? super Throwable> report) {
+        CompletableFuture<R> outcome = new CompletableFuture<>();
+        source.whenComplete((value, error) -> {
+            try {
+                report.accept(value, error);
+            } finally {
+                complete(outcome, value, error);
+            }
+        });
+        return outcome;
+    }
+
+    /** Runs a backend call bounded by the timeout and guarded by the circuit breaker. */
+    private <R> CompletableFuture<R> call(Operation operation, String key, Function<Backend, CompletableFuture<R>> action) {
+        return local ? invoke(action) : call(operation, key, action, Function.identity());
+    }
+
+    /**
+     * Runs a backend call bounded by the timeout and guarded by the circuit breaker, and maps its
+     * value with {@code then} in the same stage (a failure of {@code then} fails the call, and is
+     * not the backend's).
+     */
+    private <R, V> CompletableFuture<V> call(Operation operation, String key, Function<Backend, CompletableFuture<R>> action,
+            Function<? super R, ? extends V> then) {
+        if (local) {
+            return invoke(action).thenApply(then);
+        }
+        if (!breaker.allowRequest()) {
+            return CompletableFuture.failedFuture(breaker.openError());
+        }
+        CompletableFuture<R> pending = invoke(action);
+        if (!timesOut[operation.ordinal()]) {
+            pending = pending.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        CompletableFuture<V> result = new CompletableFuture<>();
+        pending.whenComplete((value, error) -> {
+            if (error == null) {
+                breaker.onSuccess();
+                try {
+                    result.complete(then.apply(value));
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                }
+                return;
+            }
+            Throwable cause = unwrap(error);
+            if (cause instanceof TimeoutException || backend.isTimeout(cause)) {
+                cause = new CacheTimeoutException("Cache '" + name + "': " + operation + (key == null ? "" : " of key '" + key + "'")
+                        + " timed out after " + config.operationTimeout().toMillis() + " ms");
+            }
+            if (countsAsBackendFailure(cause)) {
+                breaker.onFailure(cause);
+            }
+            result.completeExceptionally(cause);
+        });
+        return result;
+    }
+
+    private <R> CompletableFuture<R> invoke(Function<Backend, CompletableFuture<R>> action) {
+        try {
+            CompletableFuture<R> future = action.apply(backend);
+            return future != null ? future : CompletableFuture.failedFuture(new NullPointerException("backend returned no future"));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static boolean countsAsBackendFailure(Throwable error) {
+        return !(error instanceof IllegalArgumentException || error instanceof UnsupportedOperationException
+                || error instanceof SerializationException || error instanceof IllegalStateException);
+    }
+
+    /** Completes {@code future} with the value, or with the error's cause (never a {@code CompletionException}). */
+    static <R> void complete(CompletableFuture<R> future, R value, Throwable error) {
+        if (error == null) {
+            future.complete(value);
+        } else {
+            future.completeExceptionally(unwrap(error));
+        }
+    }
+
+    /** The cause inside any {@link CompletionException}s. */
+    static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** Closes the backend. */
+    CompletableFuture<Void> close() {
+        try {
+            return backend.close();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

@@ -157,15 +157,27 @@ class FailurePolicyTest {
 
     @Test
     void theBreakerOpensAfterRepeatedFailuresAndStopsCallingTheBackend() {
-        backend.mode = FaultyBackend.Mode.FAIL;
+        // open for a minute, so that no probe can pass however slowly this test runs
+        ZodiacCache longOpen = manager.setup("faults-long", CacheConfig.builder().name("long-open")
+                .backend("faulty").option("endpoint", "localhost").serializer("json")
+                .operationTimeout(Duration.ofMillis(200)).circuitBreaker(3, Duration.ofMinutes(1))
+                .plugins(new CachePlugin() {
+                    @Override
+                    public void onEvent(CacheEvent event) {
+                        events.add(event);
+                    }
+                })
+                .build());
+        FaultyBackend failing = (FaultyBackend) ((DefaultZodiacCache) longOpen).backend();
+        failing.mode = FaultyBackend.Mode.FAIL;
         for (int i = 0; i < 3; i++) {
-            assertThatThrownBy(() -> cache.get("k").join()).hasRootCauseInstanceOf(java.net.ConnectException.class);
+            assertThatThrownBy(() -> longOpen.get("k").join()).hasRootCauseInstanceOf(java.net.ConnectException.class);
         }
-        int callsWhenOpened = backend.calls.get();
-        assertThatThrownBy(() -> cache.get("k").join()).hasCauseInstanceOf(CacheUnavailableException.class)
+        int callsWhenOpened = failing.calls.get();
+        assertThatThrownBy(() -> longOpen.get("k").join()).hasCauseInstanceOf(CacheUnavailableException.class)
                 .hasMessageContaining("circuit open");
-        assertThat(cache.blocking().getOrSet("k", () -> "fallback")).isEqualTo("fallback");
-        assertThat(backend.calls.get()).as("an open breaker keeps calls away from the backend").isEqualTo(callsWhenOpened);
+        assertThat(longOpen.blocking().getOrSet("k", () -> "fallback")).isEqualTo("fallback");
+        assertThat(failing.calls.get()).as("an open breaker keeps calls away from the backend").isEqualTo(callsWhenOpened);
         assertThat(events).anyMatch(e -> e.kind() == CacheEvent.Kind.CIRCUIT_OPENED);
     }
 

@@ -2,11 +2,14 @@ package io.zodiac.cache.cli;
 
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.plugin.CachePlugin;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --backend} and {@code --namespace} of the inspection commands, and the session they
- * open. Values are read and written as raw bytes, so that any serializer's values can be shown.
+ * {@code --backend}, {@code --namespace} and {@code --option} of the inspection commands, and the
+ * session they open. Values are read and written as raw bytes, so that any serializer's values can
+ * be shown.
  */
 final class BackendOptions {
 
@@ -22,6 +25,12 @@ final class BackendOptions {
             description = "The prefix the application gives CacheManager.setup: the keys live under zodiac_cache:PREFIX "
                     + "(default: the environment variable " + NAMESPACE_VARIABLE + ").")
     private String namespace;
+
+    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
+            description = "A backend option, as the application gives it to CacheConfig (repeatable), e.g. "
+                    + "ca_cert=/etc/redis/ca.crt, truststore=FILE, truststore_password=SECRET, verify_peer=false, "
+                    + "username=NAME, password=SECRET.")
+    private Map<String, String> options = new LinkedHashMap<>();
 
     /** The namespace the keys live under, {@code zodiac_cache:PREFIX}. */
     String namespace() {
@@ -45,7 +54,10 @@ final class BackendOptions {
                     + "CacheManager.setup (its keys live under zodiac_cache:PREFIX), or set " + NAMESPACE_VARIABLE);
         }
         CacheSession session = CacheSession.open(backend.strip(), prefix(),
-                builder -> builder.serializer("bytes").plugins(plugins));
+                builder -> {
+                    options.forEach(builder::option);
+                    return builder.serializer("bytes").plugins(plugins);
+                });
         if (session.inProcess()) {
             session.close();
             throw CliException.usage("--backend " + backend + ": the in-memory cache lives inside one process, there is "

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLException;
 
 /**
  * One cache on the backend a command names with {@code --backend URI}, under
@@ -49,13 +50,22 @@ final class CacheSession implements AutoCloseable {
         }
     }
 
-    /** A backend failure, naming the URI unless the library's message already does. */
+    /** A backend failure, naming the URI unless the library's message already does, with what to check. */
     private static CliException backendFailure(String uri, Throwable error) {
         String message = CliException.describe(error);
         String authority = URI.create(uri).getRawAuthority();
         boolean named = message.contains(uri) || authority != null && message.contains(authority);
-        return CliException.backend((named ? "" : uri + ": ") + message
-                + "; check that the server is running and that --backend is right", error);
+        return CliException.backend((named ? "" : uri + ": ") + message + "; " + whatToCheck(error), error);
+    }
+
+    private static String whatToCheck(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                return "the TLS handshake failed: trust the CA that signed the server's certificate with "
+                        + "--option ca_cert=FILE (PEM) or --option truststore=FILE, as the application does";
+            }
+        }
+        return "check that the server is running and that --backend is right";
     }
 
     /** The cache. */

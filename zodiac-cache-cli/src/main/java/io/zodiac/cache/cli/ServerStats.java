@@ -1,28 +1,28 @@
 package io.zodiac.cache.cli;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.redis.RedisClientSettings;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * What a server counts about itself since it started, over every client and namespace: Redis
- * {@code INFO}, Memcached {@code stats}, read over the server's own protocol on a short-lived
- * connection, because no cache API asks for them. Only the first server of a URI is asked.
+ * {@code INFO}, Memcached {@code stats}, read on a short-lived connection of their own, because no
+ * cache API asks for them. Only the first server of a URI is asked (the master of a Sentinel setup,
+ * the first seed of a cluster).
  *
  * @param server {@code host:port} of the server asked
  * @param software the server's name and version
@@ -38,40 +38,37 @@ record ServerStats(String server, String software, long hits, long misses, Map<S
     }
 
     /**
-     * Asks the server of {@code uri}: {@code redis://}, {@code rediss://} or {@code memcached://}.
+     * Asks the server of a cache configuration: Redis through Lettuce, with the URI, credentials and
+     * TLS trust ({@code ca_cert}, {@code truststore}, {@code verify_peer}) the backend uses;
+     * Memcached over its text protocol.
      *
-     * @throws UnsupportedOperationException for other schemes (Sentinel, sockets)
+     * @param uri the {@code --backend} URI the configuration was made from
+     * @throws UnsupportedOperationException for other backends
      * @throws IOException when the server cannot be asked
      */
-    static ServerStats read(String uri, Duration timeout) throws IOException {
-        URI parsed = URI.create(uri);
-        String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
-        return switch (scheme) {
-            case "redis", "rediss" -> redis(parsed, scheme.equals("rediss"), timeout);
-            case "memcached" -> memcached(parsed, timeout);
-            default -> throw new UnsupportedOperationException("not available for " + scheme + ":// URIs");
+    static ServerStats read(String uri, CacheConfig config, Duration timeout) throws IOException {
+        return switch (config.backend()) {
+            case "redis" -> redis(RedisClientSettings.from(config), timeout);
+            case "memcached" -> memcached(URI.create(uri), timeout);
+            default -> throw new UnsupportedOperationException("not available for the " + config.backend() + " backend");
         };
     }
 
-    private static ServerStats redis(URI uri, boolean tls, Duration timeout) throws IOException {
-        Address address = Address.first(uri, 6379);
+    private static ServerStats redis(RedisClientSettings settings, Duration timeout) {
+        RedisURI target = settings.uri();
+        RedisClient client = RedisClient.create();
+        client.setOptions(settings.clientOptions());
         Map<String, String> info = new HashMap<>();
-        try (Socket socket = connect(address, tls, timeout)) {
-            OutputStream out = socket.getOutputStream();
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            String userInfo = uri.getRawUserInfo();
-            if (userInfo != null && !userInfo.isEmpty()) {
-                int colon = userInfo.indexOf(':');
-                String user = colon < 0 ? "" : decode(userInfo.substring(0, colon));
-                String password = decode(colon < 0 ? userInfo : userInfo.substring(colon + 1));
-                resp(out, in, user.isEmpty() ? List.of("AUTH", password) : List.of("AUTH", user, password));
-            }
-            for (String line : resp(out, in, List.of("INFO")).split("\r\n")) {
+        try (StatefulRedisConnection<String, String> connection = client.connect(target)) {
+            connection.setTimeout(timeout);
+            for (String line : connection.sync().info().split("\r\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0 && !line.startsWith("#")) {
                     info.put(line.substring(0, colon), line.substring(colon + 1));
                 }
             }
+        } finally {
+            client.shutdown();
         }
         Map<String, String> details = new LinkedHashMap<>();
         info.keySet().stream().filter(key -> key.matches("db\\d+")).sorted()
@@ -81,14 +78,16 @@ record ServerStats(String server, String software, long hits, long misses, Map<S
                 + info.getOrDefault("expired_keys", "?"));
         details.put("connected clients", info.getOrDefault("connected_clients", "?"));
         details.put("uptime", info.getOrDefault("uptime_in_seconds", "?") + " s");
-        return new ServerStats(address.toString(), "redis " + info.getOrDefault("redis_version", "?"),
+        String server = target.getHost() != null ? new Address(target.getHost(), target.getPort()).toString()
+                : settings.toString();
+        return new ServerStats(server, "redis " + info.getOrDefault("redis_version", "?"),
                 number(info, "keyspace_hits"), number(info, "keyspace_misses"), details);
     }
 
     private static ServerStats memcached(URI uri, Duration timeout) throws IOException {
         Address address = Address.first(uri, 11211);
         Map<String, String> stats = new HashMap<>();
-        try (Socket socket = connect(address, false, timeout)) {
+        try (Socket socket = connect(address, timeout)) {
             socket.getOutputStream().write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = new BufferedInputStream(socket.getInputStream());
             for (String line = readLine(in); !line.equals("END"); line = readLine(in)) {
@@ -135,50 +134,17 @@ record ServerStats(String server, String software, long hits, long misses, Map<S
         }
     }
 
-    private static Socket connect(Address address, boolean tls, Duration timeout) throws IOException {
+    private static Socket connect(Address address, Duration timeout) throws IOException {
         int millis = (int) timeout.toMillis();
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(address.host(), address.port()), millis);
             socket.setSoTimeout(millis);
-            if (!tls) {
-                return socket;
-            }
-            SSLSocket secure = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                    .createSocket(socket, address.host(), address.port(), true);
-            secure.startHandshake();
-            return secure;
+            return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
-    }
-
-    /** Sends one RESP command and reads its reply: a simple or bulk string; an error reply throws. */
-    private static String resp(OutputStream out, InputStream in, List<String> command) throws IOException {
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.writeBytes(("*" + command.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (String word : command) {
-            byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
-            request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            request.writeBytes(bytes);
-            request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        out.write(request.toByteArray());
-        out.flush();
-        String reply = readLine(in);
-        if (reply.startsWith("+")) {
-            return reply.substring(1);
-        }
-        if (reply.startsWith("-")) {
-            throw new IOException("redis answered " + command.get(0) + " with " + reply.substring(1));
-        }
-        if (!reply.startsWith("$")) {
-            throw new IOException("redis answered " + command.get(0) + " with '" + reply + "'");
-        }
-        byte[] bulk = in.readNBytes(Integer.parseInt(reply.substring(1)));
-        readLine(in);
-        return new String(bulk, StandardCharsets.UTF_8);
     }
 
     /** A line up to CRLF, without it. */
@@ -192,11 +158,6 @@ record ServerStats(String server, String software, long hits, long misses, Map<S
         }
         String text = line.toString(StandardCharsets.UTF_8);
         return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    /** Percent-decoding of a URI part ('+' stays a plus). */
-    private static String decode(String text) {
-        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static long number(Map<String, String> values, String key) {

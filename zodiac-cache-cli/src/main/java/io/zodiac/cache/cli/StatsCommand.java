@@ -68,7 +68,7 @@ final class StatsCommand implements Callable<Integer> {
                     "mean %s, min %s, max %s over %d GETs from this machine", Durations.format(get.mean()),
                     Durations.format(get.min()), Durations.format(get.max()), get.count()));
             out.println();
-            printServer(out, session.uri());
+            printServer(out, session);
         }
         out.flush();
         return 0;
@@ -87,10 +87,10 @@ final class StatsCommand implements Callable<Integer> {
         }
     }
 
-    private static void printServer(PrintWriter out, String uri) {
+    private static void printServer(PrintWriter out, CacheSession session) {
         ServerStats server;
         try {
-            server = ServerStats.read(uri, SERVER_TIMEOUT);
+            server = ServerStats.read(session.uri(), session.cache().config(), SERVER_TIMEOUT);
         } catch (IOException | RuntimeException e) {
             out.printf(ROW, "server", "not available: " + CliException.describe(e));
             return;

@@ -10,12 +10,10 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -30,28 +28,24 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>Fault injection works like {@link RedisServer}: {@link #stop()}, {@link #kill()}, {@link #pause()},
- * {@link #resume()}, {@link #restart()} (same port, empty cache). Instances are thread-safe; processes are
- * killed and directories deleted at JVM exit.
+ * <p>The lifecycle and fault injection are {@link LocalServer}'s: {@link #stop()}, {@link #kill()},
+ * {@link #pause()}, {@link #resume()}, {@link #restart()} (same port, empty cache). Instances are thread-safe;
+ * processes are killed and directories deleted at JVM exit.
  */
-public final class MemcachedServer implements AutoCloseable {
+public final class MemcachedServer extends LocalServer {
 
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
-    private static final int LOG_TAIL_LINES = 40;
-    private static final int PORT_ATTEMPTS = 3;
     private static final Set<String> TERMINAL = Set.of("END", "STORED", "NOT_STORED", "EXISTS", "NOT_FOUND",
             "DELETED", "TOUCHED", "OK", "ERROR", "RESET", "HD", "NF", "NS", "EX", "EN", "MN");
 
-    private final Path directory;
-    private final int port;
-    private final ServerProcess process;
-    private volatile boolean closed;
-
     private MemcachedServer(Path binary, Path directory, int port, List<String> extraArgs) {
-        this.directory = directory;
-        this.port = port;
+        super("memcached on " + Ports.LOOPBACK_HOST + ":" + port, commandLine(binary, port, extraArgs), directory,
+                "memcached.log", port, STARTUP_TIMEOUT);
+    }
+
+    private static List<String> commandLine(Path binary, int port, List<String> extraArgs) {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "-l", Ports.LOOPBACK_HOST,
                 "-p", Integer.toString(port), "-U", "0", "-m", "64"));
         if ("root".equals(System.getProperty("user.name"))) {
@@ -59,8 +53,7 @@ public final class MemcachedServer implements AutoCloseable {
             command.add("root");
         }
         command.addAll(extraArgs);
-        this.process = new ServerProcess("memcached on " + Ports.LOOPBACK_HOST + ":" + port, command, directory,
-                directory.resolve("memcached.log"));
+        return command;
     }
 
     /**
@@ -81,85 +74,10 @@ public final class MemcachedServer implements AutoCloseable {
      * @return the running server
      */
     public static MemcachedServer start(String... extraArgs) {
-        for (String arg : extraArgs) {
-            Objects.requireNonNull(arg, "argument");
-        }
+        List<String> args = List.of(extraArgs);
         Path binary = Binaries.memcached();
-        Path dir = Reaper.createTempDirectory("zodiac-testkit-memcached-");
-        try {
-            for (int attempt = 1; ; attempt++) {
-                MemcachedServer server = new MemcachedServer(binary, dir, Ports.freePort(), List.of(extraArgs));
-                Files.deleteIfExists(server.logFile());
-                if (server.launchAndAwait(true)) {
-                    return server;
-                }
-                if (attempt >= PORT_ATTEMPTS) {
-                    throw new IllegalStateException("could not start memcached: the picked ports were taken "
-                            + PORT_ATTEMPTS + " times; last lines of its log:\n"
-                            + ServerProcess.tail(server.logFile(), LOG_TAIL_LINES));
-                }
-            }
-        } catch (IOException e) {
-            Reaper.deleteDirectory(dir);
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            Reaper.deleteDirectory(dir);
-            throw e;
-        }
-    }
-
-    /**
-     * The host memcached listens on.
-     *
-     * @return always {@code "127.0.0.1"}
-     */
-    public String host() {
-        return Ports.LOOPBACK_HOST;
-    }
-
-    /**
-     * The TCP port; kept across {@link #restart()}.
-     *
-     * @return the port
-     */
-    public int port() {
-        return port;
-    }
-
-    /**
-     * {@code "127.0.0.1:PORT"}, the form most memcached clients take.
-     *
-     * @return the address
-     */
-    public String address() {
-        return host() + ":" + port;
-    }
-
-    /**
-     * The temp directory (log file); deleted by {@link #close()}.
-     *
-     * @return the directory
-     */
-    public Path directory() {
-        return directory;
-    }
-
-    /**
-     * The file that receives memcached's stdout and stderr (appended across restarts).
-     *
-     * @return the log file
-     */
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    /**
-     * The process id of the current (or last) process.
-     *
-     * @return the pid
-     */
-    public long pid() {
-        return process.pid();
+        return startOnFreePort("memcached", Ports::freePort,
+                dir -> port -> new MemcachedServer(binary, dir, port, args));
     }
 
     /**
@@ -187,7 +105,7 @@ public final class MemcachedServer implements AutoCloseable {
     public String command(Duration timeout, String request) {
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host(), port), millis);
+            socket.connect(new InetSocketAddress(host(), port()), millis);
             socket.setSoTimeout(millis);
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
@@ -195,11 +113,12 @@ public final class MemcachedServer implements AutoCloseable {
             out.flush();
             return readReply(new BufferedInputStream(socket.getInputStream()));
         } catch (IOException e) {
-            throw new UncheckedIOException(process.description() + ": '" + firstLine(request) + "' failed: " + e, e);
+            throw new UncheckedIOException(description() + ": '" + firstLine(request) + "' failed: " + e, e);
         }
     }
 
     /** Invalidates every item ({@code flush_all}). */
+    @Override
     public void flushAll() {
         String reply = command("flush_all");
         if (!"OK".equals(reply)) {
@@ -207,126 +126,18 @@ public final class MemcachedServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Whether the process is alive (a paused process is alive).
-     *
-     * @return true while the process exists
-     */
-    public boolean isRunning() {
-        return process.isAlive();
-    }
-
-    /**
-     * Whether the process is stopped by {@link #pause()}.
-     *
-     * @return true between {@link #pause()} and {@link #resume()}
-     */
-    public boolean isPaused() {
-        return process.isPaused();
-    }
-
-    /** Stops memcached gracefully (SIGTERM, SIGKILL after 10 s) and waits for the process to exit. */
-    public void stop() {
-        process.stop(STOP_GRACE);
-    }
-
-    /** Kills memcached with SIGKILL and waits for the process to exit. */
-    public void kill() {
-        process.kill();
-    }
-
-    /** Freezes the process with SIGSTOP: connections are accepted by the kernel but nothing is answered. */
-    public void pause() {
-        process.pause();
-    }
-
-    /** Unfreezes a {@link #pause() paused} process with SIGCONT; no-op when not paused. */
-    public void resume() {
-        process.resume();
-    }
-
-    /**
-     * Starts memcached again on the same port (after {@link #stop()} or {@link #kill()}; a running server is
-     * stopped gracefully first) and waits until it answers {@code version}. The cache starts empty.
-     */
-    public void restart() {
-        checkOpen();
-        if (process.isAlive()) {
-            process.stop(STOP_GRACE);
-        }
-        launchAndAwait(false);
-    }
-
-    /**
-     * Brings memcached back after a fault test: resumes it if paused, restarts it if down, then waits until it
-     * answers {@code version}.
-     */
-    public void ensureRunning() {
-        checkOpen();
-        if (process.isPaused()) {
-            process.resume();
-        }
-        if (!process.isAlive()) {
-            launchAndAwait(false);
-        } else if (!Poll.until(STARTUP_TIMEOUT, this::answersVersion)) {
-            throw new IllegalStateException(process.description() + " is running but does not answer 'version'");
-        }
-    }
-
-    /**
-     * Kills memcached (SIGKILL: it keeps nothing on disk, and a graceful exit takes it about a second) and
-     * deletes its temp directory. Idempotent.
-     */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    boolean answersProbe() {
         try {
-            process.kill();
-        } finally {
-            Reaper.deleteDirectory(directory);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "MemcachedServer[" + process.description() + (closed ? ", closed" : isRunning() ? "" : ", down")
-                + "]";
-    }
-
-    /** Returns false only when the port was taken on the first start (the caller retries another port). */
-    private boolean launchAndAwait(boolean firstStart) {
-        process.launch();
-        boolean settled = Poll.until(STARTUP_TIMEOUT, () -> !process.isAlive() || answersVersion());
-        if (settled && process.isAlive()) {
-            return true;
-        }
-        String tail = process.logTail(LOG_TAIL_LINES);
-        Integer exit = process.exitCode();
-        process.kill();
-        if (firstStart && tail.contains("Address already in use")) {
-            return false;
-        }
-        String why = exit != null ? "exited with code " + exit
-                : "did not answer 'version' within " + STARTUP_TIMEOUT.toSeconds() + " s";
-        throw new IllegalStateException(process.description() + " " + why + " while starting; last lines of "
-                + logFile() + ":\n" + tail);
-    }
-
-    private boolean answersVersion() {
-        try {
-            return command(Duration.ofSeconds(1), "version").startsWith("VERSION ");
+            return command(PROBE_TIMEOUT, "version").startsWith("VERSION ");
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
+    @Override
+    String probeName() {
+        return "'version'";
     }
 
     private static String readReply(InputStream in) throws IOException {

@@ -81,14 +81,7 @@ public final class RedisCluster implements AutoCloseable {
             cluster.awaitClusterOk(CLUSTER_TIMEOUT);
             return cluster;
         } catch (RuntimeException e) {
-            for (RedisServer node : nodes) {
-                try {
-                    node.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
+            throw LocalServer.closeAfter(nodes, e);
         }
     }
 
@@ -232,21 +225,7 @@ public final class RedisCluster implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        RuntimeException failure = null;
-        for (RedisServer node : nodes) {
-            try {
-                node.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        LocalServer.closeAll(nodes);
     }
 
     @Override

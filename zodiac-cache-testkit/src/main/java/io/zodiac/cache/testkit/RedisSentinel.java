@@ -63,14 +63,7 @@ public final class RedisSentinel implements AutoCloseable {
             setup.awaitReady(READY_TIMEOUT);
             return setup;
         } catch (RuntimeException e) {
-            for (RedisServer server : started) {
-                try {
-                    server.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
+            throw LocalServer.closeAfter(started, e);
         }
     }
 
@@ -189,21 +182,7 @@ public final class RedisSentinel implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        RuntimeException failure = null;
-        for (RedisServer server : List.of(sentinel, replica, master)) {
-            try {
-                server.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        LocalServer.closeAll(List.of(sentinel, replica, master));
     }
 
     @Override
@@ -245,7 +224,7 @@ public final class RedisSentinel implements AutoCloseable {
             String address = state.get("ip") + ":" + state.get("port");
             RedisServer current = address.equals(master.address()) ? master
                     : address.equals(replica.address()) ? replica : null;
-            if (current == null || !current.answersPing()) {
+            if (current == null || !current.answersProbe()) {
                 return false;
             }
             RedisServer other = current == master ? replica : master;

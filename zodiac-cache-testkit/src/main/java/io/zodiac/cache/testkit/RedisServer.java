@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntSupplier;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -18,9 +19,11 @@ import javax.net.ssl.SSLContext;
  * without delay ({@code repl-diskless-sync-delay 0}) and {@code DEBUG} allowed from loopback (Redis 7+).
  *
  * <p>Start one with {@link #start()} or {@link #builder()}; stop it with {@link #close()} (or use
- * {@link RedisExtension}, which does both around a test class). Fault injection: {@link #stop()} (SIGTERM),
- * {@link #kill()} (SIGKILL), {@link #pause()} (SIGSTOP: connections are accepted by the kernel but nothing is
- * answered, so clients time out), {@link #resume()} (SIGCONT) and {@link #restart()} (on the same port).
+ * {@link RedisExtension}, which does both around a test class). The lifecycle and fault injection are
+ * {@link LocalServer}'s: {@link #stop()} (SIGTERM), {@link #kill()} (SIGKILL), {@link #pause()} (SIGSTOP:
+ * connections are accepted by the kernel but nothing is answered, so clients time out), {@link #resume()}
+ * (SIGCONT) and {@link #restart()} (on the same port, with the same configuration and directory: a cluster node
+ * keeps its node id).
  *
  * <pre>{@code
  * try (RedisServer redis = RedisServer.start()) {
@@ -31,38 +34,38 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Instances are thread-safe. Every process is also killed, and its directory deleted, when the JVM exits.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer extends LocalServer {
 
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
-    private static final int LOG_TAIL_LINES = 40;
-    private static final int PORT_ATTEMPTS = 3;
 
     /** What kind of redis-server process this is. */
     enum Mode { STANDALONE, CLUSTER_NODE, SENTINEL }
 
     private final Builder spec;
     private final Path binary;
-    private final Path directory;
-    private final int port;
     private final TlsMaterial tls;
     private final Path configFile;
-    private final ServerProcess process;
-    private volatile boolean closed;
 
     private RedisServer(Builder spec, Path binary, Path directory, int port, TlsMaterial tls) {
+        super(describe(spec, port), commandLine(spec, binary, configFile(spec, directory)), directory, "redis.log",
+                port, spec.startupTimeout);
         this.spec = spec;
         this.binary = binary;
-        this.directory = directory;
-        this.port = port;
         this.tls = tls;
-        this.configFile = directory.resolve(spec.mode == Mode.SENTINEL ? "sentinel.conf" : "redis.conf");
+        this.configFile = configFile(spec, directory);
+    }
+
+    private static Path configFile(Builder spec, Path directory) {
+        return directory.resolve(spec.mode == Mode.SENTINEL ? "sentinel.conf" : "redis.conf");
+    }
+
+    private static List<String> commandLine(Builder spec, Path binary, Path configFile) {
         List<String> command = new ArrayList<>(List.of(binary.toString(), configFile.toString()));
         if (spec.mode == Mode.SENTINEL) {
             command.add("--sentinel");
         }
-        this.process = new ServerProcess(describe(spec, port), command, directory, directory.resolve("redis.log"));
+        return command;
     }
 
     /**
@@ -94,33 +97,6 @@ public final class RedisServer implements AutoCloseable {
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * The host the server listens on.
-     *
-     * @return always {@code "127.0.0.1"}
-     */
-    public String host() {
-        return Ports.LOOPBACK_HOST;
-    }
-
-    /**
-     * The port the server listens on (the TLS port for a TLS node); kept across {@link #restart()}.
-     *
-     * @return the port
-     */
-    public int port() {
-        return port;
-    }
-
-    /**
-     * {@code host:port}, e.g. {@code "127.0.0.1:41234"}.
-     *
-     * @return the address as text
-     */
-    public String address() {
-        return host() + ":" + port;
     }
 
     /**
@@ -218,33 +194,6 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * The node's temp directory (config, log, TLS files); deleted by {@link #close()}.
-     *
-     * @return the directory
-     */
-    public Path directory() {
-        return directory;
-    }
-
-    /**
-     * The file that receives the process's stdout and stderr (appended across restarts).
-     *
-     * @return the log file
-     */
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    /**
-     * The process id of the current (or last) process.
-     *
-     * @return the pid
-     */
-    public long pid() {
-        return process.pid();
-    }
-
-    /**
      * Runs one command on a fresh connection (TLS and AUTH as needed) with a 5 second timeout.
      * The reply is rendered as text: simple and bulk strings as they are, integers in decimal, arrays as their
      * elements joined by {@code '\n'}, nil as {@code null}. Examples: {@code command("PING")} returns
@@ -274,109 +223,18 @@ public final class RedisServer implements AutoCloseable {
         if (args.length == 0) {
             throw new IllegalArgumentException("no command given");
         }
-        try (Resp resp = Resp.connect(host(), port, tls == null ? null : tls.sslContext, timeout)) {
+        try (Resp resp = Resp.connect(host(), port(), tls == null ? null : tls.sslContext, timeout)) {
             authenticate(resp);
             return Resp.render(resp.call(args));
         } catch (IOException e) {
-            throw new UncheckedIOException(process.description() + ": " + args[0] + " failed: " + e, e);
+            throw new UncheckedIOException(description() + ": " + args[0] + " failed: " + e, e);
         }
     }
 
     /** Deletes all keys of all databases ({@code FLUSHALL}). */
+    @Override
     public void flushAll() {
         command("FLUSHALL");
-    }
-
-    /**
-     * Whether the process is alive (a paused process is alive).
-     *
-     * @return true while the process exists
-     */
-    public boolean isRunning() {
-        return process.isAlive();
-    }
-
-    /**
-     * Whether the process is stopped by {@link #pause()}.
-     *
-     * @return true between {@link #pause()} and {@link #resume()}
-     */
-    public boolean isPaused() {
-        return process.isPaused();
-    }
-
-    /** Stops the server gracefully (SIGTERM, SIGKILL after 10 s) and waits for the process to exit. */
-    public void stop() {
-        process.stop(STOP_GRACE);
-    }
-
-    /** Kills the server with SIGKILL and waits for the process to exit. */
-    public void kill() {
-        process.kill();
-    }
-
-    /**
-     * Freezes the process with SIGSTOP: its port stays open, the kernel still accepts connections, but no
-     * command is answered until {@link #resume()}, so clients see timeouts.
-     */
-    public void pause() {
-        process.pause();
-    }
-
-    /** Unfreezes a {@link #pause() paused} process with SIGCONT; no-op when not paused. */
-    public void resume() {
-        process.resume();
-    }
-
-    /**
-     * Starts the server again on the same port with the same configuration and directory (a cluster node keeps
-     * its node id), after {@link #stop()} or {@link #kill()}; a running server is stopped gracefully first.
-     * Returns once the server answers PING. Data is not persisted, so a restarted standalone node is empty.
-     *
-     * @throws IllegalStateException if it does not come up (message includes the tail of its log)
-     */
-    public void restart() {
-        checkOpen();
-        if (process.isAlive()) {
-            process.stop(STOP_GRACE);
-        }
-        launchAndAwait(false);
-    }
-
-    /**
-     * Brings the server back to a usable state after a fault test: resumes it if paused, restarts it if it is
-     * down, then waits until it answers PING.
-     */
-    public void ensureRunning() {
-        checkOpen();
-        if (process.isPaused()) {
-            process.resume();
-        }
-        if (!process.isAlive()) {
-            launchAndAwait(false);
-        } else if (!Poll.until(spec.startupTimeout, this::answersPing)) {
-            throw new IllegalStateException(process.description() + " is running but does not answer PING; "
-                    + "last lines of " + logFile() + ":\n" + process.logTail(LOG_TAIL_LINES));
-        }
-    }
-
-    /** Stops the server (see {@link #stop()}) and deletes its temp directory. Idempotent. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            process.stop(STOP_GRACE);
-        } finally {
-            Reaper.deleteDirectory(directory);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "RedisServer[" + process.description() + (closed ? ", closed" : isRunning() ? "" : ", down") + "]";
     }
 
     // ---------------------------------------------------------------- internals
@@ -386,7 +244,8 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** True if PING is answered within a second. */
-    boolean answersPing() {
+    @Override
+    boolean answersProbe() {
         try {
             return "PONG".equals(command(PROBE_TIMEOUT, "PING"));
         } catch (RuntimeException e) {
@@ -408,6 +267,23 @@ public final class RedisServer implements AutoCloseable {
         return null;
     }
 
+    @Override
+    String probeName() {
+        return "PING";
+    }
+
+    @Override
+    String explainStartupFailure(String logTail) {
+        if (tls == null || !logTail.contains("Bad directive") || !logTail.contains("tls-")) {
+            return null;
+        }
+        int[] v = Binaries.redisVersion(binary);
+        return binary + " (Redis " + v[0] + "." + v[1] + "." + v[2] + ") was built without TLS support (it rejects "
+                + "'tls-port'). Install a TLS-enabled build (Debian/Ubuntu's redis-server package is one: "
+                + "`apt-get install -y redis-server`) or point " + Binaries.REDIS_SERVER_ENV + " at one. Last lines "
+                + "of its log:\n" + logTail;
+    }
+
     private void authenticate(Resp resp) throws IOException {
         Object reply;
         if (spec.username != null) {
@@ -418,33 +294,8 @@ public final class RedisServer implements AutoCloseable {
             return;
         }
         if (reply instanceof Resp.Error error) {
-            throw new IllegalStateException("AUTH failed on " + process.description() + ": " + error.message());
+            throw new IllegalStateException("AUTH failed on " + description() + ": " + error.message());
         }
-    }
-
-    private void launchAndAwait(boolean firstStart) {
-        process.launch();
-        boolean settled = Poll.until(spec.startupTimeout, () -> !process.isAlive() || answersPing());
-        if (settled && process.isAlive()) {
-            return;
-        }
-        String tail = process.logTail(LOG_TAIL_LINES);
-        Integer exit = process.exitCode();
-        process.kill();
-        if (firstStart && tail.contains("Address already in use")) {
-            throw new PortInUse();
-        }
-        if (tls != null && tail.contains("Bad directive") && tail.contains("tls-")) {
-            int[] v = Binaries.redisVersion(binary);
-            throw new IllegalStateException(binary + " (Redis " + v[0] + "." + v[1] + "." + v[2] + ")"
-                    + " was built without TLS support (it rejects 'tls-port'). Install a TLS-enabled build "
-                    + "(Debian/Ubuntu's redis-server package is one: `apt-get install -y redis-server`) or point "
-                    + Binaries.REDIS_SERVER_ENV + " at one. Last lines of its log:\n" + tail);
-        }
-        String why = exit != null ? "exited with code " + exit
-                : "did not answer PING within " + spec.startupTimeout.toMillis() + " ms";
-        throw new IllegalStateException(process.description() + " " + why + " while starting; last lines of "
-                + logFile() + ":\n" + tail);
     }
 
     private void writeConfig() {
@@ -453,15 +304,15 @@ public final class RedisServer implements AutoCloseable {
         lines.add("bind " + Ports.LOOPBACK_HOST);
         if (tls != null) {
             lines.add("port 0");
-            lines.add("tls-port " + port);
+            lines.add("tls-port " + port());
             lines.add("tls-cert-file " + quote(tls.serverCertificate));
             lines.add("tls-key-file " + quote(tls.serverKey));
             lines.add("tls-ca-cert-file " + quote(tls.caCertificate));
             lines.add("tls-auth-clients no");
         } else {
-            lines.add("port " + port);
+            lines.add("port " + port());
         }
-        lines.add("dir " + quote(directory));
+        lines.add("dir " + quote(directory()));
         lines.add("daemonize no");
         lines.add("logfile \"\"");
         if (spec.mode == Mode.SENTINEL) {
@@ -524,12 +375,6 @@ public final class RedisServer implements AutoCloseable {
         return tls;
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
-    }
-
     private String scheme() {
         return tls != null ? "rediss://" : "redis://";
     }
@@ -549,15 +394,6 @@ public final class RedisServer implements AutoCloseable {
             case STANDALONE -> spec.replicaOfPort > 0 ? "redis-server (replica)" : "redis-server";
         };
         return what + (spec.tls ? " (TLS)" : "") + " on " + Ports.LOOPBACK_HOST + ":" + port;
-    }
-
-    /** Startup failed because the picked port was taken meanwhile; the builder retries with another one. */
-    private static final class PortInUse extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortInUse() {
-            super("port in use", null, false, false);
-        }
     }
 
     /**
@@ -705,32 +541,15 @@ public final class RedisServer implements AutoCloseable {
             }
             Path binary = Binaries.redisServer();
             Builder spec = copy();
-            Path dir = Reaper.createTempDirectory("zodiac-testkit-redis-");
-            try {
+            IntSupplier freePorts = spec.mode == Mode.CLUSTER_NODE ? Ports::freeClusterPort : Ports::freePort;
+            return startOnFreePort("redis", freePorts, dir -> {
                 TlsMaterial material = spec.tls ? TlsMaterial.generate(dir) : null;
-                for (int attempt = 1; ; attempt++) {
-                    int port = spec.mode == Mode.CLUSTER_NODE ? Ports.freeClusterPort() : Ports.freePort();
+                return port -> {
                     RedisServer server = new RedisServer(spec, binary, dir, port, material);
-                    try {
-                        Files.deleteIfExists(server.logFile());
-                        server.writeConfig();
-                        server.launchAndAwait(true);
-                        return server;
-                    } catch (PortInUse e) {
-                        if (attempt >= PORT_ATTEMPTS) {
-                            throw new IllegalStateException("could not start redis-server: the picked ports were "
-                                    + "taken " + PORT_ATTEMPTS + " times; last lines of its log:\n"
-                                    + ServerProcess.tail(server.logFile(), LOG_TAIL_LINES));
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                Reaper.deleteDirectory(dir);
-                throw new UncheckedIOException(e);
-            } catch (RuntimeException e) {
-                Reaper.deleteDirectory(dir);
-                throw e;
-            }
+                    server.writeConfig();
+                    return server;
+                };
+            });
         }
 
         private Builder copy() {

@@ -14,8 +14,10 @@
  *       {@code mymaster}.</li>
  *   <li>{@link io.zodiac.cache.testkit.MemcachedServer}: {@code memcached -l 127.0.0.1 -p PORT -U 0 -m 64}.</li>
  * </ul>
- * Every server supports fault injection: {@code stop()} (SIGTERM), {@code kill()} (SIGKILL), {@code pause()}
- * (SIGSTOP), {@code resume()} (SIGCONT), {@code restart()} (same port) and {@code ensureRunning()}.
+ * Both server types are {@link io.zodiac.cache.testkit.LocalServer}s, which own the lifecycle and fault
+ * injection: {@code stop()} (SIGTERM), {@code kill()} (SIGKILL), {@code pause()} (SIGSTOP), {@code resume()}
+ * (SIGCONT), {@code restart()} (same port) and {@code ensureRunning()}, so a fault test can be written once for
+ * every kind of server.
  *
  * <h2>JUnit 5</h2>
  * <pre>{@code

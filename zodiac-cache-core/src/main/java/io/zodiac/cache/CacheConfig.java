@@ -1,5 +1,7 @@
 package io.zodiac.cache;
 
+import io.zodiac.cache.internal.config.Aliases;
+import io.zodiac.cache.internal.config.ConfigSources;
 import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.serializer.JavaSerializer;
 import io.zodiac.cache.serializer.Serializer;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The settings of one named cache: immutable, compared by value, built with {@link #builder()},
@@ -30,7 +31,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Settings common to every backend are fields; the rest are backend options, checked by the
  * backend when the cache is set up (an option the backend does not know fails {@code setup}).
- * Plugins are compared by class, serializers by name and class.
+ * Plugins are compared by class, serializers by name and class (and a
+ * {@link JavaSerializer} by its allowlist).
+ *
+ * <p>{@code timeout} means the {@link #operationTimeout() operation timeout} wherever it is given:
+ * a map key, a builder option, a URI query parameter. The time a backend may take to connect is
+ * the option {@code connect_timeout}.
  */
 public final class CacheConfig {
 
@@ -40,8 +46,6 @@ public final class CacheConfig {
     public static final int DEFAULT_BREAKER_FAILURES = 5;
     /** How long an open circuit breaker keeps the backend out before a probe, unless set otherwise. */
     public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(5);
-
-    private static final Map<String, CacheConfig> ALIASES = new ConcurrentHashMap<>();
 
     private final String name;
     private final String backend;
@@ -83,7 +87,8 @@ public final class CacheConfig {
      * A builder from a URI: {@code memory://}, {@code redis://[user:password@]host:port[/db]},
      * {@code rediss://...} (TLS), {@code redis-sentinel://host:port[,host:port]/db#master},
      * {@code memcached://host:port[,host:port]}. The backend is chosen by the scheme and the URI
-     * is passed to it as the option {@code uri}.
+     * is passed to it as the option {@code uri}; a {@code timeout} query parameter sets the
+     * operation timeout ({@code redis://h:6379/0?timeout=500ms}).
      */
     public static Builder fromUri(String uri) {
         return ConfigSources.fromUri(uri);
@@ -103,9 +108,7 @@ public final class CacheConfig {
 
     /** Registers a configuration under an alias, replacing any previous one. */
     public static void registerAlias(String alias, CacheConfig config) {
-        Objects.requireNonNull(alias, "alias");
-        Objects.requireNonNull(config, "config");
-        ALIASES.put(alias, config);
+        Aliases.register(alias, config);
     }
 
     /**
@@ -114,12 +117,7 @@ public final class CacheConfig {
      * @throws IllegalArgumentException when no configuration has that alias
      */
     public static CacheConfig alias(String alias) {
-        CacheConfig config = ALIASES.get(Objects.requireNonNull(alias, "alias"));
-        if (config == null) {
-            throw new IllegalArgumentException("No cache configuration is registered under the alias '" + alias
-                    + "': call CacheConfig.registerAlias first");
-        }
-        return config;
+        return Aliases.get(alias);
     }
 
     /** A builder holding every setting of this configuration. */
@@ -154,82 +152,12 @@ public final class CacheConfig {
         return options;
     }
 
-    /** The option's value, or {@code null}. */
+    /**
+     * The option's raw value as given, or {@code null}. Backends read their options typed, with
+     * {@link io.zodiac.cache.spi.BackendOption#from(CacheConfig)}.
+     */
     public Object option(String option) {
         return options.get(option);
-    }
-
-    /** The option as a string, or {@code defaultValue} when absent. */
-    public String stringOption(String option, String defaultValue) {
-        Object value = options.get(option);
-        return value == null ? defaultValue : value.toString();
-    }
-
-    /**
-     * The option as an int, or {@code defaultValue} when absent.
-     *
-     * @throws IllegalArgumentException naming the option when it is not an integer
-     */
-    public int intOption(String option, int defaultValue) {
-        Object value = options.get(option);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Integer || value instanceof Long || value instanceof Short) {
-            long l = ((Number) value).longValue();
-            if (l == (int) l) {
-                return (int) l;
-            }
-        }
-        try {
-            return Integer.parseInt(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option '" + option + "' must be an integer, got '" + value + "'");
-        }
-    }
-
-    /**
-     * The option as a boolean ({@code true}/{@code false}), or {@code defaultValue} when absent.
-     *
-     * @throws IllegalArgumentException naming the option for any other value
-     */
-    public boolean booleanOption(String option, boolean defaultValue) {
-        Object value = options.get(option);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        String text = value.toString().trim();
-        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(text);
-        }
-        throw new IllegalArgumentException("option '" + option + "' must be true or false, got '" + value + "'");
-    }
-
-    /**
-     * The option as a duration (a {@link Duration}, a number of seconds, or ISO-8601 text such as
-     * {@code PT2S}), or {@code defaultValue} when absent.
-     *
-     * @throws IllegalArgumentException naming the option when it is not a non-negative duration
-     */
-    public Duration durationOption(String option, Duration defaultValue) {
-        Object value = options.get(option);
-        return value == null ? defaultValue : ConfigSources.duration(option, value);
-    }
-
-    /**
-     * The port option, checked: an integer from 1 to 65535, or {@code defaultValue} when absent.
-     *
-     * @throws IllegalArgumentException naming {@code port} otherwise
-     */
-    public int portOption(int defaultValue) {
-        int port = intOption("port", defaultValue);
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("option 'port' must be between 1 and 65535, got " + options.get("port"));
-        }
-        return port;
     }
 
     /** The serializer's name, or {@code null} when none was given (the backend's default applies). */
@@ -272,14 +200,23 @@ public final class CacheConfig {
         return breakerOpen;
     }
 
-    /** Human-readable differences with {@code other}: {@code "defaultTtl (PT5M vs PT10M)"}, one per setting. */
+    /**
+     * Human-readable differences with {@code other}, one per setting, for the message of a
+     * conflicting {@code setup}: {@code "defaultTtl (PT5M vs PT10M)"}. Empty exactly when the two
+     * are {@link #equals equal}.
+     */
     List<String> differences(CacheConfig other) {
         List<String> diffs = new ArrayList<>();
         diff(diffs, "name", name, other.name);
         diff(diffs, "backend", backend, other.backend);
         diff(diffs, "options", options, other.options);
-        diff(diffs, "serializer", serializerKey(), other.serializerKey());
-        diff(diffs, "plugins", pluginClasses(), other.pluginClasses());
+        if (!Objects.equals(serializerName, other.serializerName) || !sameSerializer(serializer, other.serializer)) {
+            diffs.add("serializer (" + describe(serializer, serializerName) + " vs "
+                    + describe(other.serializer, other.serializerName) + ")");
+        }
+        if (!samePlugins(plugins, other.plugins)) {
+            diffs.add("plugins (" + pluginClasses() + " vs " + other.pluginClasses() + ")");
+        }
         diff(diffs, "defaultTtl", defaultTtl, other.defaultTtl);
         diff(diffs, "operationTimeout", operationTimeout, other.operationTimeout);
         diff(diffs, "maxSize", maxSize, other.maxSize);
@@ -294,12 +231,48 @@ public final class CacheConfig {
         }
     }
 
-    private Object serializerKey() {
-        if (serializer == null) {
-            return serializerName;
+    private static boolean sameSerializer(Serializer a, Serializer b) {
+        if (a == null || b == null) {
+            return a == b;
         }
-        String key = serializer.name() + "/" + serializer.getClass().getName();
-        return serializer instanceof JavaSerializer java ? key + java.allowlist() : key;
+        return a.getClass() == b.getClass() && a.name().equals(b.name())
+                && (!(a instanceof JavaSerializer) || a.equals(b));
+    }
+
+    private static int serializerHash(Serializer serializer) {
+        if (serializer == null) {
+            return 0;
+        }
+        int hash = 31 * serializer.getClass().hashCode() + serializer.name().hashCode();
+        return serializer instanceof JavaSerializer java ? 31 * hash + java.allowlist().hashCode() : hash;
+    }
+
+    private static String describe(Serializer serializer, String name) {
+        if (serializer == null) {
+            return name;
+        }
+        String text = serializer.name() + "/" + serializer.getClass().getName();
+        return serializer instanceof JavaSerializer java ? text + java.allowlist() : text;
+    }
+
+    private static boolean samePlugins(List<CachePlugin> a, List<CachePlugin> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).getClass() != b.get(i).getClass()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int pluginsHash(List<CachePlugin> plugins) {
+        int hash = 1;
+        for (CachePlugin plugin : plugins) {
+            hash = 31 * hash + plugin.getClass().hashCode();
+        }
+        return hash;
     }
 
     private List<String> pluginClasses() {
@@ -310,15 +283,32 @@ public final class CacheConfig {
         return classes;
     }
 
+    /** Equal when every setting is: plugins by class, serializers by name and class, options by value. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof CacheConfig other && differences(other).isEmpty();
+        if (this == o) {
+            return true;
+        }
+        return o instanceof CacheConfig other
+                && breakerFailures == other.breakerFailures
+                && name.equals(other.name)
+                && backend.equals(other.backend)
+                && Objects.equals(serializerName, other.serializerName)
+                && sameSerializer(serializer, other.serializer)
+                && Objects.equals(defaultTtl, other.defaultTtl)
+                && operationTimeout.equals(other.operationTimeout)
+                && Objects.equals(maxSize, other.maxSize)
+                && breakerOpen.equals(other.breakerOpen)
+                && options.equals(other.options)
+                && samePlugins(plugins, other.plugins);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, backend, options, serializerKey(), pluginClasses(), defaultTtl,
-                operationTimeout, maxSize, breakerFailures, breakerOpen);
+        int hash = Objects.hash(name, backend, options, serializerName, defaultTtl, operationTimeout, maxSize,
+                breakerFailures, breakerOpen);
+        hash = 31 * hash + serializerHash(serializer);
+        return 31 * hash + pluginsHash(plugins);
     }
 
     @Override
@@ -378,9 +368,18 @@ public final class CacheConfig {
             return this;
         }
 
-        /** Sets a backend option ({@code endpoint}, {@code port}, ...); a null value removes it. */
+        /**
+         * Sets a backend option ({@code endpoint}, {@code port}, ...); a null value removes it.
+         * {@code timeout} is not a backend option: it sets the {@link #operationTimeout(Duration)
+         * operation timeout} (a {@link Duration}, seconds, {@code 500ms} or {@code PT0.5S}; null
+         * restores the default), as it does in {@link CacheConfig#fromMap(Map) maps} and URIs.
+         */
         public Builder option(String option, Object value) {
             Objects.requireNonNull(option, "option");
+            if (option.equals(ConfigSources.TIMEOUT)) {
+                return operationTimeout(value == null ? DEFAULT_OPERATION_TIMEOUT
+                        : ConfigSources.duration("timeout (the operation timeout)", value));
+            }
             if (value == null) {
                 options.remove(option);
             } else {

@@ -2,11 +2,15 @@ package io.zodiac.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.zodiac.cache.plugin.HitMissRatioPlugin;
 import io.zodiac.cache.plugin.TimingPlugin;
 import io.zodiac.cache.serializer.JavaSerializer;
+import io.zodiac.cache.serializer.JsonSerializer;
+import io.zodiac.cache.spi.BackendOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,8 +118,160 @@ class CacheConfigTest {
         assertThatThrownBy(() -> CacheConfig.builder().name(" ")).hasMessageContaining("name");
         assertThatThrownBy(() -> CacheConfig.builder().serializer("java")).hasMessageContaining("allowlist");
         assertThatThrownBy(() -> CacheConfig.builder().circuitBreaker(0, Duration.ofSeconds(1))).hasMessageContaining("circuitBreaker");
-        CacheConfig config = CacheConfig.builder().option("port", "x").option("flag", "maybe").build();
-        assertThatThrownBy(() -> config.intOption("port", 1)).hasMessageContaining("option 'port' must be an integer");
-        assertThatThrownBy(() -> config.booleanOption("flag", false)).hasMessageContaining("option 'flag'");
+    }
+
+    @Test
+    void typedOptionsReadEveryRawFormAndNameTheOptionAndValueWhenWrong() {
+        BackendOption<String> endpoint = BackendOption.string("endpoint");
+        assertThat(endpoint.from(options("endpoint", "h"))).isEqualTo("h");
+        assertThat(endpoint.from(CacheConfig.defaults())).as("absent, no default").isNull();
+        assertThat(BackendOption.string("mode", "fast").from(CacheConfig.defaults())).isEqualTo("fast");
+
+        BackendOption<Integer> db = BackendOption.integer("db", 0, 0, 15);
+        assertThat(db.from(options("db", 3))).isEqualTo(3);
+        assertThat(db.from(options("db", 3L))).isEqualTo(3);
+        assertThat(db.from(options("db", " 7 "))).as("text, as from a URI or Spring").isEqualTo(7);
+        assertThat(db.from(CacheConfig.defaults())).isZero();
+        assertRejected(db, "x", "option 'db' must be an integer, got 'x'");
+        assertRejected(db, 16, "option 'db' must be between 0 and 15, got '16'");
+        assertRejected(BackendOption.integer("db", 0, 0, Integer.MAX_VALUE), -1, "option 'db' must not be negative, got '-1'");
+        assertRejected(BackendOption.integer("pool", 1, 1, Integer.MAX_VALUE), "0", "option 'pool' must be at least 1, got '0'");
+
+        BackendOption<Integer> port = BackendOption.port("port", 6379);
+        assertThat(port.from(options("port", "6380"))).isEqualTo(6380);
+        assertThat(port.from(CacheConfig.defaults())).isEqualTo(6379);
+        assertRejected(port, 0, "option 'port' must be between 1 and 65535, got '0'");
+        assertRejected(port, 70000, "option 'port' must be between 1 and 65535, got '70000'");
+        assertRejected(port, "http", "option 'port' must be an integer, got 'http'");
+
+        BackendOption<Boolean> ssl = BackendOption.bool("ssl", false);
+        assertThat(ssl.from(options("ssl", true))).isTrue();
+        assertThat(ssl.from(options("ssl", "TRUE"))).isTrue();
+        assertThat(ssl.from(CacheConfig.defaults())).isFalse();
+        assertRejected(ssl, "yes", "option 'ssl' must be true or false, got 'yes'");
+
+        BackendOption<Duration> wait = BackendOption.duration("wait", Duration.ofSeconds(10));
+        assertThat(wait.from(options("wait", Duration.ofMillis(250)))).isEqualTo(Duration.ofMillis(250));
+        assertThat(wait.from(options("wait", 2))).isEqualTo(Duration.ofSeconds(2));
+        assertThat(wait.from(options("wait", "0.5"))).isEqualTo(Duration.ofMillis(500));
+        assertThat(wait.from(options("wait", "500ms"))).isEqualTo(Duration.ofMillis(500));
+        assertThat(wait.from(options("wait", "PT1M"))).isEqualTo(Duration.ofMinutes(1));
+        assertThat(wait.from(CacheConfig.defaults())).isEqualTo(Duration.ofSeconds(10));
+        assertRejected(wait, "soon", "option 'wait' must be a positive duration", "got 'soon'");
+        assertRejected(wait, 0, "option 'wait' must be a positive duration", "got '0'");
+        assertRejected(wait, "-PT1S", "option 'wait' must be a positive duration", "got '-PT1S'");
+
+        BackendOption<List<String>> servers = BackendOption.list("servers");
+        assertThat(servers.from(options("servers", "a:1, b:2"))).containsExactly("a:1", " b:2");
+        assertThat(servers.from(options("servers", List.of("a:1", 2)))).containsExactly("a:1", "2");
+        assertThat(servers.from(CacheConfig.defaults())).isEmpty();
+
+        assertThat(BackendOption.names(endpoint, port, ssl)).containsExactlyInAnyOrder("endpoint", "port", "ssl");
+        assertThat(BackendOption.CONNECT_TIMEOUT.name()).isEqualTo("connect_timeout");
+        assertThat(BackendOption.CONNECT_TIMEOUT.defaultValue()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void timeoutIsTheOperationTimeoutWhereverItIsGiven() {
+        Duration half = Duration.ofMillis(500);
+        assertThat(CacheConfig.fromMap(Map.of("timeout", 0.5)).operationTimeout()).isEqualTo(half);
+        assertThat(CacheConfig.builder().option("timeout", 0.5).build()).satisfies(c -> {
+            assertThat(c.operationTimeout()).isEqualTo(half);
+            assertThat(c.options()).as("not a backend option").isEmpty();
+        });
+        assertThat(CacheConfig.builder().option("timeout", "500ms").build().operationTimeout()).isEqualTo(half);
+        assertThat(CacheConfig.builder().options(Map.of("timeout", "PT0.5S")).build().operationTimeout())
+                .as("Spring's options map").isEqualTo(half);
+        assertThat(CacheConfig.builder().option("timeout", 2).option("timeout", null).build().operationTimeout())
+                .isEqualTo(CacheConfig.DEFAULT_OPERATION_TIMEOUT);
+        assertThat(CacheConfig.fromUri("redis://h:6379/0?timeout=500ms").build()).satisfies(c -> {
+            assertThat(c.operationTimeout()).isEqualTo(half);
+            assertThat(c.option("uri")).isEqualTo("redis://h:6379/0");
+        });
+        assertThat(CacheConfig.fromUri("redis-sentinel://h:26379/0?clientName=a&timeout=0.5&database=1#mymaster").build())
+                .satisfies(c -> {
+                    assertThat(c.operationTimeout()).isEqualTo(half);
+                    assertThat(c.option("uri")).isEqualTo("redis-sentinel://h:26379/0?clientName=a&database=1#mymaster");
+                });
+        assertThat(CacheConfig.fromUri("memcached://h:11211?timeout=0.5").build().option("uri"))
+                .isEqualTo("memcached://h:11211");
+        assertThat(CacheConfig.fromMap(Map.of("timeout", 0.5)))
+                .isEqualTo(CacheConfig.builder().option("timeout", 0.5).build())
+                .isEqualTo(CacheConfig.fromUri("memory://").operationTimeout(half).build());
+        assertThatThrownBy(() -> CacheConfig.builder().option("timeout", "soon"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout").hasMessageContaining("soon");
+        assertThatThrownBy(() -> CacheConfig.builder().option("timeout", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("operationTimeout");
+        assertThatThrownBy(() -> CacheConfig.fromUri("redis://h:6379?timeout=soon"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout").hasMessageContaining("soon");
+    }
+
+    @Test
+    void theSameSettingsFromBuilderMapAndAliasAreEqual() {
+        JavaSerializer java = JavaSerializer.allowing("com.example.**");
+        CacheConfig built = CacheConfig.builder().name("s").backend("redis").option("endpoint", "h").option("port", 6379)
+                .serializer(java).plugins(new HitMissRatioPlugin(), new TimingPlugin())
+                .defaultTtl(Duration.ofSeconds(300)).operationTimeout(Duration.ofMillis(500)).maxSize(10).build();
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("cache", "aiocache.RedisCache");
+        map.put("name", "s");
+        map.put("endpoint", "h");
+        map.put("port", 6379);
+        map.put("serializer", JavaSerializer.allowing("com.example.**"));
+        map.put("plugins", List.of("HitMissRatioPlugin", new TimingPlugin()));
+        map.put("ttl", 300);
+        map.put("timeout", "0.5");
+        map.put("max_size", 10);
+        CacheConfig fromMap = CacheConfig.fromMap(map);
+        CacheConfig.registerAlias("equal_settings", fromMap);
+        CacheConfig fromAlias = CacheConfig.alias("equal_settings").toBuilder().build();
+
+        assertThat(fromMap).isEqualTo(built).hasSameHashCodeAs(built);
+        assertThat(fromAlias).isEqualTo(built).hasSameHashCodeAs(built).isNotSameAs(fromMap);
+        assertThat(built.differences(fromMap)).isEmpty();
+    }
+
+    @Test
+    void everySettingTakesPartInEquality() {
+        CacheConfig base = CacheConfig.builder().name("s").backend("redis").option("endpoint", "h")
+                .serializer(JavaSerializer.allowing("a.**")).plugins(new HitMissRatioPlugin())
+                .defaultTtl(Duration.ofSeconds(3)).build();
+        List<Map.Entry<String, CacheConfig>> changed = new ArrayList<>();
+        changed.add(Map.entry("name", base.toBuilder().name("t").build()));
+        changed.add(Map.entry("backend", base.toBuilder().backend("memcached").build()));
+        changed.add(Map.entry("options", base.toBuilder().option("endpoint", "g").build()));
+        changed.add(Map.entry("options", base.toBuilder().option("port", 6379).build()));
+        changed.add(Map.entry("serializer", base.toBuilder().serializer(JavaSerializer.allowing("b.**")).build()));
+        changed.add(Map.entry("serializer", base.toBuilder().serializer("json").build()));
+        changed.add(Map.entry("plugins", base.toBuilder().plugins(new TimingPlugin()).build()));
+        changed.add(Map.entry("plugins", base.toBuilder().plugins(new HitMissRatioPlugin(), new HitMissRatioPlugin()).build()));
+        changed.add(Map.entry("defaultTtl", base.toBuilder().defaultTtl(null).build()));
+        changed.add(Map.entry("operationTimeout", base.toBuilder().operationTimeout(Duration.ofSeconds(1)).build()));
+        changed.add(Map.entry("maxSize", base.toBuilder().maxSize(5).build()));
+        changed.add(Map.entry("circuitBreakerFailures", base.toBuilder().circuitBreaker(9, CacheConfig.DEFAULT_BREAKER_OPEN).build()));
+        changed.add(Map.entry("circuitBreakerOpenDuration", base.toBuilder()
+                .circuitBreaker(CacheConfig.DEFAULT_BREAKER_FAILURES, Duration.ofSeconds(9)).build()));
+
+        assertThat(base.toBuilder().plugins(new HitMissRatioPlugin()).build()).as("plugins by class")
+                .isEqualTo(base).hasSameHashCodeAs(base);
+        for (Map.Entry<String, CacheConfig> change : changed) {
+            String setting = change.getKey();
+            assertThat(change.getValue()).as(setting).isNotEqualTo(base);
+            assertThat(base).as(setting).isNotEqualTo(change.getValue());
+            assertThat(base.differences(change.getValue())).as(setting).singleElement(STRING).startsWith(setting + " (");
+        }
+        assertThat(CacheConfig.builder().serializer("json").build()).as("a name is not an instance")
+                .isNotEqualTo(CacheConfig.builder().serializer(new JsonSerializer()).build());
+        assertThat(CacheConfig.builder().option("port", 6379).build()).as("options compare by value and type")
+                .isNotEqualTo(CacheConfig.builder().option("port", "6379").build());
+    }
+
+    private static CacheConfig options(String option, Object value) {
+        return CacheConfig.builder().option(option, value).build();
+    }
+
+    private static void assertRejected(BackendOption<?> option, Object raw, String... messageParts) {
+        assertThatThrownBy(() -> option.from(options(option.name(), raw)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll(messageParts);
     }
 }

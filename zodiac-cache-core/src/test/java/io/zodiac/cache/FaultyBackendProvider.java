@@ -5,6 +5,7 @@ import io.zodiac.cache.plugin.Operation;
 import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.spi.BackendContext;
 import io.zodiac.cache.spi.BackendProvider;
+import io.zodiac.cache.spi.BackendOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +26,9 @@ import java.util.stream.Collectors;
 public final class FaultyBackendProvider implements BackendProvider {
 
     static final AtomicInteger CREATED = new AtomicInteger();
+    private static final BackendOption<String> ENDPOINT = BackendOption.string("endpoint");
+    private static final BackendOption<Integer> PORT = BackendOption.port("port", 1);
+    private static final BackendOption<String> TIMES_OUT = BackendOption.string("times_out");
 
     @Override
     public String name() {
@@ -33,23 +37,23 @@ public final class FaultyBackendProvider implements BackendProvider {
 
     @Override
     public Set<String> options() {
-        return Set.of("endpoint", "port", "times_out");
+        return BackendOption.names(ENDPOINT, PORT, TIMES_OUT);
     }
 
     @Override
     public void validate(CacheConfig config) {
-        if (config.option("endpoint") == null) {
+        if (!ENDPOINT.isSet(config)) {
             throw new IllegalArgumentException("option 'endpoint' is required for backend 'faulty'");
         }
-        config.portOption(1);
+        PORT.from(config);
     }
 
     @Override
     public Backend create(BackendContext context) {
         CREATED.incrementAndGet();
-        Object timesOut = context.config().option("times_out");
+        String timesOut = TIMES_OUT.from(context.config());
         Set<Operation> selfTimed = timesOut == null ? Set.of()
-                : Arrays.stream(timesOut.toString().split(",")).map(String::trim).map(Operation::valueOf)
+                : Arrays.stream(timesOut.split(",")).map(String::trim).map(Operation::valueOf)
                         .collect(Collectors.toUnmodifiableSet());
         return new FaultyBackend(new MemoryBackendProvider().create(context), selfTimed);
     }

@@ -13,7 +13,11 @@ public interface BackendProvider {
     /** The name used in {@link CacheConfig.Builder#backend(String)}. */
     String name();
 
-    /** The option names this backend understands; any other option fails {@code setup}. */
+    /**
+     * The option names this backend understands; any other option fails {@code setup}. Declare
+     * the options as {@link io.zodiac.cache.spi.BackendOption} constants and list them with
+     * {@link io.zodiac.cache.spi.BackendOption#names BackendOption.names(...)}.
+     */
     Set<String> options();
 
     /** The serializer used when the configuration names none. */

@@ -24,14 +24,17 @@ import java.util.Set;
  *       {@link CacheConfig#fromUri(String)} sets. Exactly one of the three is required.
  *   <li>{@code connections} (alias {@code pool_size}, aiocache's name): connections to each
  *       server, default 1 (one pipelined connection is usually enough).
- *   <li>{@code timeout}: how long a connection may take to open, or to answer, before it is
- *       dropped and opened again; default the cache's operation timeout.
+ *   <li>{@code connect_timeout}: how long setup waits for the connections, default 10 s.
  * </ul>
  *
+ * <p>{@code timeout} is the cache's {@link CacheConfig#operationTimeout() operation timeout}, as
+ * for every backend: besides bounding each operation, it is how long a request may wait for its
+ * answer before its connection is considered dead, dropped and opened again.
+ *
  * <p>The caches of one {@link io.zodiac.cache.CacheManager} with the same connection options
- * share one client. Setup connects, and fails when no server can be reached within the
- * {@code timeout}; afterwards connections come back by themselves, retried at most a second
- * apart.
+ * and operation timeout share one client. Setup connects, and fails when no server can be
+ * reached within the {@code connect_timeout}; afterwards connections come back by themselves,
+ * retried at most a second apart.
  *
  * <p>Behaviour that differs from the in-memory backend, because memcached works so:
  * <ul>
@@ -56,8 +59,7 @@ import java.util.Set;
  */
 public final class MemcachedBackendProvider implements BackendProvider {
 
-    private static final Set<String> OPTIONS = Set.of("uri", "servers", "endpoint", "port", "connections",
-            "pool_size", "timeout");
+    private static final Set<String> OPTIONS = MemcachedSettings.OPTIONS;
 
     /** Called by {@link java.util.ServiceLoader}. */
     public MemcachedBackendProvider() {
@@ -88,7 +90,7 @@ public final class MemcachedBackendProvider implements BackendProvider {
      * connection settings. Setup connects; afterwards connections come back by themselves.
      *
      * @throws io.zodiac.cache.ZodiacCacheException when no server can be reached within the
-     *     {@code timeout}
+     *     {@code connect_timeout}
      */
     @Override
     public Backend create(BackendContext context) {

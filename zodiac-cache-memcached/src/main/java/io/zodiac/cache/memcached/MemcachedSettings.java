@@ -1,11 +1,12 @@
 package io.zodiac.cache.memcached;
 
 import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.spi.BackendOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The connection settings of the memcached backend, read and checked from a cache's options.
@@ -13,13 +14,27 @@ import java.util.Locale;
  *
  * @param servers the servers, in the order given (keys are spread over several by consistent hashing)
  * @param connections connections to each server
- * @param timeout how long a connection may take to open, or to answer a request, before it is
- *     considered dead and opened again
+ * @param connectTimeout how long setup waits for the connections (option {@code connect_timeout})
+ * @param requestTimeout how long a request may wait for its answer before its connection is
+ *     considered dead and opened again: the cache's operation timeout
  */
-record MemcachedSettings(List<Server> servers, int connections, Duration timeout) {
+record MemcachedSettings(List<Server> servers, int connections, Duration connectTimeout, Duration requestTimeout) {
 
     static final int DEFAULT_PORT = 11211;
     private static final String SCHEME = "memcached://";
+
+    static final BackendOption<String> URI = BackendOption.string("uri");
+    static final BackendOption<List<String>> SERVERS = BackendOption.list("servers");
+    static final BackendOption<String> ENDPOINT = BackendOption.string("endpoint");
+    static final BackendOption<Integer> PORT = BackendOption.port("port", DEFAULT_PORT);
+    static final BackendOption<Integer> CONNECTIONS = BackendOption.integer("connections", 1, 1, Integer.MAX_VALUE);
+    /** aiocache's name of {@link #CONNECTIONS}. */
+    static final BackendOption<Integer> POOL_SIZE = BackendOption.integer("pool_size", 1, 1, Integer.MAX_VALUE);
+    static final BackendOption<Duration> CONNECT_TIMEOUT = BackendOption.CONNECT_TIMEOUT;
+
+    /** The names of the options above: what the memcached backend accepts. */
+    static final Set<String> OPTIONS = BackendOption.names(URI, SERVERS, ENDPOINT, PORT, CONNECTIONS, POOL_SIZE,
+            CONNECT_TIMEOUT);
 
     /** One memcached server. */
     record Server(String host, int port) {
@@ -35,23 +50,21 @@ record MemcachedSettings(List<Server> servers, int connections, Duration timeout
 
     /** The settings of {@code config}'s options. */
     static MemcachedSettings from(CacheConfig config) {
-        Duration timeout = config.durationOption("timeout", config.operationTimeout());
-        if (timeout.isZero()) {
-            throw new IllegalArgumentException("option 'timeout' must be positive, got " + config.option("timeout"));
-        }
-        return new MemcachedSettings(servers(config), connections(config), timeout);
+        return new MemcachedSettings(servers(config), connections(config), CONNECT_TIMEOUT.from(config),
+                config.operationTimeout());
     }
 
     /** The name under which the caches of one manager that have these settings share a client. */
     String resourceName() {
-        return "memcached " + servers + " connections=" + connections + " timeout=" + timeout;
+        return "memcached " + servers + " connections=" + connections + " connect_timeout=" + connectTimeout
+                + " request_timeout=" + requestTimeout;
     }
 
     private static List<Server> servers(CacheConfig config) {
-        Object uri = config.option("uri");
-        Object servers = config.option("servers");
-        Object endpoint = config.option("endpoint");
-        int given = (uri != null ? 1 : 0) + (servers != null ? 1 : 0) + (endpoint != null ? 1 : 0);
+        String uri = URI.from(config);
+        boolean servers = SERVERS.isSet(config);
+        String endpoint = ENDPOINT.from(config);
+        int given = (uri != null ? 1 : 0) + (servers ? 1 : 0) + (endpoint != null ? 1 : 0);
         if (given == 0) {
             throw new IllegalArgumentException("option 'endpoint' is missing: give 'endpoint' (and 'port'), "
                     + "'servers' (host:port entries) or a memcached://host:port uri");
@@ -59,24 +72,24 @@ record MemcachedSettings(List<Server> servers, int connections, Duration timeout
         if (given > 1) {
             throw new IllegalArgumentException("give only one of the options 'uri', 'servers' and 'endpoint'");
         }
-        if (endpoint == null && config.option("port") != null) {
+        if (endpoint == null && PORT.isSet(config)) {
             throw new IllegalArgumentException("option 'port' goes with 'endpoint'; with 'uri' or 'servers' "
                     + "give the port in each host:port entry");
         }
         if (uri != null) {
-            return fromUri(uri.toString());
+            return fromUri(uri);
         }
-        if (servers != null) {
-            return fromList("servers", servers);
+        if (servers) {
+            return fromList(SERVERS.name(), SERVERS.from(config));
         }
-        String host = endpoint.toString().trim();
+        String host = endpoint.trim();
         boolean ipv6 = host.indexOf(':') != host.lastIndexOf(':');
         if (host.isEmpty() || (host.indexOf(':') >= 0 && !ipv6)
                 || host.chars().anyMatch(c -> c <= ' ' || c == ',' || c == '/' || c == '[' || c == ']')) {
             throw new IllegalArgumentException("option 'endpoint' must be a host name or address (the port goes in "
                     + "option 'port'), got '" + endpoint + "'");
         }
-        return List.of(new Server(host, config.portOption(DEFAULT_PORT)));
+        return List.of(new Server(host, PORT.from(config)));
     }
 
     private static List<Server> fromUri(String uri) {
@@ -91,16 +104,10 @@ record MemcachedSettings(List<Server> servers, int connections, Duration timeout
             throw new IllegalArgumentException("option 'uri' must be memcached://host:port[,host:port...] "
                     + "(no path, query or user), got '" + uri + "'");
         }
-        return fromList("uri", authority);
+        return fromList(URI.name(), List.of(authority.split(",", -1)));
     }
 
-    private static List<Server> fromList(String option, Object value) {
-        List<String> entries = new ArrayList<>();
-        if (value instanceof Collection<?> items) {
-            items.forEach(item -> entries.add(String.valueOf(item)));
-        } else {
-            entries.addAll(List.of(value.toString().split(",", -1)));
-        }
+    private static List<Server> fromList(String option, List<String> entries) {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("option '" + option + "' lists no server");
         }
@@ -157,14 +164,9 @@ record MemcachedSettings(List<Server> servers, int connections, Duration timeout
     }
 
     private static int connections(CacheConfig config) {
-        if (config.option("connections") != null && config.option("pool_size") != null) {
+        if (CONNECTIONS.isSet(config) && POOL_SIZE.isSet(config)) {
             throw new IllegalArgumentException("give either option 'connections' or its alias 'pool_size', not both");
         }
-        String option = config.option("pool_size") != null ? "pool_size" : "connections";
-        int connections = config.intOption(option, 1);
-        if (connections < 1) {
-            throw new IllegalArgumentException("option '" + option + "' must be at least 1, got " + connections);
-        }
-        return connections;
+        return (POOL_SIZE.isSet(config) ? POOL_SIZE : CONNECTIONS).from(config);
     }
 }

@@ -29,7 +29,9 @@ final class SharedClient implements AutoCloseable {
     }
 
     /**
-     * Creates the client and waits up to the settings' timeout for its connections. Some servers
+     * Creates the client and waits up to the settings' connect timeout for its connections. A
+     * request that waits longer than the request timeout (the cache's operation timeout) marks
+     * its connection dead, and the client opens it again. Some servers
      * of several may be down (the others take their keys, and the client keeps trying them); none
      * reachable fails.
      *
@@ -38,19 +40,19 @@ final class SharedClient implements AutoCloseable {
     static SharedClient connect(MemcachedSettings settings) {
         MemcacheClientBuilder<byte[]> builder = MemcacheClientBuilder.newByteArrayClient()
                 .withConnections(settings.connections())
-                .withConnectionTimeoutMillis(settings.timeout().toMillis())
+                .withConnectionTimeoutMillis(settings.requestTimeout().toMillis())
                 .withBackoff(new ExponentialBackoff(MIN_RECONNECT_MILLIS, MAX_RECONNECT_MILLIS, 2))
                 .withReconnectionListener(new ReconnectionLog());
         settings.servers().forEach(server -> builder.withAddress(server.host(), server.port()));
         AsciiMemcacheClient<byte[]> client = builder.connectAscii();
         try {
             ConnectFuture.fullyConnectedFuture(client).toCompletableFuture()
-                    .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                    .get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             if (!client.isConnected()) {
                 client.shutdown();
                 throw new ZodiacCacheException("memcached " + settings.servers() + " cannot be reached within "
-                        + settings.timeout().toMillis() + " ms (option 'timeout')", e);
+                        + settings.connectTimeout().toMillis() + " ms (option 'connect_timeout')", e);
             }
             LOG.warn("memcached: {} of {} connections are up; the client keeps trying the others",
                     client.numActiveConnections(), client.numTotalConnections());

@@ -63,10 +63,25 @@ class MemcachedSettingsTest {
                 .operationTimeout(Duration.ofMillis(700)).build());
         assertThat(settings.servers()).containsExactly(new Server("localhost", 11211));
         assertThat(settings.connections()).isEqualTo(1);
-        assertThat(settings.timeout()).as("the operation timeout").isEqualTo(Duration.ofMillis(700));
-        assertThat(settings(memcached().option("endpoint", "h").option("timeout", 2).option("connections", "4").build()))
-                .extracting(MemcachedSettings::timeout, MemcachedSettings::connections)
+        assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.requestTimeout()).as("the operation timeout").isEqualTo(Duration.ofMillis(700));
+        assertThat(settings(memcached().option("endpoint", "h").option("connect_timeout", 2).option("connections", "4")
+                .build()))
+                .extracting(MemcachedSettings::connectTimeout, MemcachedSettings::connections)
                 .containsExactly(Duration.ofSeconds(2), 4);
+    }
+
+    @Test
+    void timeoutIsTheOperationTimeoutNotTheConnectTimeout() {
+        for (CacheConfig config : List.of(
+                memcached().option("endpoint", "h").option("timeout", 2).build(),
+                CacheConfig.fromMap(Map.of("cache", "memcached", "endpoint", "h", "timeout", 2)),
+                CacheConfig.fromUri("memcached://h:11211?timeout=2s").build())) {
+            MemcachedSettings settings = settings(config);
+            assertThat(config.operationTimeout()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(settings.connectTimeout()).as("connect_timeout's default").isEqualTo(Duration.ofSeconds(10));
+        }
     }
 
     @Test
@@ -84,7 +99,9 @@ class MemcachedSettingsTest {
         assertSetupFails(CacheConfig.fromUri("memcached://h:1/0"), "option 'uri'");
         assertSetupFails(CacheConfig.fromUri("memcached://h:1").option("endpoint", "h"), "only one of");
         assertSetupFails(memcached().option("endpoint", "h").option("connections", 0), "option 'connections'");
-        assertSetupFails(memcached().option("endpoint", "h").option("timeout", "soon"), "timeout");
+        assertSetupFails(memcached().option("endpoint", "h").option("connect_timeout", "soon"),
+                "option 'connect_timeout' must be a positive duration");
+        assertSetupFails(memcached().option("endpoint", "h").option("connect_timeout", 0), "option 'connect_timeout'");
         assertSetupFails(memcached().option("endpoint", "h").option("db", 1), "Unknown option [db]");
     }
 
@@ -102,9 +119,10 @@ class MemcachedSettingsTest {
             port = socket.getLocalPort();
         }
         assertThatThrownBy(() -> manager.setup("app", CacheConfig.fromUri("memcached://127.0.0.1:" + port)
-                .option("timeout", Duration.ofMillis(300)).build()))
+                .option("connect_timeout", Duration.ofMillis(300)).build()))
                 .isInstanceOf(ZodiacCacheException.class)
-                .hasMessageContaining("memcached [127.0.0.1:" + port + "] cannot be reached within 300 ms");
+                .hasMessageContaining("memcached [127.0.0.1:" + port + "] cannot be reached within 300 ms "
+                        + "(option 'connect_timeout')");
         assertThat(manager.names()).isEmpty();
     }
 

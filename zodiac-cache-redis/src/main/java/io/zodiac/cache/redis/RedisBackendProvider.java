@@ -36,8 +36,10 @@ import java.util.Set;
  *   <li>TLS: {@code ca_cert} (a PEM file of the CA to trust) or {@code truststore} and
  *       {@code truststore_password} (a JKS or PKCS12 file); otherwise the JDK's trust store;
  *       {@code verify_peer} ({@code true}: check the certificate and the host name)</li>
- *   <li>{@code timeout}: how long connecting may take (10 s). Each command is bounded by the
- *       cache's {@link CacheConfig#operationTimeout() operation timeout}.</li>
+ *   <li>{@code connect_timeout}: how long connecting may take, at setup and on reconnects
+ *       (10 s). Each command is bounded by the cache's
+ *       {@link CacheConfig#operationTimeout() operation timeout}, which {@code timeout} sets (in
+ *       a map, as a builder option, or as the {@code timeout} query parameter of a URI).</li>
  * </ul>
  *
  * <p>The caches of one {@link io.zodiac.cache.CacheManager} share Lettuce's event loops; each cache
@@ -47,8 +49,7 @@ import java.util.Set;
  */
 public final class RedisBackendProvider implements BackendProvider {
 
-    private static final Set<String> OPTIONS = Set.of("endpoint", "port", "db", "username", "password", "ssl",
-            "timeout", "uri", "cluster", "ca_cert", "truststore", "truststore_password", "verify_peer");
+    private static final Set<String> OPTIONS = RedisSettings.OPTIONS;
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public RedisBackendProvider() {

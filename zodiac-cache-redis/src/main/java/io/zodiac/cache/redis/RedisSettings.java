@@ -4,12 +4,13 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.spi.BackendOption;
 import java.io.File;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The Redis options of one cache, checked and turned into Lettuce terms: the URIs to connect to
@@ -18,10 +19,26 @@ import java.util.List;
  */
 final class RedisSettings {
 
-    /** Connect timeout when the {@code timeout} option is absent (Lettuce's own default). */
-    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
     private static final int DEFAULT_PORT = 6379;
+
+    static final BackendOption<String> ENDPOINT = BackendOption.string("endpoint");
+    static final BackendOption<Integer> PORT = BackendOption.port("port", DEFAULT_PORT);
+    static final BackendOption<Integer> DB = BackendOption.integer("db", 0, 0, Integer.MAX_VALUE);
+    static final BackendOption<String> USERNAME = BackendOption.string("username");
+    static final BackendOption<String> PASSWORD = BackendOption.string("password");
+    static final BackendOption<Boolean> SSL = BackendOption.bool("ssl", false);
+    static final BackendOption<String> URI_OPTION = BackendOption.string("uri");
+    static final BackendOption<List<String>> CLUSTER = BackendOption.list("cluster");
+    static final BackendOption<String> CA_CERT = BackendOption.string("ca_cert");
+    static final BackendOption<String> TRUSTSTORE = BackendOption.string("truststore");
+    static final BackendOption<String> TRUSTSTORE_PASSWORD = BackendOption.string("truststore_password");
+    static final BackendOption<Boolean> VERIFY_PEER = BackendOption.bool("verify_peer", true);
+    /** How long connecting may take, at setup and on reconnects (10 s, Lettuce's own default). */
+    static final BackendOption<Duration> CONNECT_TIMEOUT = BackendOption.CONNECT_TIMEOUT;
+
+    /** The names of the options above: what the redis backend accepts. */
+    static final Set<String> OPTIONS = BackendOption.names(ENDPOINT, PORT, DB, USERNAME, PASSWORD, SSL, URI_OPTION,
+            CLUSTER, CA_CERT, TRUSTSTORE, TRUSTSTORE_PASSWORD, VERIFY_PEER, CONNECT_TIMEOUT);
 
     private final List<RedisURI> uris;
     private final boolean cluster;
@@ -41,12 +58,9 @@ final class RedisSettings {
      * @throws IllegalArgumentException naming the option that is missing, malformed or in conflict
      */
     static RedisSettings from(CacheConfig config) {
-        Duration connectTimeout = config.durationOption("timeout", DEFAULT_CONNECT_TIMEOUT);
-        if (connectTimeout.isZero()) {
-            throw new IllegalArgumentException("option 'timeout' must be positive, got " + config.option("timeout"));
-        }
-        boolean hasUri = config.option("uri") != null;
-        boolean hasCluster = config.option("cluster") != null;
+        Duration connectTimeout = CONNECT_TIMEOUT.from(config);
+        boolean hasUri = URI_OPTION.isSet(config);
+        boolean hasCluster = CLUSTER.isSet(config);
         if (hasUri && hasCluster) {
             throw conflict("cluster", "uri");
         }
@@ -60,11 +74,11 @@ final class RedisSettings {
         }
         boolean tls = uris.get(0).isSsl();
         SslOptions sslOptions = sslOptions(config, tls);
-        boolean verifyGiven = config.option("verify_peer") != null;
+        boolean verifyGiven = VERIFY_PEER.isSet(config);
         if (verifyGiven && !tls) {
-            throw needsTls("verify_peer");
+            throw needsTls(VERIFY_PEER.name());
         }
-        SslVerifyMode verify = config.booleanOption("verify_peer", true) ? SslVerifyMode.FULL : SslVerifyMode.NONE;
+        SslVerifyMode verify = VERIFY_PEER.from(config) ? SslVerifyMode.FULL : SslVerifyMode.NONE;
         for (RedisURI uri : uris) {
             uri.setTimeout(connectTimeout);
             if (verifyGiven) {
@@ -75,28 +89,28 @@ final class RedisSettings {
     }
 
     private static RedisURI fromEndpoint(CacheConfig config) {
-        Object endpoint = config.option("endpoint");
-        if (endpoint == null || endpoint.toString().isBlank()) {
+        String endpoint = ENDPOINT.from(config);
+        if (endpoint == null || endpoint.isBlank()) {
             throw new IllegalArgumentException("option 'endpoint' is required for the redis backend (or give 'uri' or "
                     + "'cluster'), e.g. .option(\"endpoint\", \"127.0.0.1\")");
         }
         RedisURI.Builder builder = RedisURI.builder()
-                .withHost(endpoint.toString().trim())
-                .withPort(config.portOption(DEFAULT_PORT))
-                .withDatabase(database(config))
-                .withSsl(config.booleanOption("ssl", false));
+                .withHost(endpoint.trim())
+                .withPort(PORT.from(config))
+                .withDatabase(DB.from(config))
+                .withSsl(SSL.from(config));
         RedisURI uri = builder.build();
         credentials(config, uri);
         return uri;
     }
 
     private static RedisURI fromUri(CacheConfig config) {
-        for (String option : List.of("endpoint", "port", "db")) {
-            if (config.option(option) != null) {
-                throw conflict(option, "uri");
+        for (BackendOption<?> option : List.of(ENDPOINT, PORT, DB)) {
+            if (option.isSet(config)) {
+                throw conflict(option.name(), "uri");
             }
         }
-        String text = config.option("uri").toString().trim();
+        String text = URI_OPTION.from(config).trim();
         if (text.contains("-sentinel://") && (!text.contains("#") || text.endsWith("#"))) {
             throw new IllegalArgumentException("option 'uri': a redis-sentinel:// URI needs the master's name after "
                     + "'#', e.g. redis-sentinel://127.0.0.1:26379#mymaster");
@@ -114,12 +128,11 @@ final class RedisSettings {
         if (!sentinel && uri.getSocket() == null && hostless) {
             throw new IllegalArgumentException("option 'uri' has no host: '" + redacted(text) + "'");
         }
-        Object ssl = config.option("ssl");
-        if (ssl != null && config.booleanOption("ssl", false) != uri.isSsl()) {
+        if (SSL.isSet(config) && SSL.from(config) != uri.isSsl()) {
             throw new IllegalArgumentException("option 'ssl' conflicts with option 'uri': use a rediss:// URI for TLS, "
                     + "a redis:// URI without");
         }
-        if ((config.option("username") != null || config.option("password") != null)
+        if ((USERNAME.isSet(config) || PASSWORD.isSet(config))
                 && (uri.getUsername() != null || uri.getPassword() != null)) {
             throw new IllegalArgumentException("options 'username'/'password' conflict with the credentials in option "
                     + "'uri': give them in one place");
@@ -129,20 +142,18 @@ final class RedisSettings {
     }
 
     private static List<RedisURI> clusterSeeds(CacheConfig config) {
-        for (String option : List.of("endpoint", "port")) {
-            if (config.option(option) != null) {
-                throw conflict(option, "cluster");
+        for (BackendOption<?> option : List.of(ENDPOINT, PORT)) {
+            if (option.isSet(config)) {
+                throw conflict(option.name(), "cluster");
             }
         }
-        if (database(config) != 0) {
+        if (DB.from(config) != 0) {
             throw new IllegalArgumentException("option 'db' must be 0 with 'cluster': Redis Cluster has database 0 only");
         }
-        Object value = config.option("cluster");
-        Collection<?> items = value instanceof Collection<?> c ? c : List.of(value.toString().split(","));
-        boolean ssl = config.booleanOption("ssl", false);
+        boolean ssl = SSL.from(config);
         List<RedisURI> seeds = new ArrayList<>();
-        for (Object item : items) {
-            String seed = String.valueOf(item).trim();
+        for (String item : CLUSTER.from(config)) {
+            String seed = item.trim();
             if (!seed.isEmpty()) {
                 RedisURI uri = seed(seed);
                 uri.setSsl(uri.isSsl() || ssl);
@@ -183,17 +194,9 @@ final class RedisSettings {
         return RedisURI.create(host, port);
     }
 
-    private static int database(CacheConfig config) {
-        int db = config.intOption("db", 0);
-        if (db < 0) {
-            throw new IllegalArgumentException("option 'db' must not be negative, got " + db);
-        }
-        return db;
-    }
-
     private static void credentials(CacheConfig config, RedisURI uri) {
-        Object password = config.option("password");
-        Object username = config.option("username");
+        String password = PASSWORD.from(config);
+        String username = USERNAME.from(config);
         if (username != null && password == null) {
             throw new IllegalArgumentException("option 'username' needs option 'password'");
         }
@@ -201,17 +204,17 @@ final class RedisSettings {
             return;
         }
         if (username == null) {
-            uri.setPassword(password.toString().toCharArray());
+            uri.setPassword(password.toCharArray());
         } else {
-            uri.setUsername(username.toString());
-            uri.setPassword(password.toString().toCharArray());
+            uri.setUsername(username);
+            uri.setPassword(password.toCharArray());
         }
     }
 
     private static SslOptions sslOptions(CacheConfig config, boolean tls) {
-        Object caCert = config.option("ca_cert");
-        Object truststore = config.option("truststore");
-        Object truststorePassword = config.option("truststore_password");
+        String caCert = CA_CERT.from(config);
+        String truststore = TRUSTSTORE.from(config);
+        String truststorePassword = TRUSTSTORE_PASSWORD.from(config);
         if (caCert != null && truststore != null) {
             throw conflict("ca_cert", "truststore");
         }
@@ -225,7 +228,7 @@ final class RedisSettings {
         if (!tls) {
             throw needsTls(option);
         }
-        File file = new File((caCert != null ? caCert : truststore).toString());
+        File file = new File(caCert != null ? caCert : truststore);
         if (!file.isFile()) {
             throw new IllegalArgumentException("option '" + option + "': no such file " + file);
         }
@@ -233,7 +236,7 @@ final class RedisSettings {
         if (caCert != null) {
             builder.trustManager(file);
         } else {
-            builder.truststore(file, truststorePassword == null ? null : truststorePassword.toString());
+            builder.truststore(file, truststorePassword);
         }
         return builder.build();
     }

@@ -7,6 +7,7 @@ import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -55,8 +56,26 @@ class RedisConfigTest {
     void numbersAndFlagsAreChecked() {
         assertRejected(redis().option("endpoint", "h").option("db", -1).build(), "option 'db'");
         assertRejected(redis().option("endpoint", "h").option("ssl", "yes").build(), "option 'ssl'");
-        assertRejected(redis().option("endpoint", "h").option("timeout", 0).build(), "option 'timeout'");
-        assertRejected(redis().option("endpoint", "h").option("timeout", "soon").build(), "timeout");
+        assertRejected(redis().option("endpoint", "h").option("connect_timeout", 0).build(), "option 'connect_timeout'");
+        assertRejected(redis().option("endpoint", "h").option("connect_timeout", "soon").build(),
+                "option 'connect_timeout' must be a positive duration", "got 'soon'");
+    }
+
+    @Test
+    void connectTimeoutHasItsOwnNameAndTimeoutIsTheOperationTimeout() {
+        assertThat(RedisSettings.from(redis().option("endpoint", "h").build()).connectTimeout())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(RedisSettings.from(redis().option("endpoint", "h").option("connect_timeout", "2s").build())
+                .connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        for (CacheConfig config : List.of(
+                redis().option("endpoint", "h").option("timeout", 2).build(),
+                CacheConfig.fromMap(Map.of("cache", "redis", "endpoint", "h", "timeout", 2)),
+                CacheConfig.fromUri("redis://h:6379/0?timeout=2s").build())) {
+            assertThat(config.operationTimeout()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(config.options()).doesNotContainKey("timeout");
+            assertThat(RedisSettings.from(config).connectTimeout()).as("unchanged by timeout")
+                    .isEqualTo(Duration.ofSeconds(10));
+        }
     }
 
     @Test

@@ -94,7 +94,7 @@ class RedisLifecycleTest {
         }
         try (CacheManager manager = new CacheManager()) {
             assertThatThrownBy(() -> manager.setup("down", on(server).option("port", closedPort)
-                    .option("timeout", Duration.ofSeconds(2)).build()))
+                    .option("connect_timeout", Duration.ofSeconds(2)).build()))
                     .isInstanceOf(ZodiacCacheException.class)
                     .hasMessageContaining("Cache 'default': cannot connect to redis://127.0.0.1:" + closedPort);
             assertThat(manager.isSetUp("default")).isFalse();

@@ -61,7 +61,7 @@ class RedisSecureConnectionTest {
     void anUntrustedCertificateFailsSetupUnlessPeerVerificationIsOff() {
         RedisServer tls = TLS.server();
         assertThatThrownBy(() -> manager.setup("tls", CacheConfig.fromUri(tls.uri())
-                .option("timeout", Duration.ofSeconds(3)).build()))
+                .option("connect_timeout", Duration.ofSeconds(3)).build()))
                 .isInstanceOf(ZodiacCacheException.class)
                 .hasMessageContaining("cannot connect to rediss://127.0.0.1:" + tls.port())
                 .hasMessageContaining("certification path");

@@ -99,7 +99,9 @@ public class ZodiacCacheProperties {
 
         /**
          * Backend options, e.g. endpoint, port, db, password for redis. Spring drops characters other than
-         * letters, digits, '-' and '.' from map keys unless they are in brackets: options[ca_cert]=/etc/ca.pem.
+         * letters, digits, '-' and '.' from map keys unless they are in brackets: options[ca_cert]=/etc/ca.pem,
+         * options[connect_timeout]=2s (how long connecting may take). {@code options.timeout} is the operation
+         * timeout, as everywhere; prefer {@code operation-timeout}, and do not give both.
          */
         private Map<String, String> options = new LinkedHashMap<>();
 

@@ -67,6 +67,10 @@ final class ZodiacCacheSetup implements DisposableBean {
             }
             config.backend(cache.getBackend());
         }
+        if (cache.getOperationTimeout() != null && cache.getOptions().containsKey("timeout")) {
+            throw new IllegalArgumentException("operation-timeout and options.timeout are the same setting, the "
+                    + "operation timeout: give operation-timeout only (the connect timeout is options[connect_timeout])");
+        }
         config.name(name).options(cache.getOptions());
         if (cache.getDefaultTtl() != null) {
             config.defaultTtl(cache.getDefaultTtl());

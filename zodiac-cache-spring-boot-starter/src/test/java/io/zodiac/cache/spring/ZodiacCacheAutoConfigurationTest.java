@@ -66,6 +66,19 @@ class ZodiacCacheAutoConfigurationTest {
     }
 
     @Test
+    void timeoutInTheOptionsIsTheOperationTimeout() {
+        runner.withPropertyValues("zodiac.cache.caches.default.options.timeout=500ms").run(context -> {
+            CacheConfig config = context.getBean(CacheManager.class).cache().config();
+            assertThat(config.operationTimeout()).isEqualTo(Duration.ofMillis(500));
+            assertThat(config.options()).isEmpty();
+        });
+        runner.withPropertyValues("zodiac.cache.caches.default.options.timeout=500ms",
+                        "zodiac.cache.caches.default.operation-timeout=2s")
+                .run(context -> assertThat(context.getStartupFailure()).hasStackTraceContaining(
+                        "operation-timeout and options.timeout are the same setting"));
+    }
+
+    @Test
     void aBadSettingFailsStartupNamingTheCacheAndSetsUpNothing() {
         runner.withPropertyValues(
                 "zodiac.cache.caches.good.max-size=10",

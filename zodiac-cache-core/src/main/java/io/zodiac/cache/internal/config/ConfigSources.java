@@ -1,24 +1,44 @@
-package io.zodiac.cache;
+package io.zodiac.cache.internal.config;
 
+import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.serializer.Serializer;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Builds configurations from maps (aiocache's keys) and URIs. */
-final class ConfigSources {
+/**
+ * Reads configurations from the outside: maps with aiocache's keys, URIs, and the raw values
+ * (numbers, text, {@link Duration}s) that maps, URIs, builder options and Spring properties
+ * carry. Every problem is an {@link IllegalArgumentException} naming the setting.
+ *
+ * <p>The name {@code timeout} means the operation timeout wherever it appears: a map key, a
+ * builder option, a URI query parameter.
+ */
+public final class ConfigSources {
+
+    /** The name that means the operation timeout in maps, options and URI queries, as in aiocache. */
+    public static final String TIMEOUT = "timeout";
+
+    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)");
 
     private ConfigSources() {
     }
 
-    static CacheConfig.Builder fromUri(String uri) {
+    /**
+     * A builder from a URI, as {@link CacheConfig#fromUri(String)} describes it. A {@code timeout}
+     * query parameter sets the operation timeout and is taken out of the URI the backend sees.
+     */
+    public static CacheConfig.Builder fromUri(String uri) {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("uri must not be blank");
         }
@@ -31,22 +51,44 @@ final class ConfigSources {
         CacheConfig.Builder builder = CacheConfig.builder();
         switch (scheme) {
             case "memory" -> builder.backend("memory");
-            case "redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-socket" -> builder.backend("redis").option("uri", uri);
-            case "memcached" -> builder.backend("memcached").option("uri", uri);
+            case "redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-socket" -> builder.backend("redis");
+            case "memcached" -> builder.backend("memcached");
             default -> throw new IllegalArgumentException("uri scheme '" + scheme + "' is unknown: use memory://, "
                     + "redis://, rediss://, redis-sentinel:// or memcached://");
         }
-        if (!scheme.equals("memory")) {
-            try {
-                URI.create(uri);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("uri '" + uri + "' is malformed: " + e.getMessage(), e);
-            }
+        if (scheme.equals("memory")) {
+            return builder;
         }
-        return builder;
+        try {
+            URI.create(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("uri '" + uri + "' is malformed: " + e.getMessage(), e);
+        }
+        return builder.option("uri", withoutTimeout(uri, builder));
     }
 
-    static CacheConfig.Builder fromMap(Map<String, ?> map) {
+    /** {@code uri} without its {@code timeout} query parameter, which goes to the builder's operation timeout. */
+    private static String withoutTimeout(String uri, CacheConfig.Builder builder) {
+        int query = uri.indexOf('?');
+        if (query < 0) {
+            return uri;
+        }
+        int fragment = uri.indexOf('#', query);
+        String end = fragment < 0 ? "" : uri.substring(fragment);
+        List<String> kept = new ArrayList<>();
+        for (String parameter : uri.substring(query + 1, fragment < 0 ? uri.length() : fragment).split("&")) {
+            int equals = parameter.indexOf('=');
+            if (equals > 0 && parameter.substring(0, equals).equalsIgnoreCase(TIMEOUT)) {
+                builder.operationTimeout(duration("uri parameter 'timeout'", parameter.substring(equals + 1)));
+            } else if (!parameter.isEmpty()) {
+                kept.add(parameter);
+            }
+        }
+        return uri.substring(0, query) + (kept.isEmpty() ? "" : "?" + String.join("&", kept)) + end;
+    }
+
+    /** A builder from a map with aiocache's keys, as {@link CacheConfig#fromMap(Map)} describes it. */
+    public static CacheConfig.Builder fromMap(Map<String, ?> map) {
         CacheConfig.Builder builder = CacheConfig.builder();
         for (Map.Entry<String, ?> entry : map.entrySet()) {
             String key = entry.getKey();
@@ -58,7 +100,7 @@ final class ConfigSources {
                 case "cache", "backend" -> builder.backend(backendName(value.toString()));
                 case "name" -> builder.name(value.toString());
                 case "ttl", "default_ttl", "defaultTtl" -> builder.defaultTtl(duration(key, value));
-                case "timeout", "operation_timeout" -> builder.operationTimeout(duration(key, value));
+                case TIMEOUT, "operation_timeout" -> builder.operationTimeout(duration(key, value));
                 case "max_size", "maxSize" -> builder.maxSize(longValue(key, value));
                 case "serializer" -> serializer(builder, value);
                 case "plugins" -> builder.plugins(plugins(value));
@@ -120,27 +162,56 @@ final class ConfigSources {
         }
     }
 
-    static Duration duration(String setting, Object value) {
+    /**
+     * A non-negative duration from a {@link Duration}, a number of seconds ({@code 0.5}), a number
+     * with a unit ({@code 500ms}, {@code 2s}, {@code 1m}; units {@code ns us ms s m h d}) or
+     * ISO-8601 text ({@code PT2S}).
+     *
+     * @throws IllegalArgumentException starting with {@code setting} for anything else
+     */
+    public static Duration duration(String setting, Object value) {
         Duration duration;
         if (value instanceof Duration d) {
             duration = d;
         } else if (value instanceof Number n) {
-            duration = Duration.ofNanos(Math.round(n.doubleValue() * 1_000_000_000d));
+            duration = seconds(n.doubleValue());
         } else {
             String text = value.toString().trim();
+            Matcher withUnit = WITH_UNIT.matcher(text.toLowerCase(Locale.ROOT));
             try {
-                duration = text.startsWith("P") || text.startsWith("p") || text.startsWith("-P")
-                        ? Duration.parse(text)
-                        : Duration.ofNanos(Math.round(Double.parseDouble(text) * 1_000_000_000d));
+                if (text.startsWith("P") || text.startsWith("p") || text.startsWith("-P")) {
+                    duration = Duration.parse(text);
+                } else if (withUnit.matches()) {
+                    duration = Duration.ofNanos(Math.round(Double.parseDouble(withUnit.group(1))
+                            * unit(withUnit.group(2)).getDuration().toNanos()));
+                } else {
+                    duration = seconds(Double.parseDouble(text));
+                }
             } catch (DateTimeParseException | NumberFormatException e) {
-                throw new IllegalArgumentException(setting + " must be a number of seconds or an ISO-8601 duration, got '"
-                        + value + "'", e);
+                throw new IllegalArgumentException(setting + " must be a number of seconds, a number with a unit (500ms, "
+                        + "2s) or an ISO-8601 duration, got '" + value + "'", e);
             }
         }
         if (duration.isNegative()) {
             throw new IllegalArgumentException(setting + " must not be negative, got " + value);
         }
         return duration;
+    }
+
+    private static Duration seconds(double seconds) {
+        return Duration.ofNanos(Math.round(seconds * 1_000_000_000d));
+    }
+
+    private static ChronoUnit unit(String unit) {
+        return switch (unit) {
+            case "ns" -> ChronoUnit.NANOS;
+            case "us" -> ChronoUnit.MICROS;
+            case "ms" -> ChronoUnit.MILLIS;
+            case "s" -> ChronoUnit.SECONDS;
+            case "m" -> ChronoUnit.MINUTES;
+            case "h" -> ChronoUnit.HOURS;
+            default -> ChronoUnit.DAYS;
+        };
     }
 
     private static long longValue(String setting, Object value) {

@@ -11,16 +11,19 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
- * The health of the caches of a {@link CacheManager}: each one is asked whether the key
- * {@value #HEALTH_KEY} exists under its namespace, all at once, each bounded by the cache's
- * operation timeout (an in-memory cache answers at once). UP when every one answers, DOWN when one
+ * The health of the remote caches of a {@link CacheManager}: each one that is not in memory is
+ * asked whether the key {@value #HEALTH_KEY} exists under its namespace, all at once, each bounded
+ * by the cache's operation timeout. UP when every one answers (or none is remote), DOWN when one
  * does not; the details name each cache with its backend and, when down, the error. A cache whose
  * circuit breaker is open is down at once, without waiting for its backend.
  */
 public final class ZodiacCacheHealthIndicator implements HealthIndicator {
 
-    /** The key probed in every cache's namespace; it is only read. */
+    /** The key probed in every remote cache's namespace; it is only read. */
     public static final String HEALTH_KEY = "zodiac-cache-health";
+
+    /** The backend whose caches live in this JVM and have no health of their own. */
+    private static final String IN_MEMORY = "memory";
 
     private final CacheManager manager;
 
@@ -43,7 +46,9 @@ public final class ZodiacCacheHealthIndicator implements HealthIndicator {
             } catch (IllegalStateException shutDownMeanwhile) {
                 continue;
             }
-            probes.put(cache, probe(cache));
+            if (!cache.config().backend().equals(IN_MEMORY)) {
+                probes.put(cache, probe(cache));
+            }
         }
         Health.Builder health = Health.up();
         probes.forEach((cache, probe) -> {

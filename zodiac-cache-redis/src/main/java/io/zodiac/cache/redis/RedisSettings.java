@@ -1,8 +1,11 @@
 package io.zodiac.cache.redis;
 
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.zodiac.cache.CacheConfig;
 import java.io.File;
 import java.net.URI;
@@ -120,7 +123,7 @@ final class RedisSettings {
                     + "a redis:// URI without");
         }
         if ((config.option("username") != null || config.option("password") != null)
-                && (uri.getUsername() != null || uri.getPassword() != null)) {
+                && credentials(uri).hasPassword()) {
             throw new IllegalArgumentException("options 'username'/'password' conflict with the credentials in option "
                     + "'uri': give them in one place");
         }
@@ -200,12 +203,18 @@ final class RedisSettings {
         if (password == null) {
             return;
         }
-        if (username == null) {
-            uri.setPassword(password.toString().toCharArray());
-        } else {
-            uri.setUsername(username.toString());
-            uri.setPassword(password.toString().toCharArray());
+        uri.setCredentialsProvider(new StaticCredentialsProvider(username == null ? null : username.toString(),
+                password.toString().toCharArray()));
+    }
+
+    /** The user name and password of {@code uri} (both {@code null} when it has none). */
+    static RedisCredentials credentials(RedisURI uri) {
+        RedisCredentialsProvider provider = uri.getCredentialsProvider();
+        if (provider instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider immediate) {
+            return immediate.resolveCredentialsNow();
         }
+        // the providers of parsed URIs answer at once (Mono.just), as in Lettuce's own RedisURI.toString
+        return provider.resolveCredentials().toFuture().join();
     }
 
     private static SslOptions sslOptions(CacheConfig config, boolean tls) {
@@ -293,7 +302,7 @@ final class RedisSettings {
         }
         String where = first.getSocket() != null ? first.getSocket() : first.getHost() + ":" + first.getPort();
         return (first.isSsl() ? "rediss://" : "redis://") + where + "/" + first.getDatabase()
-                + (first.getUsername() != null ? " as user '" + first.getUsername() + "'" : "");
+                + (credentials(first).hasUsername() ? " as user '" + credentials(first).getUsername() + "'" : "");
     }
 
     @Override

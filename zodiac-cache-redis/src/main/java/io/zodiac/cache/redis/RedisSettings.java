@@ -11,6 +11,7 @@ import java.io.File;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -30,12 +31,16 @@ final class RedisSettings {
     private final boolean cluster;
     private final SslOptions sslOptions;
     private final Duration connectTimeout;
+    /** Where the TLS trust material comes from: {@code ca_cert}, {@code truststore} and its password, or nothing. */
+    private final List<Object> trust;
 
-    private RedisSettings(List<RedisURI> uris, boolean cluster, SslOptions sslOptions, Duration connectTimeout) {
+    private RedisSettings(List<RedisURI> uris, boolean cluster, SslOptions sslOptions, Duration connectTimeout,
+            List<Object> trust) {
         this.uris = List.copyOf(uris);
         this.cluster = cluster;
         this.sslOptions = sslOptions;
         this.connectTimeout = connectTimeout;
+        this.trust = trust;
     }
 
     /**
@@ -74,7 +79,9 @@ final class RedisSettings {
                 uri.setVerifyPeer(verify);
             }
         }
-        return new RedisSettings(uris, hasCluster, sslOptions, connectTimeout);
+        List<Object> trust = Arrays.asList(config.option("ca_cert"), config.option("truststore"),
+                config.option("truststore_password"));
+        return new RedisSettings(uris, hasCluster, sslOptions, connectTimeout, trust);
     }
 
     private static RedisURI fromEndpoint(CacheConfig config) {
@@ -281,6 +288,31 @@ final class RedisSettings {
     /** How long connecting (at setup and on reconnects) may take. */
     Duration connectTimeout() {
         return connectTimeout;
+    }
+
+    /**
+     * What makes two caches' connections interchangeable: the URIs (scheme, TLS, host and port,
+     * socket, Sentinels and master, database, peer verification, client name and timeout), their
+     * credentials and those of the Sentinels, the TLS trust material and the connect timeout. Holds
+     * the password: never logged nor shown.
+     */
+    String endpointKey() {
+        StringBuilder key = new StringBuilder(cluster ? "cluster" : "node");
+        for (RedisURI uri : uris) {
+            key.append('|').append(uri.toURI()).append(" tls=").append(uri.isSsl()).append('/').append(uri.isStartTls())
+                    .append('/').append(uri.getVerifyMode()).append(' ').append(secret(uri));
+            for (RedisURI sentinel : uri.getSentinels()) {
+                key.append(" sentinel=").append(sentinel.getHost()).append(':').append(sentinel.getPort())
+                        .append(' ').append(secret(sentinel));
+            }
+        }
+        return key.append("|trust=").append(trust).append("|connect=").append(connectTimeout).toString();
+    }
+
+    private static String secret(RedisURI uri) {
+        RedisCredentials credentials = credentials(uri);
+        String password = credentials.hasPassword() ? new String(credentials.getPassword()) : null;
+        return credentials.getUsername() + ":" + (password == null ? "" : password.length() + ":" + password);
     }
 
     /** Where the cache connects, without credentials: for messages. */

@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -23,7 +24,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Redis endpoint (a node, a Sentinel-managed master or a cluster) as the caches of one
@@ -52,6 +57,8 @@ import java.util.concurrent.TimeUnit;
  * named {@value #CLIENT_NAME} in {@code CLIENT LIST}.
  */
 final class RedisEndpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisEndpoint.class);
 
     /** The name the connections give themselves ({@code CLIENT SETNAME}). */
     static final String CLIENT_NAME = "zodiac-cache";
@@ -118,6 +125,7 @@ final class RedisEndpoint {
     }
 
     private final boolean cluster;
+    private final Duration connectTimeout;
     private final AbstractRedisClient client;
     private final List<RedisURI> uris;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
@@ -128,6 +136,7 @@ final class RedisEndpoint {
     private RedisEndpoint(RedisSettings settings, AbstractRedisClient client,
             StatefulRedisPubSubConnection<String, String> pubSub) {
         this.cluster = settings.cluster();
+        this.connectTimeout = settings.connectTimeout();
         this.client = client;
         this.uris = settings.uris();
         this.pubSub = pubSub;
@@ -216,11 +225,38 @@ final class RedisEndpoint {
             }
             StatefulRedisClusterConnection<String, byte[]> connection = ((RedisClusterClient) client).connect(CODEC);
             connection.setTimeout(timeout);
+            connectMasters(connection);
             return new DataConnection(connection, connection.async());
         }
         StatefulRedisConnection<String, byte[]> connection = ((RedisClient) client).connect(CODEC);
         connection.setTimeout(timeout);
         return new DataConnection(connection, connection.async());
+    }
+
+    /**
+     * Connects the cluster connection to every master now. Lettuce connects to the nodes lazily and,
+     * with {@code REJECT_COMMANDS}, rejects a command whose node connection is still being made
+     * (as it rejects one whose node is disconnected): without this, the first commands to each node
+     * would fail. A master that cannot be reached now is connected on its first command, which then
+     * fails (the cache answers from the source), as is a master that joins later.
+     */
+    private void connectMasters(StatefulRedisClusterConnection<String, byte[]> connection) {
+        List<CompletableFuture<?>> masters = new ArrayList<>();
+        for (RedisClusterNode node : connection.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                // by host and port: the key under which commands routed by slot find the node connection
+                masters.add(connection.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
+            }
+        }
+        try {
+            CompletableFuture.allOf(masters.toArray(CompletableFuture[]::new))
+                    .get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Not every master of the cluster could be connected at setup; commands to it fail until it is: {}",
+                    e.getCause() != null ? e.getCause().toString() : e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -291,22 +291,28 @@ final class RedisSettings {
     }
 
     /**
-     * What makes two caches' connections interchangeable: the URIs (scheme, TLS, host and port,
-     * socket, Sentinels and master, database, peer verification, client name and timeout), their
+     * What makes two caches' connections interchangeable: the URIs (host and port or socket,
+     * database, TLS and peer verification, client name and timeout, Sentinels and master), their
      * credentials and those of the Sentinels, the TLS trust material and the connect timeout. Holds
      * the password: never logged nor shown.
      */
     String endpointKey() {
         StringBuilder key = new StringBuilder(cluster ? "cluster" : "node");
         for (RedisURI uri : uris) {
-            key.append('|').append(uri.toURI()).append(" tls=").append(uri.isSsl()).append('/').append(uri.isStartTls())
-                    .append('/').append(uri.getVerifyMode()).append(' ').append(secret(uri));
+            key.append('|').append(address(uri)).append(" db=").append(uri.getDatabase())
+                    .append(" tls=").append(uri.isSsl()).append('/').append(uri.isStartTls()).append('/')
+                    .append(uri.getVerifyMode()).append(" name=").append(uri.getClientName())
+                    .append(" timeout=").append(uri.getTimeout()).append(' ').append(secret(uri));
             for (RedisURI sentinel : uri.getSentinels()) {
-                key.append(" sentinel=").append(sentinel.getHost()).append(':').append(sentinel.getPort())
-                        .append(' ').append(secret(sentinel));
+                key.append(" sentinel=").append(address(sentinel)).append(' ').append(secret(sentinel));
             }
+            key.append(" master=").append(uri.getSentinelMasterId());
         }
         return key.append("|trust=").append(trust).append("|connect=").append(connectTimeout).toString();
+    }
+
+    private static String address(RedisURI uri) {
+        return uri.getSocket() != null ? "socket:" + uri.getSocket() : uri.getHost() + ":" + uri.getPort();
     }
 
     private static String secret(RedisURI uri) {

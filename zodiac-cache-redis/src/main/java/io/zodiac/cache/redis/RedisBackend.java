@@ -24,8 +24,10 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
 
 /**
- * The Redis backend of one cache. Key {@code k} is stored as {@code {namespace}:k}; values are the
- * serializer's bytes. Every operation is one pipelined command (or one per key), never blocking:
+ * The Redis backend of one cache, on the connections that the caches of its manager share with it
+ * per endpoint ({@link RedisEndpoint}). Key {@code k} is stored as {@code {namespace}:k}
+ * ({@code zodiac_cache:{prefix}:k}); values are the serializer's bytes. Every operation is one
+ * pipelined command (or one per key), never blocking:
  *
  * <ul>
  *   <li>{@code set}/{@code add}: {@code SET [NX] [PX]}; {@code multiSet}: {@code MSET} without a
@@ -35,13 +37,14 @@ import java.util.function.Function;
  *       script that persists the key when the TTL is none; {@code ttl}: {@code PTTL}</li>
  *   <li>{@code keys} and {@code clear}: {@code SCAN MATCH} over every master, {@code clear} then
  *       {@code UNLINK}s each batch; never {@code KEYS} or {@code FLUSHDB}</li>
- *   <li>lock: {@code SET {namespace}:k-lock token NX PX lease}; unlock: a script that deletes the
- *       lock only if it holds the caller's token and then publishes the key on the release channel
- *       (see {@link ReleaseSignals})</li>
+ *   <li>lock: {@code SET zodiac_lock:{prefix}:k token NX PX lease}; unlock: a script that deletes
+ *       the lock only if it holds the caller's token and then publishes the key on the release
+ *       channel (see {@link ReleaseSignals})</li>
  * </ul>
  *
- * <p>{@code keys} lists lock keys of producers running right now too ({@code k-lock}): they are keys
- * of the namespace like any other.
+ * <p>Locks live outside the cache's key space ({@link Namespace#lock}): a user key such as
+ * {@code x-lock} is an ordinary key and never the lock of {@code x}, and {@code keys} and
+ * {@code clear} never see or remove the lock of a producer running right now.
  */
 final class RedisBackend implements Backend {
 
@@ -74,17 +77,17 @@ final class RedisBackend implements Backend {
 
     private final String cacheName;
     private final Namespace namespace;
-    private final RedisConnections connections;
+    private final RedisEndpoint.Attachment attachment;
     private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final ReleaseSignals signals;
     private final byte[] channel;
 
-    RedisBackend(String cacheName, Namespace namespace, RedisConnections connections, ReleaseSignals signals) {
+    RedisBackend(String cacheName, Namespace namespace, RedisEndpoint.Attachment attachment) {
         this.cacheName = cacheName;
         this.namespace = namespace;
-        this.connections = connections;
-        this.redis = connections.commands();
-        this.signals = signals;
+        this.attachment = attachment;
+        this.redis = attachment.commands();
+        this.signals = attachment.signals();
         this.channel = utf8(namespace.releaseChannel());
     }
 
@@ -235,7 +238,7 @@ final class RedisBackend implements Backend {
     }
 
     /**
-     * Lettuce's command timeout is the cache's operation timeout (see {@link RedisConnections}):
+     * Lettuce's command timeout is the cache's operation timeout (see {@link RedisEndpoint}):
      * operations that are one command, or commands sent together, time out by themselves. A
      * scan ({@code keys}, {@code clear}) and the scripts ({@code expire} to no TTL, {@code unlock},
      * which may be sent twice when the server lacks the script) are bounded by the cache.
@@ -255,7 +258,7 @@ final class RedisBackend implements Backend {
     @Override
     public CompletableFuture<Void> close() {
         signals.releaseAll();
-        return connections.close();
+        return attachment.close();
     }
 
     @Override
@@ -266,6 +269,11 @@ final class RedisBackend implements Backend {
     /** For tests: the release signals of this backend. */
     ReleaseSignals signals() {
         return signals;
+    }
+
+    /** For tests: the endpoint whose connections this backend uses. */
+    RedisEndpoint endpoint() {
+        return attachment.endpoint();
     }
 
     // ---------------------------------------------------------------- helpers

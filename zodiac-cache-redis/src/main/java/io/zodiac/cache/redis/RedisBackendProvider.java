@@ -42,10 +42,13 @@ import java.util.Set;
  *       a map, as a builder option, or as the {@code timeout} query parameter of a URI).</li>
  * </ul>
  *
- * <p>The caches of one {@link io.zodiac.cache.CacheManager} share Lettuce's event loops; each cache
- * has its own data connection and pub/sub connection, named {@code zodiac-cache:NAME} in
- * {@code CLIENT LIST}. Setup connects and fails when Redis cannot be reached or refuses the
- * credentials; afterwards connections come back by themselves.
+ * <p>The caches of one {@link io.zodiac.cache.CacheManager} share Lettuce's event loops, and the
+ * caches of one manager on one endpoint (equal connection options) share one Lettuce client, one
+ * pub/sub connection and, when their operation timeouts are equal, one data connection (see
+ * {@link RedisEndpoint}); the connections are named {@code zodiac-cache} in {@code CLIENT LIST}.
+ * Shutting down one cache leaves the others' connections open; the last cache of an endpoint
+ * closes them. Setup connects (or reuses the endpoint's connections) and fails when Redis cannot
+ * be reached or refuses the credentials; afterwards connections come back by themselves.
  */
 public final class RedisBackendProvider implements BackendProvider {
 
@@ -74,8 +77,9 @@ public final class RedisBackendProvider implements BackendProvider {
     }
 
     /**
-     * Connects the cache's data and pub/sub connections and subscribes to its release channel,
-     * returning once Redis confirmed the subscription.
+     * Attaches the cache to the manager's connections to its endpoint (connecting them if no cache
+     * of the manager uses that endpoint yet) and subscribes to its release channel, returning once
+     * Redis confirmed the subscription.
      *
      * @throws ZodiacCacheException when Redis cannot be reached or refuses the connection
      */
@@ -83,30 +87,14 @@ public final class RedisBackendProvider implements BackendProvider {
     public Backend create(BackendContext context) {
         RedisSettings settings = RedisSettings.from(context.config());
         Namespace namespace = new Namespace(context.namespace());
-        RedisConnections connections;
+        RedisEndpoints endpoints = RedisEndpoints.of(context.resources());
         try {
-            connections = RedisConnections.open(settings, LettuceResources.of(context.resources()),
-                    context.config().operationTimeout(), clientName(context.cacheName()));
+            return new RedisBackend(context.cacheName(), namespace,
+                    endpoints.attach(settings, context.config().operationTimeout(), namespace.releaseChannel()));
         } catch (RuntimeException e) {
             throw new ZodiacCacheException("Cache '" + context.cacheName() + "': cannot connect to " + settings.describe()
                     + ": " + reason(e), e);
         }
-        try {
-            ReleaseSignals signals = ReleaseSignals.subscribe(connections.pubSub(), namespace.releaseChannel(),
-                    settings.connectTimeout());
-            return new RedisBackend(context.cacheName(), namespace, connections, signals);
-        } catch (RuntimeException e) {
-            connections.close();
-            throw new ZodiacCacheException("Cache '" + context.cacheName() + "' on " + settings.describe() + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
-    /** {@code zodiac-cache:NAME}, with the characters a client name may not hold replaced. */
-    private static String clientName(String cacheName) {
-        StringBuilder name = new StringBuilder("zodiac-cache:");
-        cacheName.codePoints().forEach(c -> name.appendCodePoint(c <= ' ' || c == 0x7f ? '_' : c));
-        return name.toString();
     }
 
     /** The innermost message, which carries Redis's own words ({@code WRONGPASS ...}). */

@@ -1,14 +1,19 @@
 package io.zodiac.cache.redis;
 
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.spi.BackendOption;
 import java.io.File;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
@@ -44,12 +49,16 @@ final class RedisSettings {
     private final boolean cluster;
     private final SslOptions sslOptions;
     private final Duration connectTimeout;
+    /** Where the TLS trust material comes from: {@code ca_cert}, {@code truststore} and its password, or nothing. */
+    private final List<Object> trust;
 
-    private RedisSettings(List<RedisURI> uris, boolean cluster, SslOptions sslOptions, Duration connectTimeout) {
+    private RedisSettings(List<RedisURI> uris, boolean cluster, SslOptions sslOptions, Duration connectTimeout,
+            List<Object> trust) {
         this.uris = List.copyOf(uris);
         this.cluster = cluster;
         this.sslOptions = sslOptions;
         this.connectTimeout = connectTimeout;
+        this.trust = trust;
     }
 
     /**
@@ -85,7 +94,9 @@ final class RedisSettings {
                 uri.setVerifyPeer(verify);
             }
         }
-        return new RedisSettings(uris, hasCluster, sslOptions, connectTimeout);
+        List<Object> trust = Arrays.asList(config.option("ca_cert"), config.option("truststore"),
+                config.option("truststore_password"));
+        return new RedisSettings(uris, hasCluster, sslOptions, connectTimeout, trust);
     }
 
     private static RedisURI fromEndpoint(CacheConfig config) {
@@ -132,8 +143,7 @@ final class RedisSettings {
             throw new IllegalArgumentException("option 'ssl' conflicts with option 'uri': use a rediss:// URI for TLS, "
                     + "a redis:// URI without");
         }
-        if ((USERNAME.isSet(config) || PASSWORD.isSet(config))
-                && (uri.getUsername() != null || uri.getPassword() != null)) {
+        if ((USERNAME.isSet(config) || PASSWORD.isSet(config)) && credentials(uri).hasPassword()) {
             throw new IllegalArgumentException("options 'username'/'password' conflict with the credentials in option "
                     + "'uri': give them in one place");
         }
@@ -203,12 +213,18 @@ final class RedisSettings {
         if (password == null) {
             return;
         }
-        if (username == null) {
-            uri.setPassword(password.toCharArray());
-        } else {
-            uri.setUsername(username);
-            uri.setPassword(password.toCharArray());
+        uri.setCredentialsProvider(new StaticCredentialsProvider(username,
+                password.toCharArray()));
+    }
+
+    /** The user name and password of {@code uri} (both {@code null} when it has none). */
+    static RedisCredentials credentials(RedisURI uri) {
+        RedisCredentialsProvider provider = uri.getCredentialsProvider();
+        if (provider instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider immediate) {
+            return immediate.resolveCredentialsNow();
         }
+        // the providers of parsed URIs answer at once (Mono.just), as in Lettuce's own RedisURI.toString
+        return provider.resolveCredentials().toFuture().join();
     }
 
     private static SslOptions sslOptions(CacheConfig config, boolean tls) {
@@ -277,6 +293,37 @@ final class RedisSettings {
         return connectTimeout;
     }
 
+    /**
+     * What makes two caches' connections interchangeable: the URIs (host and port or socket,
+     * database, TLS and peer verification, client name and timeout, Sentinels and master), their
+     * credentials and those of the Sentinels, the TLS trust material and the connect timeout. Holds
+     * the password: never logged nor shown.
+     */
+    String endpointKey() {
+        StringBuilder key = new StringBuilder(cluster ? "cluster" : "node");
+        for (RedisURI uri : uris) {
+            key.append('|').append(address(uri)).append(" db=").append(uri.getDatabase())
+                    .append(" tls=").append(uri.isSsl()).append('/').append(uri.isStartTls()).append('/')
+                    .append(uri.getVerifyMode()).append(" name=").append(uri.getClientName())
+                    .append(" timeout=").append(uri.getTimeout()).append(' ').append(secret(uri));
+            for (RedisURI sentinel : uri.getSentinels()) {
+                key.append(" sentinel=").append(address(sentinel)).append(' ').append(secret(sentinel));
+            }
+            key.append(" master=").append(uri.getSentinelMasterId());
+        }
+        return key.append("|trust=").append(trust).append("|connect=").append(connectTimeout).toString();
+    }
+
+    private static String address(RedisURI uri) {
+        return uri.getSocket() != null ? "socket:" + uri.getSocket() : uri.getHost() + ":" + uri.getPort();
+    }
+
+    private static String secret(RedisURI uri) {
+        RedisCredentials credentials = credentials(uri);
+        String password = credentials.hasPassword() ? new String(credentials.getPassword()) : null;
+        return credentials.getUsername() + ":" + (password == null ? "" : password.length() + ":" + password);
+    }
+
     /** Where the cache connects, without credentials: for messages. */
     String describe() {
         RedisURI first = uris.get(0);
@@ -296,7 +343,7 @@ final class RedisSettings {
         }
         String where = first.getSocket() != null ? first.getSocket() : first.getHost() + ":" + first.getPort();
         return (first.isSsl() ? "rediss://" : "redis://") + where + "/" + first.getDatabase()
-                + (first.getUsername() != null ? " as user '" + first.getUsername() + "'" : "");
+                + (credentials(first).hasUsername() ? " as user '" + credentials(first).getUsername() + "'" : "");
     }
 
     @Override

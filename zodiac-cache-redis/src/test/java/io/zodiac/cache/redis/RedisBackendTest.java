@@ -61,6 +61,10 @@ class RedisBackendTest {
         return "zodiac_cache:" + prefix + ":" + key;
     }
 
+    private String lockKey(String key) {
+        return "zodiac_lock:" + prefix + ":" + key;
+    }
+
     @Test
     void storesJsonUnderTheNamespacedKeyAndReadsItTyped() {
         blocking.set("user:1", new User("ada", 36));
@@ -98,7 +102,7 @@ class RedisBackendTest {
         assertThat(commandCalls()).as("a miss: the read, the lock, the read under the lock, the value, the release")
                 .containsEntry("get", 3L).containsEntry("set", 2L).containsEntry("publish", 1L);
         assertThat(server.command("GET", redisKey("cold"))).isEqualTo("\"produced\"");
-        assertThat(server.command("EXISTS", redisKey("cold-lock"))).as("the lock is released").isEqualTo("0");
+        assertThat(server.command("EXISTS", lockKey("cold"))).as("the lock is released").isEqualTo("0");
     }
 
     @Test
@@ -260,14 +264,14 @@ class RedisBackendTest {
         Duration lease = Duration.ofSeconds(30);
 
         assertThat(backend.tryLock("k", "mine", lease).join()).isTrue();
-        assertThat(server.command("GET", redisKey("k-lock"))).isEqualTo("mine");
-        assertThat(Long.parseLong(server.command("PTTL", redisKey("k-lock")))).isBetween(1L, 30_000L);
+        assertThat(server.command("GET", lockKey("k"))).isEqualTo("mine");
+        assertThat(Long.parseLong(server.command("PTTL", lockKey("k")))).isBetween(1L, 30_000L);
         assertThat(backend.tryLock("k", "theirs", lease).join()).isFalse();
         assertThat(backend.unlock("k", "theirs").join()).isFalse();
-        assertThat(server.command("GET", redisKey("k-lock"))).isEqualTo("mine");
+        assertThat(server.command("GET", lockKey("k"))).isEqualTo("mine");
 
         assertThat(backend.unlock("k", "mine").join()).isTrue();
-        assertThat(server.command("EXISTS", redisKey("k-lock"))).isEqualTo("0");
+        assertThat(server.command("EXISTS", lockKey("k"))).isEqualTo("0");
         assertThat(backend.unlock("k", "mine").join()).isFalse();
     }
 
@@ -278,7 +282,7 @@ class RedisBackendTest {
         server.command("SCRIPT", "FLUSH");
 
         assertThat(backend.unlock("k", "t").join()).isTrue();
-        assertThat(server.command("EXISTS", redisKey("k-lock"))).isEqualTo("0");
+        assertThat(server.command("EXISTS", lockKey("k"))).isEqualTo("0");
     }
 
     @Test
@@ -314,7 +318,7 @@ class RedisBackendTest {
         assertThat(first).isEqualTo(new User("ada", 1)).isEqualTo(second);
         assertThat(calls).hasValue(1);
         assertThat(blocking.ttl("u")).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(60));
-        assertThat(server.command("EXISTS", redisKey("u-lock"))).isEqualTo("0");
+        assertThat(server.command("EXISTS", lockKey("u"))).isEqualTo("0");
     }
 
     @Test
@@ -323,6 +327,36 @@ class RedisBackendTest {
                 () -> CompletableFuture.failedFuture(new IllegalStateException("source down")));
 
         assertThat(failure(result)).isInstanceOf(IllegalStateException.class).hasMessage("source down");
-        assertThat(server.command("EXISTS", redisKey("k"), redisKey("k-lock"))).isEqualTo("0");
+        assertThat(server.command("EXISTS", redisKey("k"), lockKey("k"))).isEqualTo("0");
+    }
+
+    @Test
+    void aUserKeyEndingInLockIsAnOrdinaryKeyAndNeverBlocksGetOrSet() {
+        assertThat(blocking.set("x-lock", "u")).isTrue();
+        assertThat(blocking.get("x-lock")).isEqualTo("u");
+        assertThat(server.command("GET", redisKey("x-lock"))).isEqualTo("\"u\"");
+
+        assertThat(await(cache.getOrSet("x", () -> CompletableFuture.completedFuture("produced")), Duration.ofSeconds(2)))
+                .isEqualTo("produced");
+        assertThat(blocking.get("x-lock")).as("untouched by the lock of x").isEqualTo("u");
+        assertThat(blocking.delete("x-lock")).isTrue();
+        assertThat(blocking.exists("x-lock")).isFalse();
+        assertThat(blocking.get("x")).isEqualTo("produced");
+    }
+
+    @Test
+    void aHeldLockIsNeitherListedNorCleared() {
+        Backend backend = ((DefaultZodiacCache) cache).backend();
+        assertThat(backend.tryLock("k", "holder", Duration.ofSeconds(30)).join()).isTrue();
+        blocking.set("a", 1);
+        blocking.set("k-lock", 2);
+
+        assertThat(blocking.keys("", 100)).containsExactlyInAnyOrder("a", "k-lock");
+        assertThat(blocking.clear()).isTrue();
+
+        assertThat(blocking.keys("", 100)).isEmpty();
+        assertThat(server.command("GET", lockKey("k"))).isEqualTo("holder");
+        assertThat(backend.tryLock("k", "another", Duration.ofSeconds(30)).join()).isFalse();
+        assertThat(backend.unlock("k", "holder").join()).isTrue();
     }
 }

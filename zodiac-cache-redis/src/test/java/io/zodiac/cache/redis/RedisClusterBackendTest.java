@@ -137,6 +137,43 @@ class RedisClusterBackendTest {
 
         assertThat(value).isEqualTo("42");
         assertThat(raw("answer", "GET")).isEqualTo("\"42\"");
-        assertThat(raw("answer-lock", "EXISTS")).isEqualTo("0");
+        String lock = "zodiac_lock:" + prefix + ":answer";
+        assertThat(cluster.nodeForKey(lock).command("EXISTS", lock)).isEqualTo("0");
+    }
+
+    private String lockKey(String key) {
+        return "zodiac_lock:" + prefix + ":" + key;
+    }
+
+    @Test
+    void aUserKeyEndingInLockIsAnOrdinaryKeyAndNeverBlocksGetOrSet() {
+        assertThat(blocking.set("x-lock", "u")).isTrue();
+        assertThat(blocking.get("x-lock")).isEqualTo("u");
+        assertThat(raw("x-lock", "GET")).isEqualTo("\"u\"");
+
+        assertThat(await(cache.getOrSet("x", () -> CompletableFuture.completedFuture("produced")), Duration.ofSeconds(2)))
+                .isEqualTo("produced");
+        assertThat(blocking.get("x-lock")).isEqualTo("u");
+        assertThat(blocking.delete("x-lock")).isTrue();
+        assertThat(blocking.exists("x-lock")).isFalse();
+    }
+
+    @Test
+    void aHeldLockIsNeitherListedNorClearedOnAnyNode() {
+        Backend backend = ((DefaultZodiacCache) cache).backend();
+        Map<String, Object> keys = keysOnEveryNode(30);
+        for (String key : keys.keySet()) {
+            assertThat(backend.tryLock(key, "holder", Duration.ofSeconds(30)).join()).isTrue();
+            blocking.set(key, "v");
+        }
+
+        assertThat(blocking.keys("", 1000)).containsExactlyInAnyOrderElementsOf(keys.keySet());
+        assertThat(blocking.clear()).isTrue();
+
+        assertThat(blocking.keys("", 1000)).isEmpty();
+        for (String key : keys.keySet()) {
+            assertThat(cluster.nodeForKey(lockKey(key)).command("GET", lockKey(key))).isEqualTo("holder");
+            assertThat(backend.unlock(key, "holder").join()).isTrue();
+        }
     }
 }

@@ -156,7 +156,7 @@ class RedisFaultTest {
 
     @Test
     void aLostReleaseMessageCostsAtMostTheLease() {
-        server.command("SET", "zodiac_cache:" + prefix + ":k-lock", "another-process", "PX", "60000");
+        server.command("SET", "zodiac_lock:" + prefix + ":k", "another-process", "PX", "60000");
         AtomicInteger produced = new AtomicInteger();
         Duration lease = Duration.ofSeconds(1);
         long start = System.nanoTime();
@@ -168,7 +168,7 @@ class RedisFaultTest {
 
         // The holder stores and releases without a message (as if the message were lost).
         server.command("SET", "zodiac_cache:" + prefix + ":k", "\"stored by the holder\"");
-        server.command("DEL", "zodiac_cache:" + prefix + ":k-lock");
+        server.command("DEL", "zodiac_lock:" + prefix + ":k");
 
         assertThat(await(waiter, lease.plus(SLACK))).isEqualTo("stored by the holder");
         assertThat(produced).hasValue(0);
@@ -177,7 +177,7 @@ class RedisFaultTest {
 
     @Test
     void aDroppedPubSubConnectionNeverStrandsAWaiterAndIsSubscribedAgain() {
-        server.command("SET", "zodiac_cache:" + prefix + ":k-lock", "another-process", "PX", "60000");
+        server.command("SET", "zodiac_lock:" + prefix + ":k", "another-process", "PX", "60000");
         Duration lease = Duration.ofSeconds(1);
         CompletableFuture<String> waiter = cache.getOrSet("k", () -> CompletableFuture.completedFuture("produced"),
                 GetOrSetOptions.<String>defaults().lease(lease));
@@ -186,7 +186,7 @@ class RedisFaultTest {
 
         server.command("CLIENT", "KILL", "TYPE", "pubsub");
         server.command("SET", "zodiac_cache:" + prefix + ":k", "\"stored by the holder\"");
-        server.command("DEL", "zodiac_cache:" + prefix + ":k-lock");
+        server.command("DEL", "zodiac_lock:" + prefix + ":k");
         server.command("PUBLISH", channel(), "k");
 
         assertThat(await(waiter, lease.plus(SLACK))).isEqualTo("stored by the holder");

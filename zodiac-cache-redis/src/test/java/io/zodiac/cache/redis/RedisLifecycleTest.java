@@ -49,23 +49,6 @@ class RedisLifecycleTest {
     }
 
     @Test
-    void shutdownOfOneCacheClosesItsConnectionsOnly() {
-        try (CacheManager manager = new CacheManager()) {
-            manager.setup("life", on(server).name("first cache").build());
-            ZodiacCache second = manager.setup("life", on(server).name("second").build());
-            assertThat(connectionsNamed("zodiac-cache:first_cache")).isEqualTo(2);
-            assertThat(connectionsNamed("zodiac-cache:second")).isEqualTo(2);
-
-            manager.shutdown("first cache").join();
-
-            await().atMost(Duration.ofSeconds(10)).until(() -> connectionsNamed("zodiac-cache:first_cache") == 0);
-            assertThat(connectionsNamed("zodiac-cache:second")).isEqualTo(2);
-            assertThat(second.blocking().set("k", "v")).isTrue();
-            assertThat(manager.setup("life", on(server).name("first cache").build()).blocking().get("k")).isEqualTo("v");
-        }
-    }
-
-    @Test
     void shutdownOfTheManagerLeavesNoLettuceThreadOrConnection() {
         assertThat(lettuceThreads()).isEmpty();
         Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
@@ -83,7 +66,7 @@ class RedisLifecycleTest {
             assertThat(lettuceThreads()).isEmpty();
             assertThat(newThreads(before)).isEmpty();
         });
-        assertThat(connectionsNamed("zodiac-cache:c0")).isZero();
+        assertThat(connectionsNamed(RedisEndpoint.CLIENT_NAME)).isZero();
     }
 
     @Test

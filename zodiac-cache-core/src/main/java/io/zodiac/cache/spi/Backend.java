@@ -1,5 +1,8 @@
 package io.zodiac.cache.spi;
 
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.CacheTimeoutException;
+import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.plugin.Operation;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -13,8 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * <p>A backend instance serves exactly one cache and is bound to that cache's namespace
  * ({@link BackendContext#namespace()}). Its methods take the cache's own keys; a backend that
  * shares its storage with other caches (Redis, Memcached) stores key {@code k} as
- * {@code {namespace}:k} and the lock of {@code k} as {@code {namespace}:k-lock}. A backend whose
- * storage belongs to the cache alone (the in-memory one) may skip building those strings.
+ * {@code {namespace}:k}, and the lock of {@code k} where no key of any cache can be: the Redis and
+ * Memcached backends use {@code zodiac_lock:{escaped prefix}:k}, so a user key such as
+ * {@code x-lock} is an ordinary key and never the lock of {@code x}. A backend whose storage
+ * belongs to the cache alone (the in-memory one) may skip building those strings.
  *
  * <p>Values are whatever the cache's {@link io.zodiac.cache.serializer.Serializer} produced:
  * {@code byte[]} for every serializer but {@code reference}, which only backends that

@@ -1,6 +1,7 @@
 package io.zodiac.cache.spi;
 
 import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.serializer.Serializer;
 import java.util.Objects;
 import java.util.function.Consumer;

@@ -10,10 +10,14 @@ import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.spi.BackendOption;
 import java.io.File;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -318,10 +322,20 @@ final class RedisSettings {
         return uri.getSocket() != null ? "socket:" + uri.getSocket() : uri.getHost() + ":" + uri.getPort();
     }
 
+    /**
+     * The credentials of {@code uri} as a SHA-256 digest: equal credentials give equal keys, and
+     * the key, which names a shared resource in log messages, never holds a password.
+     */
     private static String secret(RedisURI uri) {
         RedisCredentials credentials = credentials(uri);
         String password = credentials.hasPassword() ? new String(credentials.getPassword()) : null;
-        return credentials.getUsername() + ":" + (password == null ? "" : password.length() + ":" + password);
+        String plain = credentials.getUsername() + ":" + (password == null ? "" : password.length() + ":" + password);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(plain.getBytes(StandardCharsets.UTF_8));
+            return "credentials=" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** Where the cache connects, without credentials: for messages. */

@@ -34,8 +34,15 @@ class RedisEndpointKeyTest {
                 .isNotEqualTo(key(node().option("username", "b").option("password", "pw")));
         assertThat(key(node().option("ssl", true))).isNotEqualTo(plain);
         assertThat(key(node().option("ssl", true).option("verify_peer", false))).isNotEqualTo(key(node().option("ssl", true)));
-        assertThat(key(node().option("timeout", Duration.ofSeconds(2)))).isNotEqualTo(plain);
+        assertThat(key(node().option("connect_timeout", Duration.ofSeconds(2)))).isNotEqualTo(plain);
         assertThat(key(CacheConfig.builder().option("cluster", "10.0.0.5:6380"))).isNotEqualTo(plain);
+    }
+
+    @Test
+    void theKeyNamesNoPassword() {
+        // the key names the shared resource in log messages
+        assertThat(key(node().option("username", "app").option("password", "s3cret-pw"))).doesNotContain("s3cret-pw");
+        assertThat(key(CacheConfig.builder().option("uri", "redis://app:s3cret-pw@127.0.0.1:6379/0"))).doesNotContain("s3cret-pw");
     }
 
     @Test

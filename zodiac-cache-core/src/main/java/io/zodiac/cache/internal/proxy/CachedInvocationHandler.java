@@ -2,6 +2,7 @@ package io.zodiac.cache.internal.proxy;
 
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.Cached;
+import io.zodiac.cache.CachedProxy;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

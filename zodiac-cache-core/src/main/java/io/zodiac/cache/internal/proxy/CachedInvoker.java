@@ -2,6 +2,7 @@ package io.zodiac.cache.internal.proxy;
 
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.Cached;
+import io.zodiac.cache.CachedProxy;
 import java.lang.reflect.Method;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,6 +2,7 @@ package io.zodiac.cache.internal.proxy;
 
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.Cached;
+import io.zodiac.cache.CachedProxy;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;

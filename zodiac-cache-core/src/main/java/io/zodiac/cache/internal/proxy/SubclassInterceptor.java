@@ -1,6 +1,8 @@
 package io.zodiac.cache.internal.proxy;
 
 import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.Cached;
+import io.zodiac.cache.CachedProxy;
 import java.util.concurrent.Callable;
 import net.bytebuddy.implementation.bind.annotation.AllArguments;
 import net.bytebuddy.implementation.bind.annotation.FieldValue;

@@ -52,6 +52,8 @@ final class DefaultZodiacCache implements ZodiacCache {
     private final boolean[] timesOut;
     private final StampedeGuard guard;
     private final BlockingCache blocking;
+    /** Set by {@link #close()}: every later operation fails with {@link IllegalStateException}. */
+    private volatile boolean closed;
 
     DefaultZodiacCache(String name, String namespace, CacheConfig config, Serializer serializer, Backend backend,
             Events events) {
@@ -372,6 +374,9 @@ final class DefaultZodiacCache implements ZodiacCache {
     }
 
     private <R> CompletableFuture<R> invoke(Function<Backend, CompletableFuture<R>> action) {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedError());
+        }
         try {
             CompletableFuture<R> future = action.apply(backend);
             return future != null ? future : CompletableFuture.failedFuture(new NullPointerException("backend returned no future"));
@@ -412,8 +417,18 @@ final class DefaultZodiacCache implements ZodiacCache {
         return ttl.isZero() ? null : ttl;
     }
 
-    private static String requireKey(String key) {
-        return Objects.requireNonNull(key, "key must not be null");
+    /** The key, checked: not null, and the cache not closed. */
+    private String requireKey(String key) {
+        Objects.requireNonNull(key, "key must not be null");
+        if (closed) {
+            throw closedError();
+        }
+        return key;
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException("Cache '" + name + "' is closed: it was shut down; get it again from the "
+                + "CacheManager after setting it up again");
     }
 
     Events events() {
@@ -457,6 +472,7 @@ final class DefaultZodiacCache implements ZodiacCache {
 
     @Override
     public CompletableFuture<Void> close() {
+        closed = true;
         try {
             return backend.close();
         } catch (RuntimeException e) {

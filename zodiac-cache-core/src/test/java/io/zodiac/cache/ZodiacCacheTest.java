@@ -201,8 +201,8 @@ class ZodiacCacheTest {
 
     @Test
     void clearRemovesOnlyThisCache() {
-        ZodiacCache a = manager.setup("app", CacheConfig.builder().name("a").build());
-        ZodiacCache b = manager.setup("app", CacheConfig.builder().name("b").build());
+        ZodiacCache a = manager.setup("app-a", CacheConfig.builder().name("a").build());
+        ZodiacCache b = manager.setup("app-b", CacheConfig.builder().name("b").build());
         a.set("k", 1).join();
         b.set("k", 2).join();
         assertThat(a.clear().join()).isTrue();

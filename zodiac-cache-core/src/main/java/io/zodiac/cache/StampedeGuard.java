@@ -269,6 +269,9 @@ final class StampedeGuard {
         private void finish(Object value, boolean hit, Throwable error) {
             Throwable cause = error == null ? null : DefaultZodiacCache.unwrap(error);
             events.post(Operation.GET_OR_SET, key, value, hit, start, cause);
+            // Off the map before the callers see the result: a caller's next getOrSet of the key (a
+            // skipped value, a failure) must start a flight of its own, not join this finished one.
+            flights.remove(key, flight);
             DefaultZodiacCache.complete(flight.result, value, cause);
         }
     }

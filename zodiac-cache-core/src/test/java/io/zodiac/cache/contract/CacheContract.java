@@ -332,7 +332,8 @@ public abstract class CacheContract {
         assertThatThrownBy(() -> cache.get(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("key");
         assertThatThrownBy(() -> cache.set(null, 1)).isInstanceOf(NullPointerException.class).hasMessageContaining("key");
         Object unencodable = new Object();
-        assertThat(failure(cache.set("bad", unencodable))).isInstanceOf(SerializationException.class);
+        assertThat(failure(cache.set("bad", unencodable))).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("json serializer cannot encode a java.lang.Object");
         assertThat(failure(cache.multiSet(Map.of("good", 1, "bad", unencodable), null)))
                 .isInstanceOf(SerializationException.class);
         assertThat(blocking.exists("bad")).isFalse();
@@ -441,6 +442,8 @@ public abstract class CacheContract {
                 .isEqualTo(new User("eve", 1));
         assertThat(json.get("nothing")).isNull();
         assertThat(json.exists("nothing")).isTrue();
+        assertThat(json.increment("n", 2)).isEqualTo(2);
+        assertThat(json.get("n")).isEqualTo(2);
     }
 
     @Test
@@ -682,7 +685,7 @@ public abstract class CacheContract {
     /** Keys a user may pass: each is an ordinary key of its own. */
     static List<String> keyShapes() {
         return List.of("", " ", "with space", "new\nline", "tab\t", "crlf\r\n", "nul\u0000", "ключ 🔑", "日本語",
-                "k".repeat(1024), "x-lock", "-lock", "*", "?", "[", "]", "\\", "a*b?[c]\\d", "[abc]", "h:abc",
+                "k".repeat(1024), "k".repeat(1023) + "l", "x-lock", "-lock", "*", "?", "[", "]", "\\", "a*b?[c]\\d", "[abc]", "h:abc",
                 "k#1", "__gen", "__released");
     }
 
@@ -767,6 +770,26 @@ public abstract class CacheContract {
         assertThat(blocking.clear()).isTrue();
         assertThat(other.blocking().get("k")).isEqualTo("theirs");
         assertThat(other.blocking().get("only-theirs")).isEqualTo(1);
+    }
+
+    @Test
+    void globCharactersInPrefixesAreLiteral() {
+        ZodiacCache star = manager.setup(otherPrefix("k*"), config().name("star").build());
+        ZodiacCache question = manager.setup(otherPrefix("k?"), config().name("question").build());
+        ZodiacCache plain = manager.setup(otherPrefix("kX"), config().name("plain").build());
+        star.blocking().set("a1", 1);
+        question.blocking().set("a1", 2);
+        plain.blocking().set("a1", 3);
+
+        if (capabilities().listsKeys()) {
+            assertThat(star.blocking().keys("", 100)).containsExactly("a1");
+            assertThat(question.blocking().keys("a", 100)).containsExactly("a1");
+        }
+        assertThat(question.blocking().clear()).isTrue();
+        assertThat(star.blocking().get("a1")).isEqualTo(1);
+        assertThat(plain.blocking().get("a1")).isEqualTo(3);
+        assertThat(star.blocking().clear()).isTrue();
+        assertThat(plain.blocking().get("a1")).isEqualTo(3);
     }
 
     @Test

@@ -130,12 +130,4 @@ class RedisClusterBackendTest {
         }
     }
 
-    @Test
-    void getOrSetStoresOnTheNodeOfTheKey() {
-        String value = blocking.getOrSet("answer", () -> "42");
-
-        assertThat(value).isEqualTo("42");
-        assertThat(raw("answer", "GET")).isEqualTo("\"42\"");
-        assertThat(raw("answer-lock", "EXISTS")).isEqualTo("0");
-    }
 }

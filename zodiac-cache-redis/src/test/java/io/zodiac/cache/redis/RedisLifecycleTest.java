@@ -51,8 +51,8 @@ class RedisLifecycleTest {
     @Test
     void shutdownOfOneCacheClosesItsConnectionsOnly() {
         try (CacheManager manager = new CacheManager()) {
-            manager.setup("life", on(server).name("first cache").build());
-            ZodiacCache second = manager.setup("life", on(server).name("second").build());
+            manager.setup("life", on(server).name("first cache").build()).blocking().set("k", "v");
+            ZodiacCache second = manager.setup("life-2", on(server).name("second").build());
             assertThat(connectionsNamed("zodiac-cache:first_cache")).isEqualTo(2);
             assertThat(connectionsNamed("zodiac-cache:second")).isEqualTo(2);
 
@@ -71,7 +71,7 @@ class RedisLifecycleTest {
         Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
         CacheManager manager = new CacheManager();
         for (int i = 0; i < 3; i++) {
-            ZodiacCache cache = manager.setup("threads", on(server).name("c" + i).build());
+            ZodiacCache cache = manager.setup("threads-" + i, on(server).name("c" + i).build());
             cache.blocking().set("k", i);
             assertThat(cache.blocking().getOrSet("produced", () -> "v")).isEqualTo("v");
         }

@@ -25,9 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * manager.shutdown("sessions").join();
  * }</pre>
  *
- * <p>Every cache lives under the namespace {@code zodiac_cache:{prefix}}. Setting up a name again
- * with an equal configuration and prefix is a no-op that keeps the registered cache; with other
- * settings it is an error. Thread-safe: concurrent setups of one name create exactly one backend.
+ * <p>Every cache lives under the namespace {@code zodiac_cache:{prefix}}, with {@code %} and
+ * {@code :} of the prefix percent-escaped ({@code %25}, {@code %3A}), so that no prefix's key space
+ * contains another's ({@code app} and {@code app:sub}). One prefix belongs to one cache of a
+ * manager. Setting up a name again with an equal configuration and prefix is a no-op that keeps the
+ * registered cache; with other settings it is an error. Thread-safe: concurrent setups of one name
+ * create exactly one backend.
  */
 public final class CacheManager implements AutoCloseable {
 
@@ -69,7 +72,8 @@ public final class CacheManager implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the configuration is wrong (the message names the
      *     setting); nothing is registered then
-     * @throws IllegalStateException when the name is already set up with other settings
+     * @throws IllegalStateException when the name is already set up with other settings, or when
+     *     another cache of this manager already uses the prefix
      */
     public ZodiacCache setup(String prefix, CacheConfig config) {
         if (prefix == null || prefix.isEmpty()) {
@@ -86,6 +90,7 @@ public final class CacheManager implements AutoCloseable {
             if (existing != null) {
                 return sameOrFail(existing, prefix, config);
             }
+            requirePrefixUnused(name, prefix);
             DefaultZodiacCache cache = CacheFactory.create(name, namespace(prefix), config, resources);
             caches.put(name, new Registration(prefix, config, cache));
             return cache;
@@ -105,8 +110,20 @@ public final class CacheManager implements AutoCloseable {
                 + String.join(", ", diffs) + ". Call shutdown(\"" + config.name() + "\") first to set it up again.");
     }
 
+    /** One prefix, one cache: two caches on one prefix would share keys on a remote backend. */
+    private void requirePrefixUnused(String name, String prefix) {
+        caches.forEach((other, registration) -> {
+            if (registration.prefix().equals(prefix)) {
+                throw new IllegalStateException("Cache '" + name + "' cannot use prefix '" + prefix + "': cache '" + other
+                        + "' already uses it, and two caches on one prefix would share their keys. Give each cache "
+                        + "its own prefix.");
+            }
+        });
+    }
+
+    /** {@code zodiac_cache:{prefix}}, with {@code %} and {@code :} of the prefix percent-escaped. */
     private static String namespace(String prefix) {
-        return ZODIAC_CACHE_NAMESPACE + ":" + prefix;
+        return ZODIAC_CACHE_NAMESPACE + ":" + prefix.replace("%", "%25").replace(":", "%3A");
     }
 
     /** The {@code default} cache. */

@@ -117,6 +117,9 @@ public interface ZodiacCache {
     /** The same operations with plain return values, blocking the caller. */
     BlockingCache blocking();
 
-    /** Closes the backend. {@link CacheManager#shutdown(String)} calls it and deregisters the cache. */
+    /**
+     * Closes the backend. {@link CacheManager#shutdown(String)} calls it and deregisters the cache;
+     * every later operation of this instance fails with {@link IllegalStateException}.
+     */
     CompletableFuture<Void> close();
 }

@@ -52,8 +52,8 @@ class CacheManagerTest {
 
     @Test
     void namedCachesAreIndependent() {
-        ZodiacCache users = manager.setup("app", CacheConfig.builder().name("users").build());
-        ZodiacCache sessions = manager.setup("app", CacheConfig.builder().name("sessions").build());
+        ZodiacCache users = manager.setup("users", CacheConfig.builder().name("users").build());
+        ZodiacCache sessions = manager.setup("sessions", CacheConfig.builder().name("sessions").build());
         users.set("k", "u").join();
         sessions.set("k", "s").join();
         assertThat(manager.getCache("users").get("k").join()).isEqualTo("u");
@@ -86,6 +86,44 @@ class CacheManagerTest {
                 .plugins(new TimingPlugin()).serializer("json").build()))
                 .hasMessageContaining("plugins")
                 .hasMessageContaining("serializer");
+    }
+
+    @Test
+    void onePrefixIsOneCache() {
+        manager.setup("app", CacheConfig.builder().name("users").build());
+
+        assertThatThrownBy(() -> manager.setup("app", CacheConfig.builder().name("sessions").build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Cache 'sessions' cannot use prefix 'app'")
+                .hasMessageContaining("cache 'users' already uses it");
+        assertThat(manager.isSetUp("sessions")).isFalse();
+        assertThatThrownBy(() -> manager.setup("app", CacheConfig.builder().name("faulty").backend("faulty")
+                .option("endpoint", "h").build()))
+                .as("on every backend").isInstanceOf(IllegalStateException.class).hasMessageContaining("'app'");
+        assertThat(manager.setup("app", CacheConfig.builder().name("users").build()))
+                .as("the same name again is a no-op").isSameAs(manager.getCache("users"));
+
+        manager.shutdown("users").join();
+        assertThat(manager.setup("app", CacheConfig.builder().name("sessions").build()).name()).isEqualTo("sessions");
+        try (CacheManager other = new CacheManager()) {
+            assertThat(other.setup("app", CacheConfig.builder().name("users").build()).namespace())
+                    .as("another manager (another JVM) may use the prefix").isEqualTo("zodiac_cache:app");
+        }
+    }
+
+    @Test
+    void colonsAndPercentSignsOfAPrefixAreEscapedSoNoNamespaceContainsAnother() {
+        assertThat(manager.setup("app", CacheConfig.builder().name("app").build()).namespace()).isEqualTo("zodiac_cache:app");
+        assertThat(manager.setup("app:sub", CacheConfig.builder().name("sub").build()).namespace())
+                .isEqualTo("zodiac_cache:app%3Asub");
+        assertThat(manager.setup("100%", CacheConfig.builder().name("pct").build()).namespace())
+                .isEqualTo("zodiac_cache:100%25");
+        assertThat(manager.setup("a%3Ab", CacheConfig.builder().name("literal").build()).namespace())
+                .as("an escape in the prefix is not an escape").isEqualTo("zodiac_cache:a%253Ab");
+        assertThat(manager.setup("a:b", CacheConfig.builder().name("colon").build()).namespace())
+                .isEqualTo("zodiac_cache:a%3Ab");
+        assertThat(manager.setup("my-app.v2_[x]*", CacheConfig.builder().name("plain").build()).namespace())
+                .as("prefixes without ':' or '%' keep the seed's layout").isEqualTo("zodiac_cache:my-app.v2_[x]*");
     }
 
     @Test
@@ -125,23 +163,23 @@ class CacheManagerTest {
 
     @Test
     void shutdownOfOneNameLeavesTheOthersAndTheNameCanBeSetUpAgainDifferently() {
-        manager.setup("app", CacheConfig.builder().name("a").build());
-        ZodiacCache b = manager.setup("app", CacheConfig.builder().name("b").build());
+        manager.setup("app-a", CacheConfig.builder().name("a").build());
+        ZodiacCache b = manager.setup("app-b", CacheConfig.builder().name("b").build());
         b.set("k", "v").join();
 
         manager.shutdown("a").join();
 
         assertThatThrownBy(() -> manager.getCache("a")).hasMessageContaining("Cache 'a' is not initialized");
         assertThat(manager.getCache("b").get("k").join()).isEqualTo("v");
-        ZodiacCache again = manager.setup("app", CacheConfig.builder().name("a").defaultTtl(Duration.ofSeconds(5)).build());
+        ZodiacCache again = manager.setup("app-a", CacheConfig.builder().name("a").defaultTtl(Duration.ofSeconds(5)).build());
         assertThat(again.config().defaultTtl()).isEqualTo(Duration.ofSeconds(5));
         assertThatCode(() -> manager.shutdown("never-set-up").join()).doesNotThrowAnyException();
     }
 
     @Test
     void shutdownClosesEveryCacheAndCloseIsShutdown() {
-        manager.setup("app", CacheConfig.builder().name("a").build());
-        manager.setup("app", CacheConfig.builder().name("b").build());
+        manager.setup("app-a", CacheConfig.builder().name("a").build());
+        manager.setup("app-b", CacheConfig.builder().name("b").build());
         manager.close();
         assertThat(manager.names()).isEmpty();
         manager.setup("app");
@@ -180,7 +218,7 @@ class CacheManagerTest {
         ZodiacCache cache = manager.setup("x", CacheConfig.builder()
                 .backend(FaultyBackendProvider.class.getName()).option("endpoint", "h").build());
         assertThat(((DefaultZodiacCache) cache).backend()).isInstanceOf(FaultyBackendProvider.FaultyBackend.class);
-        assertThatThrownBy(() -> manager.setup("x", CacheConfig.builder().name("y").backend("com.example.Missing").build()))
+        assertThatThrownBy(() -> manager.setup("y", CacheConfig.builder().name("y").backend("com.example.Missing").build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("com.example.Missing");
     }
 }

@@ -370,7 +370,7 @@ class CachedProxyTest {
         assertThatThrownBy(() -> users.named(1))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Cache 'other' is not initialized");
-        ZodiacCache other = manager.setup("test", CacheConfig.builder().name("other").build());
+        ZodiacCache other = manager.setup("other", CacheConfig.builder().name("other").build());
         assertThat(users.named(1)).isEqualTo("named-1");
         assertThat(users.named(1)).isEqualTo("named-1");
         assertThat(target.calls("named")).isEqualTo(1);

@@ -71,7 +71,7 @@ public class HitBenchmark {
         manager = new CacheManager();
         zodiac = manager.setup("bench", CacheConfig.builder().maxSize(bound).build());
         blocking = zodiac.blocking();
-        blockingTtl = manager.setup("bench", CacheConfig.builder().name("ttl").maxSize(bound).build()).blocking();
+        blockingTtl = manager.setup("bench-ttl", CacheConfig.builder().name("ttl").maxSize(bound).build()).blocking();
         // each distinct key once: replacing an AsyncCache entry notifies through CompletableFuture's
         // default async pool, a new thread per task on a machine where the common pool has one worker
         for (String key : new LinkedHashSet<>(Arrays.asList(keys))) {

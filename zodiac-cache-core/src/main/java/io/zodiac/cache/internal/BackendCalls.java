@@ -48,6 +48,8 @@ final class BackendCalls implements StampedeGuard.Store {
     private final long timeoutNanos;
     /** By operation: the backend bounds it by the operation timeout itself, so no timer is added. */
     private final boolean[] timesOut;
+    /** Set by {@link #close()}: every later call fails with {@link IllegalStateException}. */
+    private volatile boolean closed;
 
     BackendCalls(String name, CacheConfig config, Serializer serializer, Backend backend, Events events) {
         this.name = name;
@@ -284,6 +286,9 @@ final class BackendCalls implements StampedeGuard.Store {
     }
 
     private <R> CompletableFuture<R> invoke(Function<Backend, CompletableFuture<R>> action) {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedError());
+        }
         try {
             CompletableFuture<R> future = action.apply(backend);
             return future != null ? future : CompletableFuture.failedFuture(new NullPointerException("backend returned no future"));
@@ -315,8 +320,21 @@ final class BackendCalls implements StampedeGuard.Store {
         return cause;
     }
 
-    /** Closes the backend. */
+    /** Throws the closed cache's error once {@link #close()} has run. */
+    void requireOpen() {
+        if (closed) {
+            throw closedError();
+        }
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException("Cache '" + name + "' is closed: it was shut down; get it again from the "
+                + "CacheManager after setting it up again");
+    }
+
+    /** Closes the backend; every later call fails. */
     CompletableFuture<Void> close() {
+        closed = true;
         try {
             return backend.close();
         } catch (RuntimeException e) {

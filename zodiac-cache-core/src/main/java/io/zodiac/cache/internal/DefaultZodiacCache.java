@@ -207,8 +207,11 @@ public final class DefaultZodiacCache implements ZodiacCache {
         return guard.getOrSet(key, producer, options == null ? GetOrSetOptions.defaults() : options);
     }
 
-    private static String requireKey(String key) {
-        return Objects.requireNonNull(key, "key must not be null");
+    /** The key, checked: not null, and the cache not closed. */
+    private String requireKey(String key) {
+        Objects.requireNonNull(key, "key must not be null");
+        calls.requireOpen();
+        return key;
     }
 
     // ---------------------------------------------------------------- accessors

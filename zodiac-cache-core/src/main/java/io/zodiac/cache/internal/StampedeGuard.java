@@ -306,6 +306,9 @@ final class StampedeGuard {
         private void finish(Object value, boolean hit, Throwable error) {
             Throwable cause = error == null ? null : BackendCalls.unwrap(error);
             events.post(Operation.GET_OR_SET, key, value, hit, start, cause);
+            // Off the map before the callers see the result: a caller's next getOrSet of the key (a
+            // skipped value, a failure) must start a flight of its own, not join this finished one.
+            flights.remove(key, flight);
             BackendCalls.complete(flight.result, value, cause);
         }
     }

@@ -7,11 +7,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The memcached keys of one cache, whose namespace is {@code N}:
+ * The memcached keys of one cache, whose namespace is {@code N} = {@code zodiac_cache:P}:
  *
  * <ul>
  *   <li>value of key {@code k} in generation {@code g}: {@code N:E(k)#g}
- *   <li>lock of key {@code k}: {@code N:E(k)-lock}
+ *   <li>lock of key {@code k}: {@code zodiac_lock:P:E(k)}, outside the cache's key space, so that a
+ *       user key such as {@code x-lock} is an ordinary key
  *   <li>the namespace generation: {@code N:__gen}
  * </ul>
  *
@@ -22,8 +23,8 @@ import java.util.HexFormat;
  * surrogates included). Plain parts never start with {@code h:}, so a hashed key never equals a
  * plain one, and two different keys never meet short of a SHA-256 collision.
  *
- * <p>The three families cannot meet either: values end with {@code #} and digits, locks with
- * {@code -lock}, and the generation key is neither. A value key parses back from its last
+ * <p>The three families cannot meet either: values end with {@code #} and digits, locks start
+ * with {@code zodiac_lock:}, and the generation key is neither. A value key parses back from its last
  * {@code #}, since a generation holds no {@code #}.
  */
 final class MemcachedKeys {
@@ -33,13 +34,15 @@ final class MemcachedKeys {
     /** What starts a hashed key part. */
     static final String HASH_MARKER = "h:";
 
-    private static final String LOCK_SUFFIX = "-lock";
+    /** The first part of every lock key, in place of {@link CacheManager#ZODIAC_CACHE_NAMESPACE}. */
+    static final String LOCK_NAMESPACE = "zodiac_lock";
     private static final String GENERATION = "__gen";
-    /** The longest suffix: {@code #} and a generation of up to 20 digits (longer than {@code -lock}). */
+    /** The longest suffix: {@code #} and a generation of up to 20 digits (lock keys have none). */
     private static final int SUFFIX_BYTES = 1 + 20;
     private static final int HASHED_BYTES = HASH_MARKER.length() + 64;
 
     private final String prefix;
+    private final String lockPrefix;
     private final String generationKey;
     /** The most bytes a plain key part may take. */
     private final int plainBudget;
@@ -58,6 +61,7 @@ final class MemcachedKeys {
                     + "must hold no space or control character and take at most "
                     + (MAX_KEY_BYTES - HASHED_BYTES - SUFFIX_BYTES - 1 - CacheManager.ZODIAC_CACHE_NAMESPACE.length() - 1) + " bytes");
         }
+        this.lockPrefix = lockPrefix(namespace);
         this.generationKey = prefix + GENERATION;
         this.plainBudget = MAX_KEY_BYTES - prefixBytes - SUFFIX_BYTES;
     }
@@ -69,7 +73,14 @@ final class MemcachedKeys {
 
     /** The key of {@code key}'s lock. */
     String lock(String key) {
-        return prefix + part(key) + LOCK_SUFFIX;
+        return lockPrefix + part(key);
+    }
+
+    /** {@code zodiac_lock:P:} for namespace {@code zodiac_cache:P}; never longer than the value prefix. */
+    private static String lockPrefix(String namespace) {
+        String cachePrefix = CacheManager.ZODIAC_CACHE_NAMESPACE + ":";
+        String rest = namespace.startsWith(cachePrefix) ? namespace.substring(cachePrefix.length()) : namespace;
+        return LOCK_NAMESPACE + ":" + rest + ":";
     }
 
     /** The key of the namespace generation counter. */

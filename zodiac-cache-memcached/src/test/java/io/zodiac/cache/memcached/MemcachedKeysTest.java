@@ -16,7 +16,7 @@ class MemcachedKeysTest {
 
     @Test
     void legalKeysKeepTheContractLayout() {
-        assertThat(keys.lock("user:42")).isEqualTo("zodiac_cache:app:user:42-lock");
+        assertThat(keys.lock("user:42")).isEqualTo("zodiac_lock:app:user:42");
         assertThat(keys.value("user:42", 7)).isEqualTo("zodiac_cache:app:user:42#7");
         assertThat(keys.generation()).isEqualTo("zodiac_cache:app:__gen");
         assertThat(keys.part("ключ-🔑")).isEqualTo("ключ-🔑");

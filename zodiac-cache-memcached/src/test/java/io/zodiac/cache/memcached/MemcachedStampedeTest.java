@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.contract.StampedeChild;
 import io.zodiac.cache.testkit.MemcachedExtension;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,8 +14,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -31,7 +34,9 @@ class MemcachedStampedeTest {
 
     private static final int JVMS = 3;
     private static final int CALLERS = 20;
-    private static final long PRODUCER_MILLIS = 300;
+    private static final Duration PRODUCER = Duration.ofMillis(300);
+    /** A lease far above the producer's time, so that a slow machine cannot let a second producer in. */
+    private static final Duration LEASE = Duration.ofSeconds(10);
 
     @Test
     void oneProducerRunAcrossJvms(@TempDir Path logs) throws Exception {
@@ -50,15 +55,17 @@ class MemcachedStampedeTest {
             }
             List<String> results = new ArrayList<>();
             for (Child child : children) {
-                results.addAll(child.remainingLines());
+                List<String> lines = child.remainingLines();
+                assertThat(lines).as("output; log:%n%s", child.logText()).contains("DONE").noneMatch(l -> l.startsWith("FAILED"));
+                lines.stream().filter(line -> line.startsWith("RESULT ")).map(line -> line.split(" ")[1]).forEach(results::add);
                 assertThat(child.exitCode()).as("exit code; log:%n%s", child.logText()).isZero();
             }
 
-            assertThat(results).hasSize(JVMS * CALLERS).allMatch(line -> line.startsWith("RESULT produced by "));
+            assertThat(results).hasSize(JVMS * CALLERS).allMatch(value -> value.startsWith("value-of-"));
             assertThat(results).as("every caller got the one produced value").containsOnly(results.get(0));
             try (CacheManager manager = new CacheManager()) {
                 ZodiacCache cache = manager.setup(prefix, CacheConfig.fromUri("memcached://" + MEMCACHED.address()).build());
-                assertThat(cache.get(key + "-producer-runs", Long.class).join()).as("producer runs").isEqualTo(1L);
+                assertThat(cache.get(StampedeChild.PRODUCER_CALLS, Long.class).join()).as("producer runs").isEqualTo(1L);
             }
         } finally {
             children.forEach(Child::destroy);
@@ -69,11 +76,8 @@ class MemcachedStampedeTest {
     private record Child(Process process, BufferedReader stdout, Path log) {
 
         static Child start(Path log, String address, String prefix, String key) throws IOException {
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx128m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    StampedeChild.class.getName(), address, prefix, key, Integer.toString(CALLERS),
-                    Long.toString(PRODUCER_MILLIS));
+            ProcessBuilder builder = new ProcessBuilder(StampedeChild.command(prefix, key, CALLERS, PRODUCER, LEASE,
+                    Map.of("cache", "memcached", "servers", address)));
             builder.redirectError(log.toFile());
             Process process = builder.start();
             return new Child(process, new BufferedReader(new InputStreamReader(process.getInputStream(),

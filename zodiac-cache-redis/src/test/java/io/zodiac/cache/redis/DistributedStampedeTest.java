@@ -2,19 +2,23 @@ package io.zodiac.cache.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zodiac.cache.contract.StampedeChild;
 import io.zodiac.cache.testkit.RedisCluster;
 import io.zodiac.cache.testkit.RedisExtension;
 import io.zodiac.cache.testkit.RedisServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,34 +53,32 @@ class DistributedStampedeTest {
     @Test
     void oneProducerForAllJvmsOnAStandaloneNode() throws Exception {
         RedisServer server = REDIS.server();
-        race("standalone", server.address(), server, key -> server.command("GET", key));
+        race("standalone", Map.of("cache", "redis", "endpoint", server.host(), "port", server.port()),
+                key -> server.command("GET", key));
     }
 
     @Test
     void oneProducerForAllJvmsOnACluster() throws Exception {
         RedisCluster cluster = CLUSTER.redisCluster();
-        race("cluster", String.join(",", cluster.seeds()), cluster.nodes().get(0),
+        race("cluster", Map.of("cache", "redis", "cluster", String.join(",", cluster.seeds())),
                 key -> cluster.nodeForKey(key).command("GET", key));
     }
 
-    /**
-     * Runs the race against {@code servers}; the children hear the start on {@code first}, the first
-     * of them; {@code rawGet} reads a Redis key as text.
-     */
-    private void race(String mode, String servers, RedisServer first, Function<String, String> rawGet) throws Exception {
+    /** Runs the race on the cache that {@code options} configure; {@code rawGet} reads a Redis key as text. */
+    private void race(String mode, Map<String, ?> options, Function<String, String> rawGet) throws Exception {
         String prefix = "stampede-" + mode + "-" + UUID.randomUUID();
         String key = "cold";
-        String startChannel = "zodiac-test:start:" + prefix;
         List<Child> children = new ArrayList<>();
         try {
             CountDownLatch ready = new CountDownLatch(CHILDREN);
             for (int i = 0; i < CHILDREN; i++) {
-                children.add(Child.start(ready, mode, servers, prefix, key, startChannel));
+                children.add(Child.start(ready, StampedeChild.command(prefix, key, CALLERS,
+                        Duration.ofMillis(PRODUCE_MILLIS), Duration.ofMillis(LEASE_MILLIS), options)));
             }
             assertThat(ready.await(120, TimeUnit.SECONDS)).as("children ready: %s", children).isTrue();
-
-            assertThat(first.command("PUBLISH", startChannel, "go")).as("children told to start")
-                    .isEqualTo(Integer.toString(CHILDREN));
+            for (Child child : children) {
+                child.send("GO");
+            }
 
             for (Child child : children) {
                 assertThat(child.process.waitFor(60, TimeUnit.SECONDS)).as("child exited: %s", child).isTrue();
@@ -110,7 +112,7 @@ class DistributedStampedeTest {
             }
         }
         String namespace = "zodiac_cache:" + prefix + ":";
-        assertThat(rawGet.apply(namespace + "producer-calls")).as("producer calls counted in Redis").isEqualTo("1");
+        assertThat(rawGet.apply(namespace + StampedeChild.PRODUCER_CALLS)).as("producer calls counted in Redis").isEqualTo("1");
         assertThat(produced).as("producer calls reported by the children").isEqualTo(1);
         assertThat(values).hasSize(CHILDREN * CALLERS);
         assertThat(values).as("every caller gets the one produced value").containsOnly(values.get(0));
@@ -160,17 +162,16 @@ class DistributedStampedeTest {
             reader.start();
         }
 
-        static Child start(CountDownLatch ready, String mode, String servers, String prefix, String key, String channel)
-                throws IOException {
+        static Child start(CountDownLatch ready, List<String> command) throws IOException {
             Path stderr = Files.createTempFile("stampede-child", ".log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process process = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m",
-                    "-cp", System.getProperty("java.class.path"), StampedeChild.class.getName(),
-                    mode, servers, prefix, key, Integer.toString(CALLERS), Long.toString(PRODUCE_MILLIS),
-                    Long.toString(LEASE_MILLIS), channel)
-                    .redirectError(stderr.toFile())
-                    .start();
+            Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
             return new Child(process, stderr, ready);
+        }
+
+        void send(String line) throws IOException {
+            OutputStream stdin = process.getOutputStream();
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
         }
 
         @Override

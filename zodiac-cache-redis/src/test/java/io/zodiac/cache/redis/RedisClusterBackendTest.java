@@ -146,19 +146,6 @@ class RedisClusterBackendTest {
     }
 
     @Test
-    void aUserKeyEndingInLockIsAnOrdinaryKeyAndNeverBlocksGetOrSet() {
-        assertThat(blocking.set("x-lock", "u")).isTrue();
-        assertThat(blocking.get("x-lock")).isEqualTo("u");
-        assertThat(raw("x-lock", "GET")).isEqualTo("\"u\"");
-
-        assertThat(await(cache.getOrSet("x", () -> CompletableFuture.completedFuture("produced")), Duration.ofSeconds(2)))
-                .isEqualTo("produced");
-        assertThat(blocking.get("x-lock")).isEqualTo("u");
-        assertThat(blocking.delete("x-lock")).isTrue();
-        assertThat(blocking.exists("x-lock")).isFalse();
-    }
-
-    @Test
     void aHeldLockIsNeitherListedNorClearedOnAnyNode() {
         Backend backend = ((DefaultZodiacCache) cache).backend();
         Map<String, Object> keys = keysOnEveryNode(30);

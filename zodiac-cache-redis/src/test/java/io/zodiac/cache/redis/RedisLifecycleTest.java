@@ -54,7 +54,7 @@ class RedisLifecycleTest {
         Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
         CacheManager manager = new CacheManager();
         for (int i = 0; i < 3; i++) {
-            ZodiacCache cache = manager.setup("threads", on(server).name("c" + i).build());
+            ZodiacCache cache = manager.setup("threads-" + i, on(server).name("c" + i).build());
             cache.blocking().set("k", i);
             assertThat(cache.blocking().getOrSet("produced", () -> "v")).isEqualTo("v");
         }

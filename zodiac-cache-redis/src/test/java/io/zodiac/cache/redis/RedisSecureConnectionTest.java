@@ -75,10 +75,12 @@ class RedisSecureConnectionTest {
         RedisServer acl = ACL.server();
         ZodiacCache byOptions = manager.setup("acl", CacheConfig.fromMap(Map.of("cache", "redis", "name", "options",
                 "endpoint", acl.host(), "port", acl.port(), "username", acl.username(), "password", acl.password())));
-        ZodiacCache byUri = manager.setup("acl", CacheConfig.fromUri(acl.uriWithCredentials()).name("uri").build());
+        try (CacheManager other = new CacheManager()) {
+            ZodiacCache byUri = other.setup("acl", CacheConfig.fromUri(acl.uriWithCredentials()).name("uri").build());
 
-        assertRoundTrip(byOptions);
-        assertThat(byUri.blocking().get("k")).isEqualTo(Map.of("secure", true));
+            assertRoundTrip(byOptions);
+            assertThat(byUri.blocking().get("k")).isEqualTo(Map.of("secure", true));
+        }
     }
 
     @Test

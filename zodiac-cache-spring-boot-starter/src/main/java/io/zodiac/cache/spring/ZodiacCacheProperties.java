@@ -13,7 +13,7 @@ import org.springframework.boot.convert.DurationUnit;
  * The {@code zodiac.cache.*} properties: the caches to set up at startup.
  *
  * <pre>
- * zodiac.cache.prefix=shop                                  # namespace zodiac_cache:shop (default: spring.application.name)
+ * zodiac.cache.prefix=shop                                  # default cache: zodiac_cache:shop (default: spring.application.name)
  * zodiac.cache.caches.default.default-ttl=5m
  * zodiac.cache.caches.default.max-size=10000
  * zodiac.cache.caches.sessions.uri=redis://127.0.0.1:6379/0
@@ -40,7 +40,10 @@ public class ZodiacCacheProperties {
      */
     private boolean global = true;
 
-    /** The namespace prefix of caches that name none; defaults to spring.application.name, else "application". */
+    /**
+     * The namespace prefix of caches that name none: the default cache's, and {prefix}:{name} for the others
+     * (one prefix belongs to one cache); defaults to spring.application.name, else "application".
+     */
     private String prefix;
 
     /** The caches to set up, by name. */
@@ -88,7 +91,10 @@ public class ZodiacCacheProperties {
     /** The settings of one cache. Unset settings keep zodiac-cache's defaults. */
     public static class Cache {
 
-        /** The namespace prefix: the cache lives under zodiac_cache:{prefix}. Defaults to zodiac.cache.prefix. */
+        /**
+         * The namespace prefix: the cache lives under zodiac_cache:{prefix}. Defaults to zodiac.cache.prefix for
+         * the default cache and {zodiac.cache.prefix}:{name} for the others.
+         */
         private String prefix;
 
         /** The backend: memory (the default), redis, memcached, or a Backend or BackendProvider class name. */

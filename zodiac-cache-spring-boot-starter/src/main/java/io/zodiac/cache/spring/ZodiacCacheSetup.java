@@ -47,13 +47,24 @@ final class ZodiacCacheSetup implements DisposableBean {
         try {
             CacheConfig.Builder config = config(name, cache).plugins(plugins);
             customizers.forEach(customizer -> customizer.customize(name, config));
-            manager.setup(cache.getPrefix() != null ? cache.getPrefix() : defaultPrefix, config.build());
+            manager.setup(prefix(name, cache, defaultPrefix), config.build());
         } catch (RuntimeException e) {
             throw new IllegalStateException("zodiac.cache.caches." + name + ": " + e.getMessage(), e);
         }
         if (!existed) {
             setUp.add(name);
         }
+    }
+
+    /**
+     * The cache's own prefix; else {@code zodiac.cache.prefix} for the {@code default} cache and
+     * {@code {zodiac.cache.prefix}:{name}} for the others, since one prefix belongs to one cache.
+     */
+    private static String prefix(String name, ZodiacCacheProperties.Cache cache, String defaultPrefix) {
+        if (cache.getPrefix() != null) {
+            return cache.getPrefix();
+        }
+        return name.equals(CacheManager.DEFAULT_CACHE_NAME) ? defaultPrefix : defaultPrefix + ":" + name;
     }
 
     /** The configuration the properties describe, without plugins. */

@@ -81,7 +81,7 @@ class RedisCachesTest {
             assertThat(catalog.product(1)).isEqualTo(new Product(1, "product 1"));
             assertThat(catalog.product(1)).isEqualTo(new Product(1, "product 1"));
             assertThat(catalog.runs()).isEqualTo(1);
-            assertThat(redis.server().command("EXISTS", "zodiac_cache:shop:1")).isEqualTo("1");
+            assertThat(redis.server().command("EXISTS", "zodiac_cache:shop%3Aproducts:1")).isEqualTo("1");
         });
     }
 
@@ -101,7 +101,7 @@ class RedisCachesTest {
             assertThat(up.getStatus()).isEqualTo(Status.UP);
             assertThat(up.getDetails()).containsOnlyKeys("products");
             assertThat((Map<Object, Object>) up.getDetails().get("products"))
-                    .containsEntry("backend", "redis").containsEntry("namespace", "zodiac_cache:shop");
+                    .containsEntry("backend", "redis").containsEntry("namespace", "zodiac_cache:shop%3Aproducts");
 
             redis.server().kill();
             Health down = indicator.health();

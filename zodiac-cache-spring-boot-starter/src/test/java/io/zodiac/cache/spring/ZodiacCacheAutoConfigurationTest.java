@@ -60,6 +60,8 @@ class ZodiacCacheAutoConfigurationTest {
                     assertThat(sessions.config().circuitBreakerFailures()).isEqualTo(3);
                     assertThat(sessions.config().circuitBreakerOpenDuration()).isEqualTo(CacheConfig.DEFAULT_BREAKER_OPEN);
 
+                    assertThat(manager.getCache("reports").namespace()).as("a cache that names no prefix")
+                            .isEqualTo("zodiac_cache:shop%3Areports");
                     assertThat(manager.getCache("reports").config().serializer())
                             .isEqualTo(JavaSerializer.allowing("com.example.**"));
                 });
@@ -126,7 +128,7 @@ class ZodiacCacheAutoConfigurationTest {
     @Test
     void theGlobalManagerKeepsTheCachesTheContextDidNotSetUp() {
         CacheManager global = CacheManager.global();
-        global.setup("app", CacheConfig.builder().name("mine").build());
+        global.setup("app:mine", CacheConfig.builder().name("mine").build());
         try {
             runner.withPropertyValues("zodiac.cache.global=true",
                             "zodiac.cache.prefix=app",

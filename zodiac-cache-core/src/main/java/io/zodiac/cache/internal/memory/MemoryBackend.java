@@ -48,8 +48,18 @@ final class MemoryBackend implements Backend {
     /** A value stored with a TTL. */
     private record Expiring(Object value, long deadlineNanos) {
 
+        /**
+         * The longest TTL kept as given (about 146 years): deadlines are compared as differences of
+         * {@link System#nanoTime()}, which hold up to 2^63 ns; longer TTLs are cut to it.
+         */
+        private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 2);
+
         static Object wrap(Object value, Duration ttl) {
-            return ttl == null ? value : new Expiring(value, System.nanoTime() + ttl.toNanos());
+            if (ttl == null) {
+                return value;
+            }
+            long nanos = ttl.compareTo(LONGEST) > 0 ? LONGEST.toNanos() : ttl.toNanos();
+            return new Expiring(value, System.nanoTime() + nanos);
         }
 
         boolean expired(long now) {

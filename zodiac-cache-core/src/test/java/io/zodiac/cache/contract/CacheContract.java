@@ -1,0 +1,953 @@
+package io.zodiac.cache.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.zodiac.cache.BlockingCache;
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.GetOrSetOptions;
+import io.zodiac.cache.TypeRef;
+import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.serializer.JavaSerializer;
+import io.zodiac.cache.serializer.SerializationException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The {@link ZodiacCache} contract, run unchanged against every backend: a subclass per backend
+ * ({@code *ContractTest}) gives its configuration, its {@link BackendCapabilities} and, for a
+ * server, its {@link ServerFaults}. The rows use the public API only.
+ *
+ * <p>Every row gets a fresh {@link CacheManager} and a prefix of its own, so rows never see each
+ * other's keys on a shared server.
+ */
+@Timeout(60)
+public abstract class CacheContract {
+
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+    /** Far above any producer of a row: only a broken release makes a waiter wait this long. */
+    private static final Duration LONG_LEASE = Duration.ofSeconds(30);
+    private static final Duration FAULT_OPERATION_TIMEOUT = Duration.ofMillis(500);
+    /** A getOrSet makes a few backend calls; on a busy 2-core machine: "bounded", not "fast". */
+    private static final Duration FAULT_CALL_BOUND = FAULT_OPERATION_TIMEOUT.multipliedBy(10);
+    private static final Duration RECOVERY = Duration.ofSeconds(30);
+
+    /** A value of a user type, readable by every serializer that reads objects. */
+    public record User(String name, int age) implements Serializable {
+    }
+
+    protected CacheManager manager;
+    protected String prefix;
+    protected ZodiacCache cache;
+    protected BlockingCache blocking;
+
+    /** A configuration of this backend, named {@code default}; a row may rename it and add settings. */
+    protected abstract CacheConfig.Builder config();
+
+    /** What this backend can do; a subclass states and explains each flag that differs from a preset. */
+    protected abstract BackendCapabilities capabilities();
+
+    /** Control over this backend's server, or {@code null} when it has none (in-memory). */
+    protected ServerFaults faults() {
+        return null;
+    }
+
+    @BeforeEach
+    void setUpCache(TestInfo test) {
+        manager = new CacheManager();
+        prefix = test.getTestMethod().orElseThrow().getName() + "-" + PREFIXES.incrementAndGet();
+        cache = manager.setup(prefix, config().build());
+        blocking = cache.blocking();
+    }
+
+    @AfterEach
+    void closeManager() {
+        ServerFaults faults = faults();
+        if (faults != null) {
+            faults.ensureRunning();
+        }
+        manager.close();
+    }
+
+    /** A fresh prefix for a second cache of a row. */
+    protected String otherPrefix(String label) {
+        return prefix + "-" + label;
+    }
+
+    // ------------------------------------------------------------------ basic operations
+
+    @Test
+    void setGetExistsDelete() {
+        assertThat(blocking.get("k")).isNull();
+        assertThat(blocking.exists("k")).isFalse();
+        assertThat(blocking.set("k", Map.of("name", "zodiac"))).isTrue();
+        assertThat(blocking.get("k")).isEqualTo(Map.of("name", "zodiac"));
+        assertThat(blocking.exists("k")).isTrue();
+        assertThat(cache.get("k").join()).isEqualTo(Map.of("name", "zodiac"));
+        assertThat(blocking.set("k", "replaced")).isTrue();
+        assertThat(blocking.get("k")).isEqualTo("replaced");
+        assertThat(blocking.delete("k")).as("present").isTrue();
+        assertThat(blocking.delete("k")).as("already deleted").isFalse();
+        assertThat(blocking.get("k")).isNull();
+        assertThat(blocking.exists("k")).isFalse();
+    }
+
+    @Test
+    void typedReadsGiveTheTypeAskedFor() {
+        blocking.set("user", new User("ada", 36));
+        blocking.set("users", List.of(new User("ada", 36), new User("alan", 41)));
+
+        assertThat(blocking.get("user", User.class)).isEqualTo(new User("ada", 36));
+        assertThat(cache.get("user", User.class).join()).isEqualTo(new User("ada", 36));
+        assertThat(blocking.get("users", new TypeRef<List<User>>() { }))
+                .containsExactly(new User("ada", 36), new User("alan", 41));
+        assertThat(cache.get("users", new TypeRef<List<User>>() { }).join()).hasSize(2);
+        assertThat(blocking.get("absent", User.class)).isNull();
+        assertThat(blocking.get("absent", new TypeRef<List<User>>() { })).isNull();
+    }
+
+    @Test
+    void addStoresOnlyWhenAbsent() {
+        assertThat(blocking.add("k", "first", null)).isTrue();
+        assertThat(blocking.add("k", "second", null)).isFalse();
+        assertThat(blocking.get("k")).isEqualTo("first");
+        assertThat(cache.add("ttl", "v", Duration.ofMinutes(1)).join()).isTrue();
+        assertThat(blocking.get("ttl")).isEqualTo("v");
+
+        blocking.delete("k");
+        assertThat(blocking.add("k", "after delete", null)).isTrue();
+        assertThat(blocking.get("k")).isEqualTo("after delete");
+    }
+
+    @Test
+    void addOfAnExpiredKeyStores() {
+        Duration ttl = capabilities().shortTtl();
+        assertThat(blocking.add("k", "first", ttl)).isTrue();
+        await().atMost(ttl.plusSeconds(5)).until(() -> !blocking.exists("k"));
+        assertThat(blocking.add("k", "second", null)).isTrue();
+        assertThat(blocking.get("k")).isEqualTo("second");
+    }
+
+    @Test
+    void multiGetKeepsTheOrderOfTheKeysLeavesOutAbsentOnesAndMapsAStoredNullToNull() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            values.put("m" + i, i);
+        }
+        values.put("nothing", null);
+        assertThat(blocking.multiSet(values, Duration.ofMinutes(1))).isTrue();
+
+        Map<String, Object> found = blocking.multiGet(List.of("m19", "missing", "m0", "nothing"));
+        assertThat(new ArrayList<>(found.keySet())).containsExactly("m19", "m0", "nothing");
+        assertThat(found).containsEntry("m19", 19).containsEntry("m0", 0).containsEntry("nothing", null);
+        assertThat(blocking.multiGet(List.of())).isEmpty();
+        assertThat(cache.multiGet(List.of("m1")).join()).containsExactly(Map.entry("m1", 1));
+        for (int i = 0; i < 20; i++) {
+            assertThat(blocking.get("m" + i)).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void multiSetGivesEveryKeyItsTtl() {
+        Duration ttl = capabilities().shortTtl();
+        assertThat(cache.multiSet(Map.of("a", 1, "b", 2, "c", 3), ttl).join()).isTrue();
+        assertThat(blocking.multiSet(Map.of("kept", "x"), null)).isTrue();
+        assertThat(blocking.multiGet(List.of("a", "b", "c"))).containsOnlyKeys("a", "b", "c");
+
+        await().atMost(ttl.plusSeconds(5)).until(() -> blocking.multiGet(List.of("a", "b", "c")).isEmpty());
+        assertThat(blocking.get("kept")).isEqualTo("x");
+    }
+
+    @Test
+    void incrementCountsFromZeroAndReadsAsANumber() {
+        assertThat(blocking.increment("n", 5)).isEqualTo(5);
+        assertThat(cache.increment("n", 2).join()).isEqualTo(7);
+        assertThat(blocking.increment("n", 0)).isEqualTo(7);
+        assertThat(blocking.get("n", Long.class)).isEqualTo(7L);
+        assertThat(blocking.get("n").toString()).isEqualTo("7");
+        blocking.set("stored", 5);
+        assertThat(blocking.increment("stored", 3)).as("a stored number counts on").isEqualTo(8);
+    }
+
+    @Test
+    void incrementBelowZero() {
+        blocking.increment("n", 3);
+        if (capabilities().signedCounters()) {
+            assertThat(blocking.increment("n", -10)).isEqualTo(-7);
+            assertThat(blocking.increment("fresh", -1)).isEqualTo(-1);
+        } else {
+            assertThat(blocking.increment("n", -10)).as("counters stop at zero").isZero();
+            assertThat(blocking.increment("fresh", -1)).isZero();
+        }
+    }
+
+    @Test
+    void concurrentIncrementsOfAMissingKeyCountEveryOne() {
+        List<CompletableFuture<Long>> results = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            results.add(cache.increment("race", 1));
+        }
+        List<Long> values = results.stream().map(CompletableFuture::join).sorted().collect(Collectors.toList());
+        assertThat(values).isEqualTo(LongStream.rangeClosed(1, 50).boxed().collect(Collectors.toList()));
+        assertThat(blocking.get("race").toString()).isEqualTo("50");
+    }
+
+    @Test
+    void incrementOfANonIntegerFailsAndKeepsTheValue() {
+        blocking.set("text", "abc");
+        assertThatThrownBy(() -> blocking.increment("text", 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'text'").hasMessageContaining("integer");
+        assertThat(failure(cache.increment("text", 1))).isInstanceOf(IllegalStateException.class);
+        assertThat(blocking.get("text")).isEqualTo("abc");
+    }
+
+    @Test
+    void incrementKeepsTheTtl() {
+        Duration ttl = capabilities().shortTtl();
+        blocking.set("n", 1, ttl);
+        assertThat(blocking.increment("n", 1)).isEqualTo(2);
+        await().atMost(ttl.plusSeconds(5)).until(() -> !blocking.exists("n"));
+    }
+
+    @Test
+    void expireSetsAndRemovesTheTtl() {
+        Duration ttl = capabilities().shortTtl();
+        blocking.set("k", "v");
+        blocking.set("kept", "v", ttl);
+        assertThat(blocking.expire("kept", null)).as("no expiry any more").isTrue();
+        assertThat(cache.expire("k", ttl).join()).isTrue();
+        assertThat(blocking.expire("absent", Duration.ofSeconds(5))).isFalse();
+        assertThat(blocking.expire("absent", null)).isFalse();
+
+        await().atMost(ttl.plusSeconds(5)).until(() -> !blocking.exists("k"));
+        assertThat(blocking.get("kept")).isEqualTo("v");
+        assertThat(blocking.expire("k", Duration.ofSeconds(5))).as("expired is absent").isFalse();
+    }
+
+    @Test
+    void ttlReportsTheRemainingTime() {
+        blocking.set("k", "v", Duration.ofSeconds(30));
+        blocking.set("forever", "v");
+        if (!capabilities().reportsTtl()) {
+            assertThat(failure(cache.ttl("k"))).isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> blocking.ttl("k")).isInstanceOf(UnsupportedOperationException.class);
+            return;
+        }
+        assertThat(blocking.ttl("k")).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        assertThat(cache.ttl("forever").join()).isEqualTo(ChronoUnit.FOREVER.getDuration());
+        assertThat(blocking.ttl("absent")).isNull();
+        assertThat(blocking.expire("k", null)).isTrue();
+        assertThat(blocking.ttl("k")).isEqualTo(ChronoUnit.FOREVER.getDuration());
+        assertThat(blocking.expire("forever", Duration.ofSeconds(10))).isTrue();
+        assertThat(blocking.ttl("forever")).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void keysListsThisCachesKeysByPrefix() {
+        blocking.multiSet(Map.of("user:1", 1, "user:2", 2, "order:1", 3), null);
+        if (!capabilities().listsKeys()) {
+            assertThat(failure(cache.keys("", 10))).isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> blocking.keys("user:", 10)).isInstanceOf(UnsupportedOperationException.class);
+            return;
+        }
+        assertThat(blocking.keys("user:", 10)).containsExactlyInAnyOrder("user:1", "user:2");
+        assertThat(cache.keys("", 100).join()).containsExactlyInAnyOrder("user:1", "user:2", "order:1");
+        assertThat(blocking.keys("", 2)).hasSize(2);
+        assertThat(blocking.keys("none:", 10)).isEmpty();
+        assertThatThrownBy(() -> cache.keys("", 0)).hasMessageContaining("limit");
+    }
+
+    @Test
+    void clearRemovesEveryKeyOfTheCache() {
+        for (int i = 0; i < 300; i++) {
+            cache.set("k" + i, i);
+        }
+        blocking.set("last", 1);
+        blocking.increment("n", 3);
+
+        assertThat(blocking.clear()).isTrue();
+
+        assertThat(blocking.multiGet(List.of("k0", "k150", "k299", "last", "n"))).isEmpty();
+        assertThat(blocking.exists("last")).isFalse();
+        assertThat(blocking.add("last", "again", null)).as("absent after clear").isTrue();
+        assertThat(blocking.increment("n", 1)).as("counters restart").isEqualTo(1);
+        assertThat(cache.clear().join()).isTrue();
+        if (capabilities().listsKeys()) {
+            assertThat(blocking.keys("", 10)).isEmpty();
+        }
+    }
+
+    @Test
+    void blockingViewMirrorsTheAsyncOne() {
+        assertThat(blocking.set("k", "v")).isTrue();
+        assertThat(blocking.set("t", "v", Duration.ofMinutes(1))).isTrue();
+        assertThat(blocking.get("k")).isEqualTo("v");
+        assertThat(blocking.getOrDefault("absent", "default")).isEqualTo("default");
+        assertThat(blocking.exists("k")).isTrue();
+        assertThat(blocking.add("k", "w", null)).isFalse();
+        assertThat(blocking.increment("n", 2)).isEqualTo(2);
+        assertThat(blocking.multiSet(Map.of("a", 1), null)).isTrue();
+        assertThat(blocking.multiGet(List.of("a", "k"))).containsExactly(Map.entry("a", 1), Map.entry("k", "v"));
+        assertThat(blocking.expire("k", Duration.ofMinutes(1))).isTrue();
+        assertThat(blocking.<String>getOrSet("p", () -> "produced")).isEqualTo("produced");
+        assertThat(blocking.getOrSet("q", () -> 1, GetOrSetOptions.<Integer>defaults().type(Integer.class))).isEqualTo(1);
+        assertThat(blocking.delete("k")).isTrue();
+        assertThat(blocking.clear()).isTrue();
+        assertThat(blocking.get("a")).isNull();
+        assertThat(blocking.async()).isSameAs(cache);
+        assertThat(cache.blocking()).isSameAs(blocking);
+    }
+
+    @Test
+    void nullKeysAndUnencodableValuesFailClearlyAndStoreNothing() {
+        ZodiacCache cache = manager.setup(otherPrefix("json"), config().name("json").serializer("json").build());
+        BlockingCache blocking = cache.blocking();
+        assertThatThrownBy(() -> cache.get(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("key");
+        assertThatThrownBy(() -> cache.set(null, 1)).isInstanceOf(NullPointerException.class).hasMessageContaining("key");
+        Object unencodable = new Object();
+        assertThat(failure(cache.set("bad", unencodable))).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("json serializer cannot encode a java.lang.Object");
+        assertThat(failure(cache.multiSet(Map.of("good", 1, "bad", unencodable), null)))
+                .isInstanceOf(SerializationException.class);
+        assertThat(blocking.exists("bad")).isFalse();
+        assertThat(blocking.exists("good")).isFalse();
+    }
+
+    // ------------------------------------------------------------------ TTL resolution and expiry
+
+    @Test
+    void ttlResolutionIsTheCallsThenTheCachesDefaultThenNone() {
+        Duration ttl = capabilities().shortTtl();
+        ZodiacCache withDefault = manager.setup(otherPrefix("ttl"), config().name("ttl").defaultTtl(ttl).build());
+        BlockingCache timed = withDefault.blocking();
+        timed.set("default", 1);
+        timed.set("nullTtl", 1, null);
+        timed.set("own", 1, Duration.ofHours(1));
+        timed.set("forever", 1, Duration.ZERO);
+        blocking.set("noDefault", 1);
+        timed.getOrSet("produced", () -> 1);
+        timed.getOrSet("producedOwn", () -> 1, GetOrSetOptions.<Integer>defaults().ttl(Duration.ofHours(1)));
+        assertThatThrownBy(() -> timed.set("k", 1, Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ttl");
+
+        await().atMost(ttl.plusSeconds(5)).until(() ->
+                !timed.exists("default") && !timed.exists("nullTtl") && !timed.exists("produced"));
+        assertThat(timed.multiGet(List.of("own", "forever", "producedOwn"))).containsOnlyKeys("own", "forever", "producedOwn");
+        assertThat(blocking.get("noDefault")).isEqualTo(1);
+        if (capabilities().reportsTtl()) {
+            assertThat(timed.ttl("own")).isBetween(Duration.ofMinutes(59), Duration.ofHours(1));
+            assertThat(timed.ttl("forever")).as("Duration.ZERO never expires").isEqualTo(ChronoUnit.FOREVER.getDuration());
+            assertThat(blocking.ttl("noDefault")).isEqualTo(ChronoUnit.FOREVER.getDuration());
+        }
+    }
+
+    @Test
+    void entriesExpire() {
+        Duration ttl = capabilities().shortTtl();
+        blocking.set("short", "v", ttl);
+        blocking.set("long", "v", Duration.ofMinutes(5));
+        assertThat(blocking.get("short")).as("still there right after set").isEqualTo("v");
+        await().atMost(ttl.plusSeconds(5)).until(() -> !blocking.exists("short"));
+        assertThat(blocking.get("short")).isNull();
+        assertThat(blocking.get("long")).isEqualTo("v");
+    }
+
+    @Test
+    void longTtlsAreKept() {
+        // Memcached reads relative TTLs over 30 days as unix times: they must still mean "from now".
+        blocking.set("month", "v", Duration.ofDays(31));
+        assertThat(blocking.get("month")).isEqualTo("v");
+        assertThat(blocking.expire("month", Duration.ofDays(400))).isTrue();
+        assertThat(blocking.get("month")).isEqualTo("v");
+        blocking.set("centuries", "v", Duration.ofDays(365L * 300));
+        assertThat(blocking.get("centuries")).isEqualTo("v");
+    }
+
+    // ------------------------------------------------------------------ null, miss, falsy
+
+    @Test
+    void aStoredNullIsAHitThatReadsAsNull() {
+        assertThat(blocking.set("nothing", null)).isTrue();
+        assertThat(blocking.get("nothing")).isNull();
+        assertThat(blocking.exists("nothing")).as("a stored null exists").isTrue();
+        assertThat(blocking.getOrDefault("nothing", "default")).as("a stored null is not a miss").isNull();
+        assertThat(cache.getOrDefault("absent", "default").join()).as("a miss").isEqualTo("default");
+        assertThat(blocking.get("absent")).isNull();
+        assertThat(blocking.exists("absent")).isFalse();
+        assertThat(blocking.<String>getOrSet("nothing", () -> {
+            throw new AssertionError("a stored null is a hit");
+        })).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "json"})
+    void falsyValuesAreHits(String serializer) {
+        ZodiacCache falsy = serializer.equals("default") ? cache
+                : manager.setup(otherPrefix(serializer), config().name(serializer).serializer(serializer).build());
+        falsy.multiSet(Map.of("zero", 0, "empty", "", "false", false, "list", List.of(), "map", Map.of()), null).join();
+        assertThat(falsy.get("zero").join()).isEqualTo(0);
+        assertThat(falsy.get("empty").join()).isEqualTo("");
+        assertThat(falsy.get("false").join()).isEqualTo(false);
+        assertThat(falsy.get("list").join()).isEqualTo(List.of());
+        assertThat(falsy.get("map").join()).isEqualTo(Map.of());
+        for (String key : List.of("zero", "empty", "false", "list", "map")) {
+            assertThat(falsy.exists(key).join()).as(key).isTrue();
+            assertThat(falsy.getOrSet(key, () -> {
+                throw new AssertionError("a stored " + key + " is a hit");
+            }).join()).as(key).isNotNull();
+        }
+    }
+
+    // ------------------------------------------------------------------ serializers
+
+    @Test
+    void jsonRoundTripsPlainAndTypedValues() {
+        BlockingCache json = serializerCache("json");
+        json.set("user", new User("ada", 36));
+        json.set("users", List.of(new User("bob", 7)));
+        json.set("nothing", null);
+        assertThat(json.get("user")).isEqualTo(Map.of("name", "ada", "age", 36));
+        assertThat(json.get("user", User.class)).isEqualTo(new User("ada", 36));
+        assertThat(json.get("users", new TypeRef<List<User>>() { })).containsExactly(new User("bob", 7));
+        assertThat(json.getOrSet("typed", () -> new User("eve", 1), GetOrSetOptions.<User>defaults().type(User.class)))
+                .isEqualTo(new User("eve", 1));
+        assertThat(json.getOrSet("typed", () -> new User("not", 0), GetOrSetOptions.<User>defaults().type(User.class)))
+                .isEqualTo(new User("eve", 1));
+        assertThat(json.get("nothing")).isNull();
+        assertThat(json.exists("nothing")).isTrue();
+        assertThat(json.increment("n", 2)).isEqualTo(2);
+        assertThat(json.get("n")).isEqualTo(2);
+    }
+
+    @Test
+    void stringRoundTripsStringsAndRefusesOtherValues() {
+        BlockingCache strings = serializerCache("string");
+        strings.set("s", "ünïcödé 🔑");
+        strings.set("nothing", null);
+        assertThat(strings.get("s")).isEqualTo("ünïcödé 🔑");
+        assertThat(strings.get("nothing")).isNull();
+        assertThat(strings.exists("nothing")).isTrue();
+        assertThat(strings.increment("n", 12)).isEqualTo(12);
+        assertThat(strings.get("n")).isEqualTo("12");
+        assertThatThrownBy(() -> strings.set("k", 42)).hasMessageContaining("string serializer accepts only strings");
+        assertThat(strings.exists("k")).isFalse();
+    }
+
+    @Test
+    void bytesRoundTripBytes() {
+        BlockingCache bytes = serializerCache("bytes");
+        byte[] value = {0, 1, 2, (byte) 0xff};
+        bytes.set("b", value);
+        bytes.set("empty", new byte[0]);
+        bytes.set("nothing", null);
+        assertThat((byte[]) bytes.get("b")).containsExactly(value);
+        assertThat((byte[]) bytes.get("empty")).isEmpty();
+        assertThat(bytes.get("nothing")).isNull();
+        assertThat(bytes.exists("nothing")).isTrue();
+    }
+
+    @Test
+    void javaRoundTripsAllowedClassesOnly() {
+        ZodiacCache java = manager.setup(otherPrefix("java"), config().name("java")
+                .serializer(JavaSerializer.allowing(User.class.getName())).build());
+        java.blocking().set("user", new User("ada", 36));
+        java.blocking().set("list", new ArrayList<>(List.of(1, 2)));
+        assertThat(java.blocking().get("user")).isEqualTo(new User("ada", 36));
+        assertThat(java.blocking().get("user", User.class)).isEqualTo(new User("ada", 36));
+        assertThat(java.blocking().get("list")).isEqualTo(List.of(1, 2));
+
+        ZodiacCache strict = manager.setup(otherPrefix("strict"), config().name("strict")
+                .serializer(JavaSerializer.allowing("com.example.**")).build());
+        strict.blocking().set("user", new User("ada", 36));
+        assertThat(strict.blocking().get("user")).as("a class outside the allowlist reads as a miss").isNull();
+    }
+
+    @Test
+    void referencesAreStoredAsTheyAreInMemoryOnly() {
+        CacheConfig config = config().name("reference").serializer("reference").build();
+        if (!capabilities().storesReferences()) {
+            assertThatThrownBy(() -> manager.setup(otherPrefix("reference"), config))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serializer 'reference'");
+            assertThat(manager.isSetUp("reference")).isFalse();
+            return;
+        }
+        ZodiacCache references = manager.setup(otherPrefix("reference"), config);
+        User user = new User("ada", 36);
+        references.blocking().set("user", user);
+        assertThat(references.blocking().get("user", User.class)).isSameAs(user);
+    }
+
+    private BlockingCache serializerCache(String serializer) {
+        return manager.setup(otherPrefix(serializer), config().name(serializer).serializer(serializer).build()).blocking();
+    }
+
+    // ------------------------------------------------------------------ getOrSet
+
+    @Test
+    void sixtyFourConcurrentCallersOnAColdKeyRunTheProducerOnce() throws Exception {
+        int callers = 64;
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults().lease(LONG_LEASE);
+        CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch called = new CountDownLatch(callers);
+        AtomicReferenceArray<Object> results = new AtomicReferenceArray<>(callers);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            int index = i;
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    CompletableFuture<String> result = cache.getOrSet("cold", () -> {
+                        calls.incrementAndGet();
+                        return gate;
+                    }, options);
+                    called.countDown();
+                    results.set(index, result.get(30, TimeUnit.SECONDS));
+                } catch (Exception e) {
+                    results.set(index, e);
+                }
+            }, "caller-" + i);
+            thread.start();
+            threads.add(thread);
+        }
+        start.countDown();
+        assertThat(called.await(20, TimeUnit.SECONDS)).as("every caller called getOrSet").isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 1);
+        gate.complete("value");
+        for (Thread thread : threads) {
+            thread.join(30_000);
+        }
+
+        for (int i = 0; i < callers; i++) {
+            assertThat(results.get(i)).as("caller %d", i).isEqualTo("value");
+        }
+        assertThat(calls).as("producer runs").hasValue(1);
+        assertThat(blocking.get("cold")).isEqualTo("value");
+    }
+
+    @Test
+    void aMissRunsTheProducerAndStoresItsValueThenHits() {
+        AtomicInteger calls = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            assertThat(blocking.getOrSet("k", () -> "v" + calls.incrementAndGet())).isEqualTo("v1");
+        }
+        assertThat(cache.<String>getOrSet("k", () -> CompletableFuture.completedFuture("other")).join()).isEqualTo("v1");
+        assertThat(calls).hasValue(1);
+        assertThat(blocking.get("k")).isEqualTo("v1");
+    }
+
+    @Test
+    void aFailingProducerReachesEveryWaiterOnceAndStoresNothing() {
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        AtomicInteger calls = new AtomicInteger();
+        GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults().lease(LONG_LEASE);
+        List<CompletableFuture<String>> callers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            callers.add(cache.getOrSet("k", () -> {
+                calls.incrementAndGet();
+                return gate;
+            }, options));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 1);
+        IllegalStateException boom = new IllegalStateException("boom");
+        gate.completeExceptionally(boom);
+
+        for (CompletableFuture<String> caller : callers) {
+            assertThat(failure(caller)).isSameAs(boom);
+        }
+        assertThat(calls).hasValue(1);
+        assertThat(blocking.exists("k")).as("nothing stored").isFalse();
+        // The lock was released: the next call runs its producer at once, not after the lease.
+        assertThat(within(Duration.ofSeconds(10), cache.getOrSet("k", () -> CompletableFuture.completedFuture("second"),
+                options))).isEqualTo("second");
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void aProducerThatThrowsIsAFailingProducer() {
+        GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults().lease(LONG_LEASE);
+        assertThat(failure(cache.getOrSet("k", () -> {
+            throw new IllegalArgumentException("bad id");
+        }, options))).isInstanceOf(IllegalArgumentException.class).hasMessage("bad id");
+        assertThatThrownBy(() -> blocking.getOrSet("k", () -> {
+            throw new IllegalArgumentException("bad id");
+        }, options)).isInstanceOf(IllegalArgumentException.class).hasMessage("bad id");
+        assertThat(blocking.exists("k")).isFalse();
+        assertThat(within(Duration.ofSeconds(10), cache.getOrSet("k", () -> CompletableFuture.completedFuture("v"), options)))
+                .as("the lock was released").isEqualTo("v");
+    }
+
+    @Test
+    void nullIsStoredThroughASentinelUnlessSkipped() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(blocking.<String>getOrSet("none", () -> {
+            calls.incrementAndGet();
+            return null;
+        })).isNull();
+        assertThat(blocking.exists("none")).isTrue();
+        assertThat(blocking.get("none")).isNull();
+        assertThat(blocking.<String>getOrSet("none", () -> {
+            calls.incrementAndGet();
+            return "not called";
+        })).isNull();
+        assertThat(calls).hasValue(1);
+
+        GetOrSetOptions<String> skipNull = GetOrSetOptions.<String>defaults().skipCacheIf(Objects::isNull);
+        assertThat(blocking.getOrSet("skipped", () -> null, skipNull)).isNull();
+        assertThat(blocking.exists("skipped")).isFalse();
+    }
+
+    @Test
+    void skipCacheIfReturnsTheValueWithoutStoringIt() {
+        GetOrSetOptions<Integer> skipNegative = GetOrSetOptions.<Integer>defaults().skipCacheIf(v -> v < 0);
+        assertThat(blocking.getOrSet("n", () -> -1, skipNegative)).isEqualTo(-1);
+        assertThat(blocking.exists("n")).isFalse();
+        for (int i = 2; i < 22; i++) {
+            int value = -i;
+            assertThat(cache.getOrSet("n", () -> CompletableFuture.completedFuture(value), skipNegative).join())
+                    .as("a call after a skipped value runs its own producer").isEqualTo(value);
+        }
+        assertThat(blocking.exists("n")).isFalse();
+        assertThat(blocking.getOrSet("n", () -> 1, skipNegative)).isEqualTo(1);
+        assertThat(blocking.get("n")).isEqualTo(1);
+    }
+
+    @Test
+    void afterTheLeaseExpiresAWaiterRunsTheProducerToo() {
+        Duration lease = capabilities().shortLease();
+        GetOrSetOptions<String> shortLease = GetOrSetOptions.<String>defaults().lease(lease);
+        CompletableFuture<String> stuck = new CompletableFuture<>();
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<String> first = cache.getOrSet("slow", () -> {
+            calls.incrementAndGet();
+            return stuck;
+        }, shortLease);
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+        CompletableFuture<String> second = cache.getOrSet("slow", () -> {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture("fresh");
+        }, shortLease);
+
+        assertThat(within(lease.plusSeconds(10), second)).as("no hang past the lease").isEqualTo("fresh");
+        assertThat(calls).hasValue(2);
+        assertThat(first).isNotDone();
+        stuck.complete("late");
+        assertThat(within(Duration.ofSeconds(10), first)).isEqualTo("late");
+    }
+
+    @Test
+    void waitersWakeOnTheProducersReleaseNotAtTheLease() {
+        GetOrSetOptions<String> longLease = GetOrSetOptions.<String>defaults().lease(Duration.ofMinutes(5));
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<String> producer = cache.getOrSet("k", () -> {
+            calls.incrementAndGet();
+            return gate;
+        }, longLease);
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+        CompletableFuture<String> waiter = cache.getOrSet("k", () -> CompletableFuture.completedFuture("other"), longLease);
+        gate.complete("v");
+        // The lease is five minutes: a waiter that only woke at the lease would time out here.
+        assertThat(within(Duration.ofSeconds(10), waiter)).isEqualTo("v");
+        assertThat(within(Duration.ofSeconds(10), producer)).isEqualTo("v");
+    }
+
+    // ------------------------------------------------------------------ key shapes
+
+    /** Keys a user may pass: each is an ordinary key of its own. */
+    static List<String> keyShapes() {
+        return List.of("", " ", "with space", "new\nline", "tab\t", "crlf\r\n", "nul\u0000", "ключ 🔑", "日本語",
+                "k".repeat(1024), "k".repeat(1023) + "l", "x-lock", "-lock", "*", "?", "[", "]", "\\", "a*b?[c]\\d", "[abc]", "h:abc",
+                "k#1", "__gen", "__released");
+    }
+
+    @ParameterizedTest
+    @MethodSource("keyShapes")
+    void everyKeyShapeRoundTrips(String key) {
+        assertThat(blocking.exists(key)).isFalse();
+        assertThat(blocking.set(key, "value of " + key)).isTrue();
+        assertThat(blocking.get(key)).isEqualTo("value of " + key);
+        assertThat(blocking.exists(key)).isTrue();
+        assertThat(blocking.multiGet(List.of(key))).containsExactly(Map.entry(key, "value of " + key));
+        assertThat(blocking.increment(key + "#n", 2)).isEqualTo(2);
+        assertThat(blocking.expire(key, Duration.ofMinutes(1))).isTrue();
+        assertThat(blocking.delete(key)).isTrue();
+        assertThat(blocking.exists(key)).isFalse();
+        assertThat(blocking.getOrSet(key, () -> "produced")).isEqualTo("produced");
+        assertThat(blocking.get(key)).isEqualTo("produced");
+    }
+
+    @Test
+    void keysAndClearTreatEveryKeyShapeAsAnOrdinaryKey() {
+        List<String> shapes = keyShapes();
+        for (String key : shapes) {
+            blocking.set(key, "value of " + key);
+        }
+        for (String key : shapes) {
+            assertThat(blocking.get(key)).as("no shape overwrote another: %s", key).isEqualTo("value of " + key);
+        }
+        if (capabilities().listsKeys()) {
+            assertThat(blocking.keys("", 1000)).containsExactlyInAnyOrderElementsOf(shapes);
+            assertThat(blocking.keys("a*b?[", 100)).as("glob characters are literal").containsExactly("a*b?[c]\\d");
+            assertThat(blocking.keys("*", 100)).containsExactly("*");
+            assertThat(blocking.keys("[", 100)).containsExactlyInAnyOrder("[", "[abc]");
+            assertThat(blocking.keys("x-", 100)).containsExactly("x-lock");
+        }
+        assertThat(blocking.clear()).isTrue();
+        for (String key : shapes) {
+            assertThat(blocking.exists(key)).as("cleared: %s", key).isFalse();
+        }
+    }
+
+    @Test
+    void aUserKeyEndingInLockNeverBlocksGetOrSet() {
+        blocking.set("x-lock", "a user value");
+        GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults().lease(LONG_LEASE);
+
+        assertThat(within(Duration.ofSeconds(10), cache.getOrSet("x", () -> CompletableFuture.completedFuture("produced"),
+                options))).isEqualTo("produced");
+        assertThat(blocking.get("x-lock")).isEqualTo("a user value");
+
+        // While "y" is being produced, "y-lock" is still an ordinary (absent) key.
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<String> producing = cache.getOrSet("y", () -> {
+            calls.incrementAndGet();
+            return gate;
+        }, options);
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+        assertThat(blocking.exists("y-lock")).isFalse();
+        assertThat(blocking.get("y-lock")).isNull();
+        if (capabilities().listsKeys()) {
+            assertThat(blocking.keys("", 100)).containsExactlyInAnyOrder("x", "x-lock");
+        }
+        gate.complete("y's value");
+        assertThat(within(Duration.ofSeconds(10), producing)).isEqualTo("y's value");
+    }
+
+    // ------------------------------------------------------------------ prefixes and managers
+
+    @Test
+    void twoPrefixesNeverShareKeys() {
+        ZodiacCache other = manager.setup(otherPrefix("other"), config().name("other").build());
+        blocking.set("k", "mine");
+        other.blocking().set("k", "theirs");
+        other.blocking().set("only-theirs", 1);
+
+        assertThat(blocking.get("k")).isEqualTo("mine");
+        assertThat(blocking.exists("only-theirs")).isFalse();
+        if (capabilities().listsKeys()) {
+            assertThat(blocking.keys("", 100)).containsExactly("k");
+        }
+        assertThat(blocking.clear()).isTrue();
+        assertThat(other.blocking().get("k")).isEqualTo("theirs");
+        assertThat(other.blocking().get("only-theirs")).isEqualTo(1);
+    }
+
+    @Test
+    void globCharactersInPrefixesAreLiteral() {
+        ZodiacCache star = manager.setup(otherPrefix("k*"), config().name("star").build());
+        ZodiacCache question = manager.setup(otherPrefix("k?"), config().name("question").build());
+        ZodiacCache plain = manager.setup(otherPrefix("kX"), config().name("plain").build());
+        star.blocking().set("a1", 1);
+        question.blocking().set("a1", 2);
+        plain.blocking().set("a1", 3);
+
+        if (capabilities().listsKeys()) {
+            assertThat(star.blocking().keys("", 100)).containsExactly("a1");
+            assertThat(question.blocking().keys("a", 100)).containsExactly("a1");
+        }
+        assertThat(question.blocking().clear()).isTrue();
+        assertThat(star.blocking().get("a1")).isEqualTo(1);
+        assertThat(plain.blocking().get("a1")).isEqualTo(3);
+        assertThat(star.blocking().clear()).isTrue();
+        assertThat(plain.blocking().get("a1")).isEqualTo(3);
+    }
+
+    @Test
+    void nestedPrefixesNeverShareKeys() {
+        String app = otherPrefix("app");
+        ZodiacCache outer = manager.setup(app, config().name("app").build());
+        ZodiacCache inner = manager.setup(app + ":sub", config().name("app:sub").build());
+        inner.blocking().set("s1", "inner's");
+        outer.blocking().set("o1", "outer's");
+
+        assertThat(outer.blocking().get("sub:s1")).as("the outer cache never reads the inner one's keys").isNull();
+        assertThat(outer.blocking().exists("sub:s1")).isFalse();
+        assertThat(inner.blocking().get("s1")).isEqualTo("inner's");
+        outer.blocking().set("sub:s1", "outer's own");
+        assertThat(inner.blocking().get("s1")).isEqualTo("inner's");
+        assertThat(outer.blocking().get("sub:s1")).isEqualTo("outer's own");
+        if (capabilities().listsKeys()) {
+            assertThat(outer.blocking().keys("", 100)).containsExactlyInAnyOrder("o1", "sub:s1");
+            assertThat(inner.blocking().keys("", 100)).containsExactly("s1");
+        }
+
+        assertThat(outer.blocking().clear()).isTrue();
+        assertThat(inner.blocking().get("s1")).as("clear of 'app' leaves 'app:sub'").isEqualTo("inner's");
+        outer.blocking().set("o1", "outer's");
+        assertThat(inner.blocking().clear()).isTrue();
+        assertThat(outer.blocking().get("o1")).as("clear of 'app:sub' leaves 'app'").isEqualTo("outer's");
+        assertThat(outer.namespace()).isNotEqualTo(inner.namespace());
+        assertThat(inner.namespace()).doesNotStartWith(outer.namespace() + ":");
+    }
+
+    @Test
+    void twoNamesOfOneManagerCannotShareAPrefix() {
+        assertThatThrownBy(() -> manager.setup(prefix, config().name("second").build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'second'").hasMessageContaining("'default'").hasMessageContaining("'" + prefix + "'");
+        assertThat(manager.isSetUp("second")).isFalse();
+        assertThat(manager.setup(prefix, config().build())).as("the same name again is a no-op").isSameAs(cache);
+    }
+
+    @Test
+    void twoManagersOnOnePrefix() {
+        try (CacheManager elsewhere = new CacheManager()) {
+            BlockingCache remote = elsewhere.setup(prefix, config().build()).blocking();
+            blocking.set("k", "before");
+            if (!capabilities().sharesAcrossManagers()) {
+                assertThat(remote.get("k")).as("each manager has its own store").isNull();
+                return;
+            }
+            assertThat(remote.get("k")).isEqualTo("before");
+            assertThat(remote.getOrSet("k", () -> "not called")).isEqualTo("before");
+            assertThat(remote.getOrSet("produced", () -> "once")).isEqualTo("once");
+            assertThat(blocking.getOrSet("produced", () -> "twice")).isEqualTo("once");
+
+            assertThat(remote.clear()).isTrue();
+            assertThat(blocking.get("k")).as("a clear by another manager is seen at once").isNull();
+            assertThat(blocking.add("k", "after", null)).isTrue();
+            assertThat(remote.get("k")).isEqualTo("after");
+        }
+    }
+
+    @Test
+    void aClosedCacheFailsClearly() {
+        blocking.set("k", "v");
+        manager.shutdown(CacheManager.DEFAULT_CACHE_NAME).join();
+
+        assertThatThrownBy(() -> within(Duration.ofSeconds(10), cache.get("k"))).as("get of a closed cache")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> blocking.set("k", "w")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> within(Duration.ofSeconds(10), cache.getOrSet("k",
+                () -> CompletableFuture.completedFuture("p")))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(manager::cache).hasMessageContaining("is not initialized");
+    }
+
+    // ------------------------------------------------------------------ server faults
+
+    @Test
+    void killedServerGetOrSetFailsOpenDirectCallsReportItAndRestartRecovers() throws Exception {
+        ServerFaults faults = faults();
+        Assumptions.assumeTrue(faults != null, "the backend has no server to kill");
+        ZodiacCache faulty = faultCache();
+        faulty.blocking().set("k", "before");
+        faults.kill();
+        try {
+            for (int i = 0; i < 10; i++) {
+                assertThat(within(FAULT_CALL_BOUND, faulty.getOrSet("k" + (i % 3),
+                        () -> CompletableFuture.completedFuture("from the source")))).isEqualTo("from the source");
+            }
+            assertThat(failureWithin(FAULT_CALL_BOUND, faulty.get("k"))).isInstanceOf(Exception.class);
+            assertThat(failureWithin(FAULT_CALL_BOUND, faulty.set("k", "x"))).isInstanceOf(Exception.class);
+        } finally {
+            faults.restart();
+        }
+        await().atMost(RECOVERY).ignoreExceptions().untilAsserted(() -> {
+            assertThat(faulty.blocking().set("k", "after")).isTrue();
+            assertThat(faulty.blocking().get("k")).isEqualTo("after");
+        });
+        assertThat(within(FAULT_CALL_BOUND, faulty.getOrSet("new", () -> CompletableFuture.completedFuture("stored"))))
+                .isEqualTo("stored");
+        assertThat(faulty.blocking().get("new")).isEqualTo("stored");
+    }
+
+    @Test
+    void pausedServerGetOrSetFailsOpenDirectCallsReportItAndResumeRecovers() throws Exception {
+        ServerFaults faults = faults();
+        Assumptions.assumeTrue(faults != null, "the backend has no server to pause");
+        ZodiacCache faulty = faultCache();
+        faulty.blocking().set("k", "cached");
+        faults.pause();
+        try {
+            assertThat(within(FAULT_CALL_BOUND, faulty.getOrSet("k", () -> CompletableFuture.completedFuture("fresh"))))
+                    .isEqualTo("fresh");
+            assertThat(failureWithin(FAULT_CALL_BOUND, faulty.get("k"))).isInstanceOf(Exception.class);
+        } finally {
+            faults.resume();
+        }
+        await().atMost(RECOVERY).ignoreExceptions()
+                .untilAsserted(() -> assertThat(faulty.blocking().get("k")).isEqualTo("cached"));
+    }
+
+    private ZodiacCache faultCache() {
+        return manager.setup(otherPrefix("faults"), config().name("faults").operationTimeout(FAULT_OPERATION_TIMEOUT)
+                .circuitBreaker(3, Duration.ofSeconds(1)).build());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The value of {@code future}, failing the row when it takes longer than {@code bound}. */
+    protected static <T> T within(Duration bound, CompletableFuture<T> future) {
+        try {
+            return future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new CompletionException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer within " + bound.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The exception {@code future} fails with (unwrapped), waiting at most 10 s. */
+    protected static Throwable failure(CompletableFuture<?> future) {
+        return failureWithin(Duration.ofSeconds(10), future);
+    }
+
+    /** The exception {@code future} fails with (unwrapped), failing the row when it takes longer than {@code bound}. */
+    protected static Throwable failureWithin(Duration bound, CompletableFuture<?> future) {
+        try {
+            Object value = future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            throw new AssertionError("expected a failure, got " + value);
+        } catch (ExecutionException | CompletionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            throw new AssertionError("the future did not complete in " + bound.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.zodiac.cache.memcached;
+
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.contract.BackendCapabilities;
+import io.zodiac.cache.contract.CacheContract;
+import io.zodiac.cache.contract.ServerFaults;
+import io.zodiac.cache.testkit.MemcachedExtension;
+import io.zodiac.cache.testkit.MemcachedServer;
+import java.time.Duration;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The cache contract on a memcached server. */
+class MemcachedContractTest extends CacheContract {
+
+    @RegisterExtension
+    static final MemcachedExtension MEMCACHED = MemcachedExtension.create();
+
+    @Override
+    protected CacheConfig.Builder config() {
+        return CacheConfig.fromUri("memcached://" + MEMCACHED.address());
+    }
+
+    @Override
+    protected BackendCapabilities capabilities() {
+        return BackendCapabilities.remote()
+                /** Memcached has no key listing: keys() fails with UnsupportedOperationException. */
+                .listsKeys(false)
+                /** The text protocol cannot read an item's expiry: ttl() fails with UnsupportedOperationException. */
+                .reportsTtl(false)
+                /** Memcached counters are unsigned 64-bit: a decrement stops at zero. */
+                .signedCounters(false)
+                /** Memcached's clock ticks by the second: expiry times are whole seconds. */
+                .ttlGranularity(Duration.ofSeconds(1));
+    }
+
+    @Override
+    protected ServerFaults faults() {
+        MemcachedServer server = MEMCACHED.server();
+        return new ServerFaults() {
+            @Override
+            public void kill() {
+                server.kill();
+            }
+
+            @Override
+            public void restart() {
+                server.restart();
+            }
+
+            @Override
+            public void pause() {
+                server.pause();
+            }
+
+            @Override
+            public void resume() {
+                server.resume();
+            }
+
+            @Override
+            public void ensureRunning() {
+                server.ensureRunning();
+            }
+        };
+    }
+}

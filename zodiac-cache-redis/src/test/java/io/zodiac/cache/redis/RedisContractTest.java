@@ -1,0 +1,63 @@
+package io.zodiac.cache.redis;
+
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.contract.BackendCapabilities;
+import io.zodiac.cache.contract.CacheContract;
+import io.zodiac.cache.contract.ServerFaults;
+import io.zodiac.cache.testkit.RedisExtension;
+import io.zodiac.cache.testkit.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The cache contract on a standalone Redis node. */
+class RedisContractTest extends CacheContract {
+
+    @RegisterExtension
+    static final RedisExtension REDIS = RedisExtension.standalone();
+
+    @Override
+    protected CacheConfig.Builder config() {
+        RedisServer server = REDIS.server();
+        return CacheConfig.builder().backend("redis").option("endpoint", server.host()).option("port", server.port());
+    }
+
+    /** A server shared by every manager: every capability of {@link BackendCapabilities#remote()}. */
+    @Override
+    protected BackendCapabilities capabilities() {
+        return BackendCapabilities.remote();
+    }
+
+    @Override
+    protected ServerFaults faults() {
+        return RedisContractTest.faults(REDIS.server());
+    }
+
+    /** The testkit's control over one Redis node. */
+    static ServerFaults faults(RedisServer server) {
+        return new ServerFaults() {
+            @Override
+            public void kill() {
+                server.kill();
+            }
+
+            @Override
+            public void restart() {
+                server.restart();
+            }
+
+            @Override
+            public void pause() {
+                server.pause();
+            }
+
+            @Override
+            public void resume() {
+                server.resume();
+            }
+
+            @Override
+            public void ensureRunning() {
+                server.ensureRunning();
+            }
+        };
+    }
+}

@@ -238,14 +238,15 @@ final class RedisBackend implements Backend {
     }
 
     /**
-     * Lettuce's command timeout is the cache's operation timeout (see {@link RedisEndpoint}):
-     * operations that are one command, or commands sent together, time out by themselves. A
-     * scan ({@code keys}, {@code clear}) and the scripts ({@code expire} to no TTL, {@code unlock},
-     * which may be sent twice when the server lacks the script) are bounded by the cache.
+     * On a standalone or Sentinel endpoint Lettuce's command timeout is the cache's operation
+     * timeout (see {@link RedisEndpoint}): operations that are one command, or commands sent
+     * together, time out by themselves. A scan ({@code keys}, {@code clear}) and the scripts
+     * ({@code expire} to no TTL, {@code unlock}, which may be sent twice when the server lacks the
+     * script) are bounded by the cache, and so is every operation on a cluster.
      */
     @Override
     public boolean timesOut(Operation operation) {
-        return ONE_ROUND_TRIP.contains(operation);
+        return attachment.commandsTimeOut() && ONE_ROUND_TRIP.contains(operation);
     }
 
     @Override

@@ -45,9 +45,11 @@ import org.slf4j.LoggerFactory;
  * timeout, and a cache with another timeout gets a data connection of its own on the same client:
  * every command a cache sends then times out in Lettuce after exactly the cache's timeout, and the
  * cache needs no timer of its own on the hit path ({@link RedisBackend#timesOut}). Usually every
- * cache has the default timeout and there is one data connection. (In a cluster the client's node
- * connections time out after the seeds' timeout, which is therefore raised to the longest
- * operation timeout served, so that the cluster connection's own timeout always comes first.)
+ * cache has the default timeout and there is one data connection. A cluster is the exception: its
+ * commands go out on node connections, which time out after the seeds' timeout whatever the
+ * cluster connection says, and the seeds' timeout is one per client. It is raised to the longest
+ * operation timeout served (a backstop), and every cache of a cluster bounds its operations with
+ * its own timer ({@link Attachment#commandsTimeOut()} is {@code false}).
  *
  * <p>Connections reconnect by themselves. While one is down, commands fail at once instead of
  * queueing until the server is back: a cache answers from the source meanwhile, and replaying
@@ -98,9 +100,18 @@ final class RedisEndpoint {
             this.signals = signals;
         }
 
-        /** The commands of the data connection; each times out after the cache's operation timeout. */
+        /** The commands of the data connection. */
         RedisClusterAsyncCommands<String, byte[]> commands() {
             return commands;
+        }
+
+        /**
+         * {@code true} when each command of {@link #commands()} times out in Lettuce after exactly the
+         * cache's operation timeout (standalone and Sentinel); {@code false} on a cluster, whose node
+         * connections time out after the longest timeout of the client's caches.
+         */
+        boolean commandsTimeOut() {
+            return !endpoint.cluster;
         }
 
         /** The release signals of the cache's namespace. */

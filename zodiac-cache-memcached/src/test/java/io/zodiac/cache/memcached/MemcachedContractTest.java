@@ -5,7 +5,6 @@ import io.zodiac.cache.contract.BackendCapabilities;
 import io.zodiac.cache.contract.CacheContract;
 import io.zodiac.cache.contract.ServerFaults;
 import io.zodiac.cache.testkit.MemcachedExtension;
-import io.zodiac.cache.testkit.MemcachedServer;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,32 +34,6 @@ class MemcachedContractTest extends CacheContract {
 
     @Override
     protected ServerFaults faults() {
-        MemcachedServer server = MEMCACHED.server();
-        return new ServerFaults() {
-            @Override
-            public void kill() {
-                server.kill();
-            }
-
-            @Override
-            public void restart() {
-                server.restart();
-            }
-
-            @Override
-            public void pause() {
-                server.pause();
-            }
-
-            @Override
-            public void resume() {
-                server.resume();
-            }
-
-            @Override
-            public void ensureRunning() {
-                server.ensureRunning();
-            }
-        };
+        return ServerFaults.of(MEMCACHED.server());
     }
 }

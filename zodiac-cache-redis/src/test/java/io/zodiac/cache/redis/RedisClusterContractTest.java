@@ -6,7 +6,6 @@ import io.zodiac.cache.contract.CacheContract;
 import io.zodiac.cache.contract.ServerFaults;
 import io.zodiac.cache.testkit.RedisCluster;
 import io.zodiac.cache.testkit.RedisExtension;
-import io.zodiac.cache.testkit.RedisServer;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cache contract on a Redis Cluster of 3 masters: keys of one cache spread over every node. */
@@ -30,31 +29,6 @@ class RedisClusterContractTest extends CacheContract {
     @Override
     protected ServerFaults faults() {
         RedisCluster cluster = CLUSTER.redisCluster();
-        return new ServerFaults() {
-            @Override
-            public void kill() {
-                cluster.nodes().forEach(RedisServer::kill);
-            }
-
-            @Override
-            public void restart() {
-                cluster.ensureRunning();
-            }
-
-            @Override
-            public void pause() {
-                cluster.nodes().forEach(RedisServer::pause);
-            }
-
-            @Override
-            public void resume() {
-                cluster.nodes().forEach(RedisServer::resume);
-            }
-
-            @Override
-            public void ensureRunning() {
-                cluster.ensureRunning();
-            }
-        };
+        return ServerFaults.of(cluster.nodes(), cluster::ensureRunning);
     }
 }

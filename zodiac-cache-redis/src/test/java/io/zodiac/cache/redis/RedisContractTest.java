@@ -28,36 +28,6 @@ class RedisContractTest extends CacheContract {
 
     @Override
     protected ServerFaults faults() {
-        return RedisContractTest.faults(REDIS.server());
-    }
-
-    /** The testkit's control over one Redis node. */
-    static ServerFaults faults(RedisServer server) {
-        return new ServerFaults() {
-            @Override
-            public void kill() {
-                server.kill();
-            }
-
-            @Override
-            public void restart() {
-                server.restart();
-            }
-
-            @Override
-            public void pause() {
-                server.pause();
-            }
-
-            @Override
-            public void resume() {
-                server.resume();
-            }
-
-            @Override
-            public void ensureRunning() {
-                server.ensureRunning();
-            }
-        };
+        return ServerFaults.of(REDIS.server());
     }
 }

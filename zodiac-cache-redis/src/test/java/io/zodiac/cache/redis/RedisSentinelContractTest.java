@@ -6,7 +6,6 @@ import io.zodiac.cache.contract.CacheContract;
 import io.zodiac.cache.contract.ServerFaults;
 import io.zodiac.cache.testkit.RedisExtension;
 import io.zodiac.cache.testkit.RedisSentinel;
-import io.zodiac.cache.testkit.RedisServer;
 import java.util.List;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,32 +34,6 @@ class RedisSentinelContractTest extends CacheContract {
     @Override
     protected ServerFaults faults() {
         RedisSentinel setup = SENTINEL.redisSentinel();
-        List<RedisServer> processes = List.of(setup.master(), setup.replica(), setup.sentinel());
-        return new ServerFaults() {
-            @Override
-            public void kill() {
-                processes.forEach(RedisServer::kill);
-            }
-
-            @Override
-            public void restart() {
-                setup.ensureRunning();
-            }
-
-            @Override
-            public void pause() {
-                processes.forEach(RedisServer::pause);
-            }
-
-            @Override
-            public void resume() {
-                processes.forEach(RedisServer::resume);
-            }
-
-            @Override
-            public void ensureRunning() {
-                setup.ensureRunning();
-            }
-        };
+        return ServerFaults.of(List.of(setup.master(), setup.replica(), setup.sentinel()), setup::ensureRunning);
     }
 }

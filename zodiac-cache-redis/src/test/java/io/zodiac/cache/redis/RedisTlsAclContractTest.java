@@ -32,6 +32,6 @@ class RedisTlsAclContractTest extends CacheContract {
 
     @Override
     protected ServerFaults faults() {
-        return RedisContractTest.faults(REDIS.server());
+        return ServerFaults.of(REDIS.server());
     }
 }

@@ -15,4 +15,14 @@ class MemoryContractTest extends CacheContract {
     protected BackendCapabilities capabilities() {
         return BackendCapabilities.local();
     }
+
+    /**
+     * No server: the two server-fault rows do not apply and are reported as skipped. Fail-open on a
+     * failing or hanging backend is covered in memory by {@code FailurePolicyTest}, with a backend
+     * that fails on command.
+     */
+    @Override
+    protected ServerFaults faults() {
+        return null;
+    }
 }

@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -42,8 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The {@link ZodiacCache} contract, run unchanged against every backend: a subclass per backend
- * ({@code *ContractTest}) gives its configuration, its {@link BackendCapabilities} and, for a
- * server, its {@link ServerFaults}. The rows use the public API only.
+ * ({@code *ContractTest}) gives its configuration and its {@link BackendCapabilities}; a backend
+ * on a server extends {@link ServerCacheContract}, which adds the server-fault rows. The rows use
+ * the public API only.
  *
  * <p>Every row gets a fresh {@link CacheManager} and a prefix of its own, so rows never see each
  * other's keys on a shared server.
@@ -54,10 +54,6 @@ public abstract class CacheContract {
     private static final AtomicInteger PREFIXES = new AtomicInteger();
     /** Far above any producer of a row: only a broken release makes a waiter wait this long. */
     private static final Duration LONG_LEASE = Duration.ofSeconds(30);
-    private static final Duration FAULT_OPERATION_TIMEOUT = Duration.ofMillis(500);
-    /** A getOrSet makes a few backend calls; on a busy 2-core machine: "bounded", not "fast". */
-    private static final Duration FAULT_CALL_BOUND = FAULT_OPERATION_TIMEOUT.multipliedBy(10);
-    private static final Duration RECOVERY = Duration.ofSeconds(30);
 
     /** A value of a user type, readable by every serializer that reads objects. */
     public record User(String name, int age) implements Serializable {
@@ -74,11 +70,6 @@ public abstract class CacheContract {
     /** What this backend can do; a subclass states and explains each flag that differs from a preset. */
     protected abstract BackendCapabilities capabilities();
 
-    /** Control over this backend's server, or {@code null} when it has none (in-memory). */
-    protected ServerFaults faults() {
-        return null;
-    }
-
     @BeforeEach
     void setUpCache(TestInfo test) {
         manager = new CacheManager();
@@ -89,10 +80,6 @@ public abstract class CacheContract {
 
     @AfterEach
     void closeManager() {
-        ServerFaults faults = faults();
-        if (faults != null) {
-            faults.ensureRunning();
-        }
         manager.close();
     }
 
@@ -862,57 +849,6 @@ public abstract class CacheContract {
         assertThatThrownBy(() -> within(Duration.ofSeconds(10), cache.getOrSet("k",
                 () -> CompletableFuture.completedFuture("p")))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(manager::cache).hasMessageContaining("is not initialized");
-    }
-
-    // ------------------------------------------------------------------ server faults
-
-    @Test
-    void killedServerGetOrSetFailsOpenDirectCallsReportItAndRestartRecovers() throws Exception {
-        ServerFaults faults = faults();
-        Assumptions.assumeTrue(faults != null, "the backend has no server to kill");
-        ZodiacCache faulty = faultCache();
-        faulty.blocking().set("k", "before");
-        faults.kill();
-        try {
-            for (int i = 0; i < 10; i++) {
-                assertThat(within(FAULT_CALL_BOUND, faulty.getOrSet("k" + (i % 3),
-                        () -> CompletableFuture.completedFuture("from the source")))).isEqualTo("from the source");
-            }
-            assertThat(failureWithin(FAULT_CALL_BOUND, faulty.get("k"))).isInstanceOf(Exception.class);
-            assertThat(failureWithin(FAULT_CALL_BOUND, faulty.set("k", "x"))).isInstanceOf(Exception.class);
-        } finally {
-            faults.restart();
-        }
-        await().atMost(RECOVERY).ignoreExceptions().untilAsserted(() -> {
-            assertThat(faulty.blocking().set("k", "after")).isTrue();
-            assertThat(faulty.blocking().get("k")).isEqualTo("after");
-        });
-        assertThat(within(FAULT_CALL_BOUND, faulty.getOrSet("new", () -> CompletableFuture.completedFuture("stored"))))
-                .isEqualTo("stored");
-        assertThat(faulty.blocking().get("new")).isEqualTo("stored");
-    }
-
-    @Test
-    void pausedServerGetOrSetFailsOpenDirectCallsReportItAndResumeRecovers() throws Exception {
-        ServerFaults faults = faults();
-        Assumptions.assumeTrue(faults != null, "the backend has no server to pause");
-        ZodiacCache faulty = faultCache();
-        faulty.blocking().set("k", "cached");
-        faults.pause();
-        try {
-            assertThat(within(FAULT_CALL_BOUND, faulty.getOrSet("k", () -> CompletableFuture.completedFuture("fresh"))))
-                    .isEqualTo("fresh");
-            assertThat(failureWithin(FAULT_CALL_BOUND, faulty.get("k"))).isInstanceOf(Exception.class);
-        } finally {
-            faults.resume();
-        }
-        await().atMost(RECOVERY).ignoreExceptions()
-                .untilAsserted(() -> assertThat(faulty.blocking().get("k")).isEqualTo("cached"));
-    }
-
-    private ZodiacCache faultCache() {
-        return manager.setup(otherPrefix("faults"), config().name("faults").operationTimeout(FAULT_OPERATION_TIMEOUT)
-                .circuitBreaker(3, Duration.ofSeconds(1)).build());
     }
 
     // ------------------------------------------------------------------ helpers

@@ -2,7 +2,11 @@ package io.zodiac.cache.contract;
 
 import io.zodiac.cache.CacheConfig;
 
-/** The cache contract on the in-memory backend (Caffeine). */
+/**
+ * The cache contract on the in-memory backend (Caffeine). It has no server, so it runs the plain
+ * {@link CacheContract} without the server-fault rows; fail-open on a failing or hanging backend
+ * is covered in memory by {@code FailurePolicyTest}.
+ */
 class MemoryContractTest extends CacheContract {
 
     @Override
@@ -14,15 +18,5 @@ class MemoryContractTest extends CacheContract {
     @Override
     protected BackendCapabilities capabilities() {
         return BackendCapabilities.local();
-    }
-
-    /**
-     * No server: the two server-fault rows do not apply and are reported as skipped. Fail-open on a
-     * failing or hanging backend is covered in memory by {@code FailurePolicyTest}, with a backend
-     * that fails on command.
-     */
-    @Override
-    protected ServerFaults faults() {
-        return null;
     }
 }

@@ -2,14 +2,14 @@ package io.zodiac.cache.memcached;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.contract.BackendCapabilities;
-import io.zodiac.cache.contract.CacheContract;
+import io.zodiac.cache.contract.ServerCacheContract;
 import io.zodiac.cache.contract.ServerFaults;
 import io.zodiac.cache.testkit.MemcachedExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cache contract on a memcached server. */
-class MemcachedContractTest extends CacheContract {
+class MemcachedContractTest extends ServerCacheContract {
 
     @RegisterExtension
     static final MemcachedExtension MEMCACHED = MemcachedExtension.create();

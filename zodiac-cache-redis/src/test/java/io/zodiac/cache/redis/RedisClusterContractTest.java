@@ -2,14 +2,14 @@ package io.zodiac.cache.redis;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.contract.BackendCapabilities;
-import io.zodiac.cache.contract.CacheContract;
+import io.zodiac.cache.contract.ServerCacheContract;
 import io.zodiac.cache.contract.ServerFaults;
 import io.zodiac.cache.testkit.RedisCluster;
 import io.zodiac.cache.testkit.RedisExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cache contract on a Redis Cluster of 3 masters: keys of one cache spread over every node. */
-class RedisClusterContractTest extends CacheContract {
+class RedisClusterContractTest extends ServerCacheContract {
 
     @RegisterExtension
     static final RedisExtension CLUSTER = RedisExtension.cluster();

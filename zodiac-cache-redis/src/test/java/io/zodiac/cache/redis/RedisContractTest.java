@@ -2,14 +2,14 @@ package io.zodiac.cache.redis;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.contract.BackendCapabilities;
-import io.zodiac.cache.contract.CacheContract;
+import io.zodiac.cache.contract.ServerCacheContract;
 import io.zodiac.cache.contract.ServerFaults;
 import io.zodiac.cache.testkit.RedisExtension;
 import io.zodiac.cache.testkit.RedisServer;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cache contract on a standalone Redis node. */
-class RedisContractTest extends CacheContract {
+class RedisContractTest extends ServerCacheContract {
 
     @RegisterExtension
     static final RedisExtension REDIS = RedisExtension.standalone();

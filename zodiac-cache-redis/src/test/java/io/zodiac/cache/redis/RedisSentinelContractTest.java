@@ -2,7 +2,7 @@ package io.zodiac.cache.redis;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.contract.BackendCapabilities;
-import io.zodiac.cache.contract.CacheContract;
+import io.zodiac.cache.contract.ServerCacheContract;
 import io.zodiac.cache.contract.ServerFaults;
 import io.zodiac.cache.testkit.RedisExtension;
 import io.zodiac.cache.testkit.RedisSentinel;
@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cache contract on a master found through Redis Sentinel ({@code redis-sentinel://} URI). */
-class RedisSentinelContractTest extends CacheContract {
+class RedisSentinelContractTest extends ServerCacheContract {
 
     @RegisterExtension
     static final RedisExtension SENTINEL = RedisExtension.sentinel();

@@ -2,7 +2,7 @@ package io.zodiac.cache.redis;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.contract.BackendCapabilities;
-import io.zodiac.cache.contract.CacheContract;
+import io.zodiac.cache.contract.ServerCacheContract;
 import io.zodiac.cache.contract.ServerFaults;
 import io.zodiac.cache.testkit.RedisExtension;
 import io.zodiac.cache.testkit.RedisServer;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The cache contract on a TLS-only Redis node whose default user is off: the cache connects with
  * {@code rediss://alice:secret@...} and the kit's CA certificate.
  */
-class RedisTlsAclContractTest extends CacheContract {
+class RedisTlsAclContractTest extends ServerCacheContract {
 
     @RegisterExtension
     static final RedisExtension REDIS = RedisExtension.standalone(RedisServer.builder().tls()

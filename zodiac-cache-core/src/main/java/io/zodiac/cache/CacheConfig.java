@@ -6,7 +6,7 @@ import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.serializer.JavaSerializer;
 import io.zodiac.cache.serializer.Serializer;
 import io.zodiac.cache.serializer.Serializers;
-import java.net.URI;
+import io.zodiac.cache.spi.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -209,7 +209,9 @@ public final class CacheConfig {
         List<String> diffs = new ArrayList<>();
         diff(diffs, "name", name, other.name);
         diff(diffs, "backend", backend, other.backend);
-        diff(diffs, "options", options, other.options);
+        if (!options.equals(other.options)) {
+            diffs.add("options (" + Secrets.redactOptions(options) + " vs " + Secrets.redactOptions(other.options) + ")");
+        }
         if (!Objects.equals(serializerName, other.serializerName) || !sameSerializer(serializer, other.serializer)) {
             diffs.add("serializer (" + describe(serializer, serializerName) + " vs "
                     + describe(other.serializer, other.serializerName) + ")");
@@ -311,25 +313,12 @@ public final class CacheConfig {
         return 31 * hash + pluginsHash(plugins);
     }
 
+    /** Every setting, with passwords and the user information of URIs masked. */
     @Override
     public String toString() {
-        Map<String, Object> shown = new TreeMap<>(options);
-        shown.replaceAll((k, v) -> k.contains("password") ? "******" : v);
-        if (shown.get("uri") instanceof String uri) {
-            shown.put("uri", redactUri(uri));
-        }
-        return "CacheConfig{name=" + name + ", backend=" + backend + ", options=" + shown
+        return "CacheConfig{name=" + name + ", backend=" + backend + ", options=" + Secrets.redactOptions(options)
                 + ", serializer=" + serializerName() + ", plugins=" + pluginClasses() + ", defaultTtl=" + defaultTtl
                 + ", operationTimeout=" + operationTimeout + ", maxSize=" + maxSize + "}";
-    }
-
-    private static String redactUri(String uri) {
-        try {
-            URI parsed = URI.create(uri);
-            return parsed.getUserInfo() == null ? uri : uri.replace(parsed.getRawUserInfo(), "******");
-        } catch (IllegalArgumentException e) {
-            return "******";
-        }
     }
 
     /** Builds a {@link CacheConfig}. Each setter checks its argument and names it when it is wrong. */

@@ -3,6 +3,7 @@ package io.zodiac.cache.cli;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.spi.Secrets;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,7 +44,7 @@ final class CacheSession implements AutoCloseable {
             return new CacheSession(uri, manager, manager.setup(prefix, config));
         } catch (IllegalArgumentException e) {
             closeQuietly(manager);
-            throw CliException.usage("--backend " + uri + ": " + CliException.describe(e), e);
+            throw CliException.usage("--backend " + Secrets.redactUri(uri) + ": " + CliException.describe(e), e);
         } catch (RuntimeException e) {
             closeQuietly(manager);
             throw backendFailure(uri, e);
@@ -55,7 +56,8 @@ final class CacheSession implements AutoCloseable {
         String message = CliException.describe(error);
         String authority = URI.create(uri).getRawAuthority();
         boolean named = message.contains(uri) || authority != null && message.contains(authority);
-        return CliException.backend((named ? "" : uri + ": ") + message + "; " + whatToCheck(error), error);
+        return CliException.backend((named ? "" : Secrets.redactUri(uri) + ": ") + Secrets.redactUri(message) + "; "
+                + whatToCheck(error), error);
     }
 
     private static String whatToCheck(Throwable error) {
@@ -78,9 +80,9 @@ final class CacheSession implements AutoCloseable {
         return manager;
     }
 
-    /** The URI the session was opened with. */
+    /** The URI the session was opened with, its user information masked: for what the command prints. */
     String uri() {
-        return uri;
+        return Secrets.redactUri(uri);
     }
 
     /** {@code true} for the in-memory backend, which lives and dies with this process. */
@@ -95,7 +97,7 @@ final class CacheSession implements AutoCloseable {
         } catch (CompletionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof UnsupportedOperationException) {
-                throw CliException.usage(uri + ": " + cause.getMessage(), cause);
+                throw CliException.usage(Secrets.redactUri(uri) + ": " + cause.getMessage(), cause);
             }
             throw backendFailure(uri, cause);
         }

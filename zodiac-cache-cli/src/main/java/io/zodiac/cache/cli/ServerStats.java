@@ -5,6 +5,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.redis.RedisClientSettings;
+import io.zodiac.cache.spi.Secrets;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,14 +43,13 @@ record ServerStats(String server, String software, long hits, long misses, Map<S
      * TLS trust ({@code ca_cert}, {@code truststore}, {@code verify_peer}) the backend uses;
      * Memcached over its text protocol.
      *
-     * @param uri the {@code --backend} URI the configuration was made from
      * @throws UnsupportedOperationException for other backends
      * @throws IOException when the server cannot be asked
      */
-    static ServerStats read(String uri, CacheConfig config, Duration timeout) throws IOException {
+    static ServerStats read(CacheConfig config, Duration timeout) throws IOException {
         return switch (config.backend()) {
             case "redis" -> redis(RedisClientSettings.from(config), timeout);
-            case "memcached" -> memcached(URI.create(uri), timeout);
+            case "memcached" -> memcached(URI.create(String.valueOf(config.option("uri"))), timeout);
             default -> throw new UnsupportedOperationException("not available for the " + config.backend() + " backend");
         };
     }
@@ -114,7 +114,7 @@ record ServerStats(String server, String software, long hits, long misses, Map<S
         static Address first(URI uri, int defaultPort) {
             String authority = uri.getRawAuthority();
             if (authority == null || authority.isEmpty()) {
-                throw new IllegalArgumentException("'" + uri + "' names no host");
+                throw new IllegalArgumentException("'" + Secrets.redactUri(uri.toString()) + "' names no host");
             }
             String hostPort = authority.substring(authority.lastIndexOf('@') + 1).split(",")[0];
             int colon = hostPort.lastIndexOf(':');

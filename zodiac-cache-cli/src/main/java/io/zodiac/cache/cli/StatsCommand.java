@@ -90,7 +90,7 @@ final class StatsCommand implements Callable<Integer> {
     private static void printServer(PrintWriter out, CacheSession session) {
         ServerStats server;
         try {
-            server = ServerStats.read(session.uri(), session.cache().config(), SERVER_TIMEOUT);
+            server = ServerStats.read(session.cache().config(), SERVER_TIMEOUT);
         } catch (IOException | RuntimeException e) {
             out.printf(ROW, "server", "not available: " + CliException.describe(e));
             return;

@@ -187,7 +187,8 @@ public final class BackendOption<T> {
         try {
             return parser.apply(raw);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("option '" + name + "' " + e.getMessage() + ", got '" + raw + "'", e);
+            throw new IllegalArgumentException("option '" + name + "' " + e.getMessage() + ", got '"
+                    + Secrets.redactValue(name, raw) + "'", e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.zodiac.cache.memcached;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.spi.BackendOption;
+import io.zodiac.cache.spi.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,14 +88,15 @@ record MemcachedSettings(List<Server> servers, int connections, Duration connect
         if (host.isEmpty() || (host.indexOf(':') >= 0 && !ipv6)
                 || host.chars().anyMatch(c -> c <= ' ' || c == ',' || c == '/' || c == '[' || c == ']')) {
             throw new IllegalArgumentException("option 'endpoint' must be a host name or address (the port goes in "
-                    + "option 'port'), got '" + endpoint + "'");
+                    + "option 'port'), got '" + Secrets.redactUri(endpoint) + "'");
         }
         return List.of(new Server(host, PORT.from(config)));
     }
 
     private static List<Server> fromUri(String uri) {
         if (!uri.toLowerCase(Locale.ROOT).startsWith(SCHEME)) {
-            throw new IllegalArgumentException("option 'uri' must start with " + SCHEME + ", got '" + uri + "'");
+            throw new IllegalArgumentException("option 'uri' must start with " + SCHEME + ", got '"
+                    + Secrets.redactUri(uri) + "'");
         }
         String authority = uri.substring(SCHEME.length());
         if (authority.endsWith("/")) {
@@ -102,7 +104,7 @@ record MemcachedSettings(List<Server> servers, int connections, Duration connect
         }
         if (authority.isEmpty() || authority.chars().anyMatch(c -> c == '/' || c == '?' || c == '#' || c == '@')) {
             throw new IllegalArgumentException("option 'uri' must be memcached://host:port[,host:port...] "
-                    + "(no path, query or user), got '" + uri + "'");
+                    + "(no path, query or user), got '" + Secrets.redactUri(uri) + "'");
         }
         return fromList(URI.name(), List.of(authority.split(",", -1)));
     }
@@ -133,8 +135,8 @@ record MemcachedSettings(List<Server> servers, int connections, Duration connect
             port = rest.isEmpty() ? null : rest.substring(1);
         } else if (text.indexOf(':') >= 0) {
             if (text.indexOf(':') != text.lastIndexOf(':')) {
-                throw new IllegalArgumentException("option '" + option + "': '" + entry + "' is not host:port "
-                        + "(write an IPv6 address in brackets: [::1]:11211)");
+                throw new IllegalArgumentException(notHostPort(option, entry).getMessage()
+                        + " (write an IPv6 address in brackets: [::1]:11211)");
             }
             host = text.substring(0, text.indexOf(':'));
             port = text.substring(text.indexOf(':') + 1);
@@ -160,7 +162,7 @@ record MemcachedSettings(List<Server> servers, int connections, Duration connect
     }
 
     private static IllegalArgumentException notHostPort(String option, String entry) {
-        return new IllegalArgumentException("option '" + option + "': '" + entry + "' is not host:port");
+        return new IllegalArgumentException("option '" + option + "': '" + Secrets.redactUri(entry) + "' is not host:port");
     }
 
     private static int connections(CacheConfig config) {

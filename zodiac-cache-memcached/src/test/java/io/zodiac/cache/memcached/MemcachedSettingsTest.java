@@ -140,4 +140,13 @@ class MemcachedSettingsTest {
         new MemcachedBackendProvider().validate(config);
         return MemcachedSettings.from(config);
     }
+
+    @Test
+    void aUriOrServerWithAPasswordIsRefusedWithoutShowingIt() {
+        assertThatThrownBy(() -> MemcachedSettings.from(CacheConfig.fromUri("memcached://app:s3cret-Pw@h:11211").build()))
+                .hasMessageContaining("no path, query or user").hasMessageNotContaining("s3cret-Pw");
+        assertThatThrownBy(() -> MemcachedSettings.from(CacheConfig.builder().backend("memcached")
+                .option("servers", "app:s3cret-Pw@h:11211").build()))
+                .hasMessageContaining("is not host:port").hasMessageNotContaining("s3cret-Pw");
+    }
 }

@@ -8,6 +8,7 @@ import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.StaticCredentialsProvider;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.spi.BackendOption;
+import io.zodiac.cache.spi.Secrets;
 import java.io.File;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -136,12 +137,12 @@ final class RedisSettings {
             uri = RedisURI.create(text);
             hostless = URI.create(text).getHost() == null;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("option 'uri' is not a valid Redis URI ('" + redacted(text) + "'): "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException("option 'uri' is not a valid Redis URI ('" + Secrets.redactUri(text)
+                    + "'): " + reason(e));
         }
         boolean sentinel = !uri.getSentinels().isEmpty();
         if (!sentinel && uri.getSocket() == null && hostless) {
-            throw new IllegalArgumentException("option 'uri' has no host: '" + redacted(text) + "'");
+            throw new IllegalArgumentException("option 'uri' has no host: '" + Secrets.redactUri(text) + "'");
         }
         if (SSL.isSet(config) && SSL.from(config) != uri.isSsl()) {
             throw new IllegalArgumentException("option 'ssl' conflicts with option 'uri': use a rediss:// URI for TLS, "
@@ -187,8 +188,8 @@ final class RedisSettings {
             try {
                 return RedisURI.create(seed);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("option 'cluster': '" + redacted(seed) + "' is not a valid Redis URI: "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException("option 'cluster': '" + Secrets.redactUri(seed)
+                        + "' is not a valid Redis URI: " + reason(e));
             }
         }
         int colon = seed.lastIndexOf(':');
@@ -203,7 +204,7 @@ final class RedisSettings {
             port = -1;
         }
         if (host.isBlank() || port < 1 || port > 65535) {
-            throw new IllegalArgumentException("option 'cluster': '" + seed + "' is not host:port");
+            throw new IllegalArgumentException("option 'cluster': '" + Secrets.redactUri(seed) + "' is not host:port");
         }
         return RedisURI.create(host, port);
     }
@@ -271,10 +272,12 @@ final class RedisSettings {
                 + "rediss:// uri");
     }
 
-    private static String redacted(String uri) {
-        int at = uri.lastIndexOf('@');
-        int scheme = uri.indexOf("://");
-        return at > scheme && scheme >= 0 ? uri.substring(0, scheme + 3) + "******" + uri.substring(at) : uri;
+    /**
+     * Why Lettuce refused a URI, with any user information it repeats masked; the exception itself
+     * is not kept as a cause, since its message may hold the password.
+     */
+    private static String reason(RuntimeException error) {
+        return Secrets.redactUri(String.valueOf(error.getMessage()));
     }
 
     /** One URI (a node, or a Sentinel setup), or the seeds of a cluster. */

@@ -1,10 +1,12 @@
 package io.zodiac.cache.internal.config;
 
 import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.spi.Secrets;
 import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.serializer.Serializer;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -44,8 +46,8 @@ public final class ConfigSources {
         }
         int colon = uri.indexOf("://");
         if (colon <= 0) {
-            throw new IllegalArgumentException("uri '" + uri + "' has no scheme: use memory://, redis://, rediss://, "
-                    + "redis-sentinel:// or memcached://");
+            throw new IllegalArgumentException("uri '" + Secrets.redactUri(uri) + "' has no scheme: use memory://, "
+                    + "redis://, rediss://, redis-sentinel:// or memcached://");
         }
         String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
         CacheConfig.Builder builder = CacheConfig.builder();
@@ -60,9 +62,11 @@ public final class ConfigSources {
             return builder;
         }
         try {
-            URI.create(uri);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("uri '" + uri + "' is malformed: " + e.getMessage(), e);
+            new URI(uri);
+        } catch (URISyntaxException e) {
+            // the exception's own message repeats the URI, password included: neither it nor it as a cause
+            throw new IllegalArgumentException("uri '" + Secrets.redactUri(uri) + "' is malformed: " + e.getReason()
+                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
         }
         return builder.option("uri", withoutTimeout(uri, builder));
     }

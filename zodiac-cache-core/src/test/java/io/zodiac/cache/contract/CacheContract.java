@@ -673,17 +673,22 @@ public abstract class CacheContract {
     static List<String> keyShapes() {
         return List.of("", " ", "with space", "new\nline", "tab\t", "crlf\r\n", "nul\u0000", "ключ 🔑", "日本語",
                 "k".repeat(1024), "k".repeat(1023) + "l", "x-lock", "-lock", "*", "?", "[", "]", "\\", "a*b?[c]\\d", "[abc]", "h:abc",
-                "k#1", "__gen", "__released");
+                "k#1", "__gen", "__released", "a:b", "app:sub:s1", ":", "%3A", "k".repeat(1 << 20));
+    }
+
+    /** A value that tells the key shapes apart and stays small whatever the key's size. */
+    private static String valueOf(String key) {
+        return "value of " + (key.length() > 64 ? key.length() + " chars from " + key.charAt(key.length() - 1) : key);
     }
 
     @ParameterizedTest
     @MethodSource("keyShapes")
     void everyKeyShapeRoundTrips(String key) {
         assertThat(blocking.exists(key)).isFalse();
-        assertThat(blocking.set(key, "value of " + key)).isTrue();
-        assertThat(blocking.get(key)).isEqualTo("value of " + key);
+        assertThat(blocking.set(key, valueOf(key))).isTrue();
+        assertThat(blocking.get(key)).isEqualTo(valueOf(key));
         assertThat(blocking.exists(key)).isTrue();
-        assertThat(blocking.multiGet(List.of(key))).containsExactly(Map.entry(key, "value of " + key));
+        assertThat(blocking.multiGet(List.of(key))).containsExactly(Map.entry(key, valueOf(key)));
         assertThat(blocking.increment(key + "#n", 2)).isEqualTo(2);
         assertThat(blocking.expire(key, Duration.ofMinutes(1))).isTrue();
         assertThat(blocking.delete(key)).isTrue();
@@ -692,14 +697,24 @@ public abstract class CacheContract {
         assertThat(blocking.get(key)).isEqualTo("produced");
     }
 
+    /** Big values: a 512 KB one (below every server's item limit) is stored and read back whole. */
+    @Test
+    void largeValuesRoundTrip() {
+        String large = "v".repeat(512 * 1024);
+        assertThat(blocking.set("large", large)).isTrue();
+        assertThat(blocking.get("large")).isEqualTo(large);
+        assertThat(blocking.getOrSet("produced-large", () -> large)).isEqualTo(large);
+        assertThat(blocking.get("produced-large")).isEqualTo(large);
+    }
+
     @Test
     void keysAndClearTreatEveryKeyShapeAsAnOrdinaryKey() {
         List<String> shapes = keyShapes();
         for (String key : shapes) {
-            blocking.set(key, "value of " + key);
+            blocking.set(key, valueOf(key));
         }
         for (String key : shapes) {
-            assertThat(blocking.get(key)).as("no shape overwrote another: %s", key).isEqualTo("value of " + key);
+            assertThat(blocking.get(key)).as("no shape overwrote another: %s", key).isEqualTo(valueOf(key));
         }
         if (capabilities().listsKeys()) {
             assertThat(blocking.keys("", 1000)).containsExactlyInAnyOrderElementsOf(shapes);

@@ -35,11 +35,7 @@ public final class ManagerAccess {
      * @throws IllegalStateException (the manager's {@code not initialized} error) when there is none
      */
     public static DefaultZodiacCache cache(CacheManager manager, String name) {
-        BiFunction<CacheManager, String, DefaultZodiacCache> installed = lookup;
-        if (installed == null) {
-            CacheManager.global(); // initialises CacheManager, which installs the lookup
-            installed = lookup;
-        }
-        return installed.apply(Objects.requireNonNull(manager, "manager"), name);
+        // a manager exists, so CacheManager's class is initialised and the lookup installed
+        return lookup.apply(Objects.requireNonNull(manager, "manager"), name);
     }
 }

@@ -130,7 +130,6 @@ final class StampedeGuard {
         if (existing != null) {
             return join(existing, key, producer, options, start);
         }
-        flight.result.whenComplete((value, error) -> flights.remove(key, flight));
         Leader<T> leader = new Leader<>(key, producer, options, flight, start);
         begin.accept(leader);
         return flight.result.thenApply(value -> value);

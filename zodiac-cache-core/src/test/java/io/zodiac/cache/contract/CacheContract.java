@@ -866,6 +866,21 @@ public abstract class CacheContract {
         assertThatThrownBy(manager::cache).hasMessageContaining("is not initialized");
     }
 
+    @Test
+    void aManagerShutDownWholeSetsItsCachesUpAgain() {
+        blocking.set("k", "v");
+        manager.shutdown().join();
+        assertThatThrownBy(() -> blocking.get("k")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+
+        BlockingCache again = manager.setup(prefix, config().build()).blocking();
+        assertThat(again.set("k2", "v2")).isTrue();
+        assertThat(again.get("k2")).isEqualTo("v2");
+        assertThat(again.getOrSet("k3", () -> "produced")).isEqualTo("produced");
+        if (capabilities().sharesAcrossManagers()) {
+            assertThat(again.get("k")).as("stored before the shutdown, on the server").isEqualTo("v");
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** The value of {@code future}, failing the row when it takes longer than {@code bound}. */

@@ -2,7 +2,6 @@ package io.zodiac.cache.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import io.zodiac.cache.CacheConfig;
 
 /**
@@ -53,12 +52,7 @@ public final class RedisClientSettings {
      * @return the options
      */
     public ClientOptions clientOptions() {
-        ClientOptions.Builder builder = ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).build());
-        if (settings.sslOptions() != null) {
-            builder.sslOptions(settings.sslOptions());
-        }
-        return builder.build();
+        return settings.connectionOptions(ClientOptions.builder()).build();
     }
 
     /**

@@ -4,7 +4,6 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -185,14 +184,10 @@ final class RedisEndpoint {
     }
 
     private static <B extends ClientOptions.Builder> B clientOptions(B builder, RedisSettings settings) {
-        builder.autoReconnect(true)
+        settings.connectionOptions(builder).autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).keepAlive(true).build())
                 // each connection's own timeout (set per data connection), not one for the whole client
                 .timeoutOptions(TimeoutOptions.enabled());
-        if (settings.sslOptions() != null) {
-            builder.sslOptions(settings.sslOptions());
-        }
         return builder;
     }
 

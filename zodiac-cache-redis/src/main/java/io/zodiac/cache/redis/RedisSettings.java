@@ -1,8 +1,10 @@
 package io.zodiac.cache.redis;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.StaticCredentialsProvider;
@@ -339,6 +341,18 @@ final class RedisSettings {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    }
+
+    /**
+     * Sets what every client of these settings connects with, the backend's and the CLI's alike:
+     * the connect timeout, TCP keep-alive, and the configured TLS trust.
+     */
+    <B extends ClientOptions.Builder> B connectionOptions(B builder) {
+        builder.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build());
+        if (sslOptions != null) {
+            builder.sslOptions(sslOptions);
+        }
+        return builder;
     }
 
     /** Where the cache connects, without credentials: for messages. */

@@ -9,12 +9,17 @@ import io.zodiac.cache.plugin.TimingPlugin;
 import io.zodiac.cache.serializer.JavaSerializer;
 import io.zodiac.cache.serializer.JsonSerializer;
 import io.zodiac.cache.spi.BackendOption;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CacheConfigTest {
 
@@ -72,6 +77,33 @@ class CacheConfigTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NoSuchPlugin");
         assertThatThrownBy(() -> CacheConfig.fromMap(Map.of("serializer", "yaml")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serializer 'yaml'");
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @MethodSource("numbersThatMeanNothingValid")
+    void fromMapRefusesNumbersThatWouldQuietlyMeanSomethingElse(String setting, Object value) {
+        // NaN used to mean "no expiry", 1e-10 s rounded to zero ("no expiry"), 1.9 entries was cut to 1
+        assertThatThrownBy(() -> CacheConfig.fromMap(Map.of(setting, value)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(setting);
+    }
+
+    static Stream<Arguments> numbersThatMeanNothingValid() {
+        return Stream.of(
+                Arguments.of("ttl", Double.NaN), Arguments.of("ttl", "NaN"), Arguments.of("ttl", Double.POSITIVE_INFINITY),
+                Arguments.of("ttl", 1e-10), Arguments.of("ttl", "1e-10"), Arguments.of("ttl", "0.1ns"),
+                Arguments.of("ttl", 1e300), Arguments.of("timeout", Float.NaN), Arguments.of("default_ttl", "1e19"),
+                Arguments.of("max_size", 1.9), Arguments.of("max_size", "1.9"), Arguments.of("max_size", 1e30));
+    }
+
+    @Test
+    void fromMapTakesEveryExactNumber() {
+        assertThat(CacheConfig.fromMap(Map.of("ttl", 1e-9)).defaultTtl()).isEqualTo(Duration.ofNanos(1));
+        assertThat(CacheConfig.fromMap(Map.of("ttl", "1.5ms")).defaultTtl()).isEqualTo(Duration.ofNanos(1_500_000));
+        assertThat(CacheConfig.fromMap(Map.of("ttl", 0)).defaultTtl()).as("0 is no expiry").isNull();
+        assertThat(CacheConfig.fromMap(Map.of("ttl", 2.5f)).defaultTtl()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(CacheConfig.fromMap(Map.of("ttl", new BigDecimal("86400"))).defaultTtl()).isEqualTo(Duration.ofDays(1));
+        assertThat(CacheConfig.fromMap(Map.of("max_size", 2.0)).maxSize()).isEqualTo(2);
+        assertThat(CacheConfig.fromMap(Map.of("max_size", "1000")).maxSize()).isEqualTo(1000);
     }
 
     @Test

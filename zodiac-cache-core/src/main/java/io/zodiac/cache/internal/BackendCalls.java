@@ -172,15 +172,45 @@ final class BackendCalls implements StampedeGuard.Store {
         return write(Operation.SET, key, value, ttl, Backend::set);
     }
 
-    /** The call's TTL, else the cache's default; {@code null} for no expiry. */
+    /**
+     * The call's TTL, else the cache's default; {@code null} for no expiry.
+     *
+     * @throws IllegalArgumentException when the call's TTL is negative or longer than the backend keeps
+     */
     Duration resolveTtl(Duration ttl) {
-        if (ttl == null) {
-            return config.defaultTtl();
-        }
+        return ttl == null ? config.defaultTtl() : expiry("ttl", ttl);
+    }
+
+    /**
+     * A TTL as the backend takes it: {@code null} for zero (no expiry).
+     *
+     * @throws IllegalArgumentException, before any backend call, when {@code ttl} is negative or
+     *         longer than the backend keeps ({@link Backend#maxTtl()})
+     */
+    Duration expiry(String setting, Duration ttl) {
         if (ttl.isNegative()) {
-            throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
+            throw new IllegalArgumentException(setting + " must not be negative, got " + ttl);
         }
+        checkLongest(setting, ttl);
         return ttl.isZero() ? null : ttl;
+    }
+
+    /**
+     * Checks a TTL or a lease against the longest the backend keeps.
+     *
+     * @throws IllegalArgumentException naming the setting, the value and the bound
+     */
+    void checkLongest(String setting, Duration duration) {
+        Duration longest = backend.maxTtl();
+        if (duration.compareTo(longest) > 0) {
+            throw new IllegalArgumentException(tooLong(setting, duration, config.backend(), longest));
+        }
+    }
+
+    /** The message of a TTL or lease over a backend's bound. */
+    static String tooLong(String setting, Duration duration, String backend, Duration longest) {
+        return setting + " " + duration + " is longer than backend '" + backend + "' keeps: at most "
+                + longest.toDays() + " days (" + longest + ")";
     }
 
     // ---------------------------------------------------------------- locks
@@ -297,9 +327,14 @@ final class BackendCalls implements StampedeGuard.Store {
         }
     }
 
+    /**
+     * {@code false} for errors that say something of the call (an argument, the stored value, the
+     * lifecycle), not of the backend's health: they never open the circuit breaker.
+     */
     private static boolean countsAsBackendFailure(Throwable error) {
         return !(error instanceof IllegalArgumentException || error instanceof UnsupportedOperationException
-                || error instanceof SerializationException || error instanceof IllegalStateException);
+                || error instanceof SerializationException || error instanceof IllegalStateException
+                || error instanceof ArithmeticException);
     }
 
     /** Completes {@code future} with the value, or with the error's cause (never a {@code CompletionException}). */

@@ -9,6 +9,7 @@ import io.zodiac.cache.spi.BackendProvider;
 import io.zodiac.cache.spi.SharedResources;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -50,6 +51,11 @@ public final class CacheFactory {
         Events events = new Events(name, config.plugins());
         Backend backend = provider.create(new BackendContext(name, namespace, config, serializer, resources,
                 events::eviction));
+        Duration longest = backend.maxTtl();
+        if (config.defaultTtl() != null && config.defaultTtl().compareTo(longest) > 0) {
+            backend.close();
+            throw new IllegalArgumentException(BackendCalls.tooLong("defaultTtl", config.defaultTtl(), provider.name(), longest));
+        }
         return new DefaultZodiacCache(name, namespace, config, serializer, backend, events);
     }
 

@@ -180,10 +180,7 @@ public final class DefaultZodiacCache implements ZodiacCache {
     @Override
     public CompletableFuture<Boolean> expire(String key, Duration ttl) {
         requireKey(key);
-        if (ttl != null && ttl.isNegative()) {
-            throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
-        }
-        Duration effective = ttl == null || ttl.isZero() ? null : ttl;
+        Duration effective = ttl == null ? null : calls.expiry("ttl", ttl);
         return calls.observed(Operation.EXPIRE, key, b -> b.expire(key, effective));
     }
 
@@ -204,7 +201,12 @@ public final class DefaultZodiacCache implements ZodiacCache {
             GetOrSetOptions<T> options) {
         requireKey(key);
         Objects.requireNonNull(producer, "producer");
-        return guard.getOrSet(key, producer, options == null ? GetOrSetOptions.defaults() : options);
+        GetOrSetOptions<T> effective = options == null ? GetOrSetOptions.defaults() : options;
+        if (effective.ttl() != null) {
+            calls.checkLongest("ttl", effective.ttl());
+        }
+        calls.checkLongest("lease", effective.lease());
+        return guard.getOrSet(key, producer, effective);
     }
 
     /** The key, checked: not null, and the cache not closed. */

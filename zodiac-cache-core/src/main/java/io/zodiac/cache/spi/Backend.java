@@ -26,7 +26,8 @@ import java.util.concurrent.CompletableFuture;
  * {@linkplain BackendProvider#acceptsReferences() accept references} receive.
  *
  * <p>Every method is non-blocking and reports failures through the returned future, never by
- * throwing. TTLs are {@code null} for "no expiry" and otherwise positive.
+ * throwing. TTLs are {@code null} for "no expiry" and otherwise positive and at most
+ * {@link #maxTtl()}; so are lock leases: the cache refuses longer ones before calling.
  *
  * <p>Implementations are found by name through {@link BackendProvider} and
  * {@link java.util.ServiceLoader}.
@@ -35,6 +36,12 @@ public interface Backend {
 
     /** Returned by {@link #ttl(String)} for a key that never expires. */
     Duration NO_EXPIRY = ChronoUnit.FOREVER.getDuration();
+
+    /**
+     * The longest TTL a cache accepts unless its backend says otherwise (about 146 years): every
+     * deadline then fits in {@link System#nanoTime()} arithmetic.
+     */
+    Duration LONGEST_TTL = Duration.ofNanos(Long.MAX_VALUE / 2);
 
     /** The stored value, or {@code null} when the key is absent or expired. */
     CompletableFuture<Object> get(String key);
@@ -131,6 +138,16 @@ public interface Backend {
      */
     default boolean isTimeout(Throwable error) {
         return false;
+    }
+
+    /**
+     * The longest TTL (and lock lease) this backend keeps as given. The cache refuses a longer one
+     * with an {@link IllegalArgumentException} naming this bound, before any call, so an
+     * out-of-range argument never reaches the backend nor counts as its failure.
+     * {@link #LONGEST_TTL} by default.
+     */
+    default Duration maxTtl() {
+        return LONGEST_TTL;
     }
 
     /**

@@ -216,6 +216,17 @@ public abstract class CacheContract {
     }
 
     @Test
+    void incrementPastTheLongRangeFailsAndKeepsTheValue() {
+        assertThat(blocking.increment("n", Long.MAX_VALUE - 1)).isEqualTo(Long.MAX_VALUE - 1);
+        assertThat(blocking.increment("n", 1)).isEqualTo(Long.MAX_VALUE);
+        assertThatThrownBy(() -> blocking.increment("n", 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'n'").hasMessageContaining("overflow");
+        assertThat(failure(cache.increment("n", Long.MAX_VALUE))).isInstanceOf(IllegalStateException.class);
+        assertThat(blocking.increment("n", 0)).as("the value is left as it was").isEqualTo(Long.MAX_VALUE);
+        assertThat(blocking.get("n", Long.class)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void incrementKeepsTheTtl() {
         Duration ttl = capabilities().shortTtl();
         blocking.set("n", 1, ttl);
@@ -373,8 +384,39 @@ public abstract class CacheContract {
         assertThat(blocking.get("month")).isEqualTo("v");
         assertThat(blocking.expire("month", Duration.ofDays(400))).isTrue();
         assertThat(blocking.get("month")).isEqualTo("v");
-        blocking.set("centuries", "v", Duration.ofDays(365L * 300));
-        assertThat(blocking.get("centuries")).isEqualTo("v");
+        blocking.set("decade", "v", Duration.ofDays(3650));
+        assertThat(blocking.get("decade")).isEqualTo("v");
+        if (capabilities().reportsTtl()) {
+            assertThat(blocking.ttl("decade")).isGreaterThan(Duration.ofDays(3649));
+        }
+    }
+
+    @Test
+    void ttlsPastTheBackendsRangeAreRefusedBeforeTheBackendAndNeverOpenTheBreaker() {
+        // every backend keeps ten years; none keeps a thousand (memory: ~146 years, memcached: until 2038)
+        GetOrSetOptions<Integer> options = GetOrSetOptions.defaults();
+        for (Duration tooLong : List.of(Duration.ofDays(365L * 1000), Duration.ofSeconds(Long.MAX_VALUE))) {
+            for (int i = 0; i < 10; i++) {
+                assertThatThrownBy(() -> cache.set("k", 1, tooLong)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("ttl").hasMessageContaining("at most");
+            }
+            assertThatThrownBy(() -> cache.add("k", 1, tooLong)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> cache.multiSet(Map.of("k", 1), tooLong)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> cache.expire("k", tooLong)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> cache.getOrSet("k", () -> CompletableFuture.completedFuture(1), options.ttl(tooLong)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
+            assertThatThrownBy(() -> cache.getOrSet("k", () -> CompletableFuture.completedFuture(1), options.lease(tooLong)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
+        }
+        assertThat(blocking.exists("k")).as("nothing was stored").isFalse();
+        assertThat(blocking.set("k", 1)).as("argument errors are not backend failures: the cache still works").isTrue();
+        assertThat(blocking.get("k")).isEqualTo(1);
+
+        assertThatThrownBy(() -> manager.setup(otherPrefix("forever"), config().name("forever")
+                .defaultTtl(Duration.ofDays(365L * 1000)).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultTtl").hasMessageContaining("at most");
+        assertThatThrownBy(() -> manager.getCache("forever")).as("nothing half-registered")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not initialized");
     }
 
     // ------------------------------------------------------------------ null, miss, falsy

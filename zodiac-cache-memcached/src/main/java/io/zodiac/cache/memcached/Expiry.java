@@ -1,6 +1,7 @@
 package io.zodiac.cache.memcached;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * TTLs as memcached expiry times. Memcached counts whole seconds and reads any expiry over 30
@@ -11,6 +12,12 @@ final class Expiry {
 
     /** Memcached's "never expires". */
     static final int NEVER = 0;
+
+    /**
+     * The last unix time a memcached expiry can name (2038-01-19T03:14:06Z): expiry times are
+     * 32-bit, and folsom cuts later ones to this.
+     */
+    private static final long LAST = Integer.MAX_VALUE - 1;
 
     private Expiry() {
     }
@@ -25,6 +32,14 @@ final class Expiry {
         }
         long seconds = ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0);
         return (int) Math.min(Math.max(seconds, 1), Integer.MAX_VALUE);
+    }
+
+    /**
+     * The longest TTL memcached keeps as given from now on: up to {@link #LAST}, less the second a
+     * lock lease adds ({@link #leaseSeconds}).
+     */
+    static Duration longest() {
+        return Duration.ofSeconds(LAST - Instant.now().getEpochSecond() - 1);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.spotify.folsom.AsciiMemcacheClient;
 import com.spotify.folsom.MemcacheAuthenticationException;
 import com.spotify.folsom.MemcacheStatus;
 import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.KeyText;
 import io.zodiac.cache.ZodiacCacheException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -142,6 +143,13 @@ final class MemcachedBackend implements Backend {
                     ? new IllegalStateException("value of key '" + key + "' is not an unsigned integer, cannot increment it")
                     : new CompletionException(unwrap(error));
         }).thenCompose(result -> {
+            if (result != null && result < 0) {
+                // memcached counts in unsigned 64 bits: the sum passed Long.MAX_VALUE (and reads back
+                // negative). Take the delta back and fail, as Redis and the other backends do.
+                return client.decr(valueKey, delta).toCompletableFuture().thenApply(undone -> {
+                    throw overflow(key, delta);
+                });
+            }
             if (result != null) {
                 return CompletableFuture.completedFuture(result);
             }
@@ -154,6 +162,18 @@ final class MemcachedBackend implements Backend {
                             ? CompletableFuture.completedFuture(start)
                             : increment(key, valueKey, delta, attempts - 1));
         });
+    }
+
+    /** The error of an increment whose result would not fit in a {@code long}; the value is left as it was. */
+    static IllegalStateException overflow(String key, long delta) {
+        return new IllegalStateException("value of key '" + KeyText.of(key) + "' cannot be incremented by " + delta
+                + ": the result would overflow a long");
+    }
+
+    /** Until 2038-01-19: memcached's expiry times are 32-bit unix times ({@link Expiry#longest()}). */
+    @Override
+    public Duration maxTtl() {
+        return Expiry.longest();
     }
 
     /** {@code touch}; a {@code null} TTL makes the key never expire. */

@@ -9,6 +9,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.KeyText;
 import io.zodiac.cache.plugin.Operation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -194,7 +195,7 @@ final class RedisBackend implements Backend {
                     && cause.getMessage().startsWith("ERR")) {
                 // "value is not an integer or out of range", "increment or decrement would overflow":
                 // a property of the stored value, not a failing server.
-                return CompletableFuture.failedFuture(new IllegalStateException("value of key '" + key
+                return CompletableFuture.failedFuture(new IllegalStateException("value of key '" + KeyText.of(key)
                         + "' cannot be incremented by " + delta + ": " + cause.getMessage(), cause));
             }
             return CompletableFuture.failedFuture(cause);

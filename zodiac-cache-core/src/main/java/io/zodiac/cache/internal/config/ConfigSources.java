@@ -5,6 +5,8 @@ import io.zodiac.cache.spi.Secrets;
 import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.serializer.Serializer;
 import java.lang.reflect.InvocationTargetException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -169,7 +171,9 @@ public final class ConfigSources {
     /**
      * A non-negative duration from a {@link Duration}, a number of seconds ({@code 0.5}), a number
      * with a unit ({@code 500ms}, {@code 2s}, {@code 1m}; units {@code ns us ms s m h d}) or
-     * ISO-8601 text ({@code PT2S}).
+     * ISO-8601 text ({@code PT2S}). A number that is not finite, that is positive but under a
+     * nanosecond, or that is too large for a {@link Duration} is refused: none of them may quietly
+     * mean "no expiry".
      *
      * @throws IllegalArgumentException starting with {@code setting} for anything else
      */
@@ -178,7 +182,7 @@ public final class ConfigSources {
         if (value instanceof Duration d) {
             duration = d;
         } else if (value instanceof Number n) {
-            duration = seconds(n.doubleValue());
+            duration = exactDuration(setting, value, decimal(setting, n), ChronoUnit.SECONDS);
         } else {
             String text = value.toString().trim();
             Matcher withUnit = WITH_UNIT.matcher(text.toLowerCase(Locale.ROOT));
@@ -186,10 +190,9 @@ public final class ConfigSources {
                 if (text.startsWith("P") || text.startsWith("p") || text.startsWith("-P")) {
                     duration = Duration.parse(text);
                 } else if (withUnit.matches()) {
-                    duration = Duration.ofNanos(Math.round(Double.parseDouble(withUnit.group(1))
-                            * unit(withUnit.group(2)).getDuration().toNanos()));
+                    duration = exactDuration(setting, value, new BigDecimal(withUnit.group(1)), unit(withUnit.group(2)));
                 } else {
-                    duration = seconds(Double.parseDouble(text));
+                    duration = exactDuration(setting, value, new BigDecimal(text), ChronoUnit.SECONDS);
                 }
             } catch (DateTimeParseException | NumberFormatException e) {
                 throw new IllegalArgumentException(setting + " must be a number of seconds, a number with a unit (500ms, "
@@ -202,8 +205,34 @@ public final class ConfigSources {
         return duration;
     }
 
-    private static Duration seconds(double seconds) {
-        return Duration.ofNanos(Math.round(seconds * 1_000_000_000d));
+    /** {@code amount} of {@code unit}, to the nanosecond. */
+    private static Duration exactDuration(String setting, Object value, BigDecimal amount, ChronoUnit unit) {
+        BigDecimal nanos = amount.multiply(BigDecimal.valueOf(unit.getDuration().toNanos()));
+        BigDecimal wholeNanos = nanos.setScale(0, RoundingMode.HALF_UP);
+        if (nanos.signum() > 0 && wholeNanos.signum() == 0) {
+            throw new IllegalArgumentException(setting + " must be 0 (none) or at least a nanosecond, got " + value);
+        }
+        BigDecimal[] seconds = wholeNanos.divideAndRemainder(BigDecimal.valueOf(1_000_000_000L));
+        try {
+            return Duration.ofSeconds(seconds[0].longValueExact(), seconds[1].longValueExact());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(setting + " is too large for a duration, got " + value, e);
+        }
+    }
+
+    /** A number as an exact decimal; NaN and infinities are refused. */
+    private static BigDecimal decimal(String setting, Number number) {
+        if (number instanceof Double || number instanceof Float) {
+            double d = number.doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new IllegalArgumentException(setting + " must be a finite number, got " + number);
+            }
+            return BigDecimal.valueOf(d);
+        }
+        if (number instanceof BigDecimal big) {
+            return big;
+        }
+        return new BigDecimal(number.toString());
     }
 
     private static ChronoUnit unit(String unit) {
@@ -218,10 +247,12 @@ public final class ConfigSources {
         };
     }
 
+    /** A whole number: {@code 1.9} is refused, never rounded or cut. */
     private static long longValue(String setting, Object value) {
         try {
-            return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
-        } catch (NumberFormatException e) {
+            BigDecimal number = value instanceof Number n ? decimal(setting, n) : new BigDecimal(value.toString().trim());
+            return number.longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException(setting + " must be an integer, got '" + value + "'", e);
         }
     }

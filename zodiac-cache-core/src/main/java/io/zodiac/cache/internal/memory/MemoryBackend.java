@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.spi.BackendContext;
+import io.zodiac.cache.spi.KeyText;
 import io.zodiac.cache.spi.LeaseLocks;
 import io.zodiac.cache.serializer.ReferenceSerializer;
 import java.nio.charset.StandardCharsets;
@@ -48,18 +49,13 @@ final class MemoryBackend implements Backend {
     /** A value stored with a TTL. */
     private record Expiring(Object value, long deadlineNanos) {
 
-        /**
-         * The longest TTL kept as given (about 146 years): deadlines are compared as differences of
-         * {@link System#nanoTime()}, which hold up to 2^63 ns; longer TTLs are cut to it.
-         */
-        private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 2);
-
         static Object wrap(Object value, Duration ttl) {
             if (ttl == null) {
                 return value;
             }
-            long nanos = ttl.compareTo(LONGEST) > 0 ? LONGEST.toNanos() : ttl.toNanos();
-            return new Expiring(value, System.nanoTime() + nanos);
+            // at most Backend.LONGEST_TTL (the cache checks): deadlines compared as differences of
+            // System.nanoTime() hold up to 2^63 ns
+            return new Expiring(value, System.nanoTime() + ttl.toNanos());
         }
 
         boolean expired(long now) {
@@ -194,7 +190,13 @@ final class MemoryBackend implements Backend {
                     value = expired ? null : expiring.value();
                     deadline = expired ? null : expiring.deadlineNanos();
                 }
-                long next = Math.addExact(counter(k, value), delta);
+                long next;
+                try {
+                    next = Math.addExact(counter(k, value), delta);
+                } catch (ArithmeticException e) {
+                    throw new IllegalStateException("value of key '" + KeyText.of(k) + "' cannot be incremented by " + delta
+                            + ": the result would overflow a long", e);
+                }
                 result[0] = next;
                 Object counter = references ? (Object) next : Long.toString(next).getBytes(StandardCharsets.US_ASCII);
                 return deadline == null ? counter : new Expiring(counter, deadline);
@@ -219,7 +221,7 @@ final class MemoryBackend implements Backend {
                 // reported below
             }
         }
-        throw new IllegalStateException("value of key '" + key + "' is not an integer, cannot increment it");
+        throw new IllegalStateException("value of key '" + KeyText.of(key) + "' is not an integer, cannot increment it");
     }
 
     @Override

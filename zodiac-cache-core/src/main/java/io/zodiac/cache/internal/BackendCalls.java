@@ -85,6 +85,11 @@ final class BackendCalls implements StampedeGuard.Store {
         return backend;
     }
 
+    @Override
+    public Duration operationTimeout() {
+        return config.operationTimeout();
+    }
+
     CacheConfig config() {
         return config;
     }

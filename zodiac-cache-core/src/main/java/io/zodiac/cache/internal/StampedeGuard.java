@@ -4,6 +4,7 @@ import io.zodiac.cache.CacheUnavailableException;
 import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.Operation;
+import io.zodiac.cache.spi.KeyText;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.UUID;
@@ -29,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * signal, bounded by the lease, then reads again and, finding nothing, tries the lock itself.
  *
  * <p>Callers that joined a flight whose producer outlives its lease stop waiting and start a new
- * flight, which may run the producer too. A backend failure or timeout at any step fails open:
- * the producer runs and its value is returned unstored.
+ * flight, which may run the producer too. No caller waits for others longer than its lease plus
+ * the operation timeout in total, whatever the backend holds (a lock that outlives its lease):
+ * then it runs the producer itself, stores the value without the lock and returns it. A backend
+ * failure or timeout at any step fails open: the producer runs and its value is returned unstored.
  */
 final class StampedeGuard {
 
@@ -77,11 +80,16 @@ final class StampedeGuard {
 
         /** Completes at the next release of the key's lock (see {@link io.zodiac.cache.spi.Backend#releaseSignal}). */
         CompletableFuture<Void> releaseSignal(String key);
+
+        /** The cache's operation timeout: with the lease, what a caller may wait for others in total. */
+        Duration operationTimeout();
     }
 
     /** One in-flight {@code getOrSet} of a key, shared by the callers of this JVM. */
     private static final class Flight {
         final CompletableFuture<Object> result = new CompletableFuture<>();
+        /** When the leader started the producer ({@link System#nanoTime()}), 0 while it has not. */
+        volatile long producingSince;
     }
 
     /**
@@ -93,17 +101,18 @@ final class StampedeGuard {
     <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options) {
         long start = events.none() ? 0 : System.nanoTime();
         events.pre(Operation.GET_OR_SET, key);
+        long deadline = System.nanoTime() + saturatedNanos(options.lease().plus(store.operationTimeout()));
         if (store.local()) {
             Object value = store.readNow(key, options.type());
             if (value != BackendCalls.MISS) {
                 events.post(Operation.GET_OR_SET, key, value, true, start, null);
                 return CompletableFuture.completedFuture((T) value);
             }
-            return (CompletableFuture<T>) flight(key, producer, options, start, Leader::attempt);
+            return (CompletableFuture<T>) flight(key, producer, options, start, deadline, Leader::attempt);
         }
         Flight existing = flights.get(key);
         if (existing != null) {
-            return (CompletableFuture<T>) join(existing, key, producer, options, start);
+            return (CompletableFuture<T>) join(existing, key, producer, options, start, deadline);
         }
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         store.read(key, options.type()).whenComplete((value, error) -> {
@@ -112,7 +121,8 @@ final class StampedeGuard {
                 outcome.complete(value);
             } else {
                 Consumer<Leader<T>> next = error == null ? Leader::lock : leader -> leader.failOpen(error);
-                flight(key, producer, options, start, next).whenComplete((result, failure) -> BackendCalls.complete(outcome, result, failure));
+                flight(key, producer, options, start, deadline, next)
+                        .whenComplete((result, failure) -> BackendCalls.complete(outcome, result, failure));
             }
         });
         return (CompletableFuture<T>) outcome;
@@ -124,32 +134,56 @@ final class StampedeGuard {
      * failed; or joins the flight under way.
      */
     private <T> CompletableFuture<Object> flight(String key, Supplier<? extends CompletionStage<T>> producer,
-            GetOrSetOptions<T> options, long start, Consumer<Leader<T>> begin) {
+            GetOrSetOptions<T> options, long start, long deadline, Consumer<Leader<T>> begin) {
         Flight flight = new Flight();
         Flight existing = flights.putIfAbsent(key, flight);
         if (existing != null) {
-            return join(existing, key, producer, options, start);
+            return join(existing, key, producer, options, start, deadline);
         }
-        Leader<T> leader = new Leader<>(key, producer, options, flight, start);
+        Leader<T> leader = new Leader<>(key, producer, options, flight, start, deadline);
         begin.accept(leader);
         return flight.result.thenApply(value -> value);
     }
 
     /**
-     * Waits for another caller's flight. A flight that has not finished within a lease of this
-     * caller joining (its producer outlived the lock) is left behind: this caller starts a new
-     * flight, which may run the producer too.
+     * Waits for another caller's flight: while its leader waits for the lock, up to this caller's
+     * {@code deadline}; once its producer runs, up to a lease from the producer's start. A flight
+     * whose producer outlived its lease is left behind: this caller starts a new flight, which may
+     * run the producer too. Past its deadline, the caller runs the producer itself.
      */
     private <T> CompletableFuture<Object> join(Flight flight, String key, Supplier<? extends CompletionStage<T>> producer,
-            GetOrSetOptions<T> options, long start) {
-        long waitStart = events.none() ? 0 : System.nanoTime();
+            GetOrSetOptions<T> options, long start, long deadline) {
         CompletableFuture<Object> outcome = new CompletableFuture<>();
-        flight.result.copy().orTimeout(options.lease().toNanos(), TimeUnit.NANOSECONDS).whenComplete((value, error) -> {
+        awaitFlight(flight, key, producer, options, start, deadline, events.none() ? 0 : System.nanoTime(), outcome);
+        return outcome;
+    }
+
+    private <T> void awaitFlight(Flight flight, String key, Supplier<? extends CompletionStage<T>> producer,
+            GetOrSetOptions<T> options, long start, long deadline, long waitStart, CompletableFuture<Object> outcome) {
+        long lease = saturatedNanos(options.lease());
+        long producing = flight.producingSince;
+        long until = producing != 0 ? producing + lease : deadline;
+        flight.result.copy().orTimeout(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS).whenComplete((value, error) -> {
             if (error != null && !flight.result.isDone()) {
+                long now = System.nanoTime();
+                long since = flight.producingSince;
+                boolean patient = since != 0 ? now - since < lease : now - deadline < 0;
+                if (patient) { // the leader started producing meanwhile: wait for it
+                    awaitFlight(flight, key, producer, options, start, deadline, waitStart, outcome);
+                    return;
+                }
                 events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
                 events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
                 flights.remove(key, flight);
-                flight(key, producer, options, start, Leader::attempt).whenComplete((next, nextError) -> BackendCalls.complete(outcome, next, nextError));
+                CompletableFuture<Object> next;
+                if (now - deadline >= 0) {
+                    Leader<T> alone = new Leader<>(key, producer, options, new Flight(), start, deadline);
+                    alone.waitedLongEnough();
+                    next = alone.flight.result;
+                } else {
+                    next = flight(key, producer, options, start, deadline, Leader::attempt);
+                }
+                next.whenComplete((result, nextError) -> BackendCalls.complete(outcome, result, nextError));
                 return;
             }
             Object result = error == null ? value : null;
@@ -157,7 +191,19 @@ final class StampedeGuard {
             events.post(Operation.GET_OR_SET, key, result, cause == null, start, cause);
             BackendCalls.complete(outcome, result, cause);
         });
-        return outcome;
+    }
+
+    /** How long to wait for others now: a lease, but never past {@code deadline}. */
+    private static long waitNanos(Duration lease, long deadline) {
+        return Math.max(0, Math.min(saturatedNanos(lease), deadline - System.nanoTime()));
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
     }
 
     /** The caller that runs a flight: read, lock, produce, store, release. */
@@ -167,14 +213,18 @@ final class StampedeGuard {
         private final GetOrSetOptions<T> options;
         private final Flight flight;
         private final long start;
+        /** When this caller has waited for others all it may ({@link System#nanoTime()}). */
+        private final long deadline;
         private final Duration lease;
 
-        Leader(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options, Flight flight, long start) {
+        Leader(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options, Flight flight,
+                long start, long deadline) {
             this.key = key;
             this.producer = producer;
             this.options = options;
             this.flight = flight;
             this.start = start;
+            this.deadline = deadline;
             this.lease = options.lease();
         }
 
@@ -207,16 +257,34 @@ final class StampedeGuard {
             });
         }
 
+        /**
+         * Waits for the holder's release, at most a lease and never past the deadline, then reads
+         * again; past the deadline, produces without the lock.
+         */
         private void awaitRelease(CompletableFuture<Void> released) {
             long waitStart = events.none() ? 0 : System.nanoTime();
-            released.orTimeout(lease.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ignored, error) -> {
+            released.orTimeout(waitNanos(lease, deadline), TimeUnit.NANOSECONDS).whenComplete((ignored, error) -> {
                 events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
                 if (error != null) {
                     released.cancel(false);
                     events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
                 }
-                attempt();
+                if (System.nanoTime() - deadline >= 0) {
+                    waitedLongEnough();
+                } else {
+                    attempt();
+                }
             });
+        }
+
+        /**
+         * This caller has waited its lease and the operation timeout for others: whatever holds the
+         * lock, it produces now, and stores the value without the lock.
+         */
+        void waitedLongEnough() {
+            LOG.warn("Cache '{}': key '{}' stayed locked past the lease plus the operation timeout; producing without "
+                    + "the lock", store.name(), KeyText.of(key));
+            produceAndStore(null);
         }
 
         /** Holding the lock: read again (another holder may have just stored), else produce. */
@@ -226,39 +294,48 @@ final class StampedeGuard {
                     unlock(token).whenComplete((ignored, unlockError) -> finish(value, true, null));
                     return;
                 }
-                produce().whenComplete((produced, producerError) -> {
-                    Throwable failure = producerError;
-                    boolean skip = false;
-                    if (failure == null) {
-                        try {
-                            skip = options.skips(produced);
-                        } catch (RuntimeException | Error e) {
-                            failure = e; // a failing skipCacheIf predicate fails the call, else the flight never completes
-                        }
-                    }
-                    if (failure != null) {
-                        Throwable failed = failure;
-                        unlock(token).whenComplete((ignored, unlockError) -> finish(null, false, failed));
-                    } else if (skip) {
-                        unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
-                    } else {
-                        store.store(key, produced, options.ttl()).whenComplete((stored, storeError) -> {
-                            if (storeError != null) {
-                                LOG.warn("Cache '{}': storing the produced value of key '{}' failed; returning it unstored: {}",
-                                        store.name(), key, BackendCalls.unwrap(storeError).toString());
-                            }
-                            unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
-                        });
-                    }
-                });
+                produceAndStore(token);
             });
         }
 
+        /** Runs the producer, stores its value unless it is skipped, releases the lock if {@code token} holds one. */
+        private void produceAndStore(String token) {
+            produce().whenComplete((produced, producerError) -> {
+                Throwable failure = producerError;
+                boolean skip = false;
+                if (failure == null) {
+                    try {
+                        skip = options.skips(produced);
+                    } catch (RuntimeException | Error e) {
+                        failure = e; // a failing skipCacheIf predicate fails the call, else the flight never completes
+                    }
+                }
+                if (failure != null) {
+                    Throwable failed = failure;
+                    unlock(token).whenComplete((ignored, unlockError) -> finish(null, false, failed));
+                } else if (skip) {
+                    unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
+                } else {
+                    store.store(key, produced, options.ttl()).whenComplete((stored, storeError) -> {
+                        if (storeError != null) {
+                            LOG.warn("Cache '{}': storing the produced value of key '{}' failed; returning it unstored: {}",
+                                    store.name(), KeyText.of(key), BackendCalls.unwrap(storeError).toString());
+                        }
+                        unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
+                    });
+                }
+            });
+        }
+
+        /** Releases the lock {@code token} holds; completes at once when it holds none ({@code null}). */
         private CompletableFuture<Boolean> unlock(String token) {
+            if (token == null) {
+                return CompletableFuture.completedFuture(false);
+            }
             return store.unlock(key, token)
                     .exceptionally(error -> {
                         LOG.warn("Cache '{}': releasing the lock of key '{}' failed; it expires with its lease: {}",
-                                store.name(), key, BackendCalls.unwrap(error).toString());
+                                store.name(), KeyText.of(key), BackendCalls.unwrap(error).toString());
                         return false;
                     });
         }
@@ -268,7 +345,7 @@ final class StampedeGuard {
             Throwable cause = BackendCalls.unwrap(error);
             if (!(cause instanceof CacheUnavailableException)) {
                 LOG.warn("Cache '{}': backend failed for key '{}', running the producer without the cache: {}",
-                        store.name(), key, cause.toString());
+                        store.name(), KeyText.of(key), cause.toString());
             }
             events.event(CacheEvent.Kind.FAIL_OPEN, key, cause);
             produce().whenComplete((produced, producerError) -> finish(produced, false, producerError));
@@ -280,6 +357,7 @@ final class StampedeGuard {
          * (the thread that completed the lock attempt).
          */
         private CompletableFuture<T> produce() {
+            flight.producingSince = System.nanoTime() | 1; // never 0
             long produceStart = events.none() ? 0 : System.nanoTime();
             events.pre(Operation.PRODUCE, key);
             CompletableFuture<T> produced = store.local() ? invokeProducer()
@@ -295,7 +373,7 @@ final class StampedeGuard {
             try {
                 CompletionStage<T> stage = producer.get();
                 return stage == null
-                        ? CompletableFuture.failedFuture(new NullPointerException("producer of key '" + key + "' returned null instead of a CompletionStage"))
+                        ? CompletableFuture.failedFuture(new NullPointerException("producer of key '" + KeyText.of(key) + "' returned null instead of a CompletionStage"))
                         : stage.toCompletableFuture();
             } catch (RuntimeException | Error e) {
                 return CompletableFuture.failedFuture(e);

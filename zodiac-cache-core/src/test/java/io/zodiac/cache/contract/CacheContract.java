@@ -10,6 +10,7 @@ import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.TypeRef;
 import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 import io.zodiac.cache.serializer.JavaSerializer;
 import io.zodiac.cache.serializer.SerializationException;
 import java.io.Serializable;
@@ -690,6 +691,34 @@ public abstract class CacheContract {
         assertThat(first).isNotDone();
         stuck.complete("late");
         assertThat(within(Duration.ofSeconds(10), first)).isEqualTo("late");
+    }
+
+    @Test
+    void noWaiterWaitsLongerThanItsLeaseAndTheOperationTimeoutWhateverHoldsTheLock() {
+        Duration lease = capabilities().shortLease();
+        Duration timeout = Duration.ofSeconds(1);
+        ZodiacCache bounded = manager.setup(otherPrefix("bounded"), config().name("bounded").operationTimeout(timeout).build());
+        // A holder that never lets go within any waiter's patience: a lock taken for an hour (a
+        // crashed process of an older version, a foreign client). Only the backend can plant it.
+        assertThat(((DefaultZodiacCache) bounded).backend().tryLock("k", "foreign", Duration.ofHours(1)).join()).isTrue();
+        GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults().lease(lease);
+        AtomicInteger calls = new AtomicInteger();
+        long start = System.nanoTime();
+        List<CompletableFuture<String>> callers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            callers.add(bounded.getOrSet("k", () -> {
+                calls.incrementAndGet();
+                return CompletableFuture.completedFuture("v");
+            }, options));
+        }
+        for (CompletableFuture<String> caller : callers) {
+            assertThat(within(lease.plus(timeout).plusSeconds(10), caller)).isEqualTo("v");
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).as("waited for the holder first").isGreaterThanOrEqualTo(lease);
+        assertThat(took).as("lease + operation timeout, plus scheduling").isLessThan(lease.plus(timeout).plusSeconds(2));
+        assertThat(calls).as("callers of this JVM still share a producer").hasValueBetween(1, 2);
+        assertThat(bounded.blocking().get("k")).as("stored: the next caller does not wait again").isEqualTo("v");
     }
 
     @Test

@@ -42,10 +42,6 @@ public final class CacheConfig {
 
     /** The operation timeout used when none is given. */
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(5);
-    /** Consecutive backend failures that open the circuit breaker, unless set otherwise. */
-    public static final int DEFAULT_BREAKER_FAILURES = 5;
-    /** How long an open circuit breaker keeps the backend out before a probe, unless set otherwise. */
-    public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(5);
 
     private final String name;
     private final String backend;
@@ -56,8 +52,7 @@ public final class CacheConfig {
     private final Duration defaultTtl;
     private final Duration operationTimeout;
     private final Long maxSize;
-    private final int breakerFailures;
-    private final Duration breakerOpen;
+    private final CircuitBreakerPolicy breaker;
 
     private CacheConfig(Builder b) {
         this.name = b.name;
@@ -69,8 +64,7 @@ public final class CacheConfig {
         this.defaultTtl = b.defaultTtl;
         this.operationTimeout = b.operationTimeout;
         this.maxSize = b.maxSize;
-        this.breakerFailures = b.breakerFailures;
-        this.breakerOpen = b.breakerOpen;
+        this.breaker = b.breaker;
     }
 
     /** A builder with the defaults: name {@code default}, the in-memory backend, no TTL. */
@@ -132,8 +126,7 @@ public final class CacheConfig {
         b.defaultTtl = defaultTtl;
         b.operationTimeout = operationTimeout;
         b.maxSize = maxSize;
-        b.breakerFailures = breakerFailures;
-        b.breakerOpen = breakerOpen;
+        b.breaker = breaker;
         return b;
     }
 
@@ -190,14 +183,9 @@ public final class CacheConfig {
         return maxSize;
     }
 
-    /** Consecutive backend failures that open the circuit breaker. */
-    public int circuitBreakerFailures() {
-        return breakerFailures;
-    }
-
-    /** How long an open circuit breaker keeps the backend out before letting a probe through. */
-    public Duration circuitBreakerOpenDuration() {
-        return breakerOpen;
+    /** When the cache stops calling a failing or slow backend, and for how long. */
+    public CircuitBreakerPolicy circuitBreaker() {
+        return breaker;
     }
 
     /**
@@ -222,8 +210,7 @@ public final class CacheConfig {
         diff(diffs, "defaultTtl", defaultTtl, other.defaultTtl);
         diff(diffs, "operationTimeout", operationTimeout, other.operationTimeout);
         diff(diffs, "maxSize", maxSize, other.maxSize);
-        diff(diffs, "circuitBreakerFailures", breakerFailures, other.breakerFailures);
-        diff(diffs, "circuitBreakerOpenDuration", breakerOpen, other.breakerOpen);
+        diff(diffs, "circuitBreaker", breaker, other.breaker);
         return diffs;
     }
 
@@ -292,7 +279,6 @@ public final class CacheConfig {
             return true;
         }
         return o instanceof CacheConfig other
-                && breakerFailures == other.breakerFailures
                 && name.equals(other.name)
                 && backend.equals(other.backend)
                 && Objects.equals(serializerName, other.serializerName)
@@ -300,7 +286,7 @@ public final class CacheConfig {
                 && Objects.equals(defaultTtl, other.defaultTtl)
                 && operationTimeout.equals(other.operationTimeout)
                 && Objects.equals(maxSize, other.maxSize)
-                && breakerOpen.equals(other.breakerOpen)
+                && breaker.equals(other.breaker)
                 && options.equals(other.options)
                 && samePlugins(plugins, other.plugins);
     }
@@ -308,7 +294,7 @@ public final class CacheConfig {
     @Override
     public int hashCode() {
         int hash = Objects.hash(name, backend, options, serializerName, defaultTtl, operationTimeout, maxSize,
-                breakerFailures, breakerOpen);
+                breaker);
         hash = 31 * hash + serializerHash(serializer);
         return 31 * hash + pluginsHash(plugins);
     }
@@ -333,8 +319,7 @@ public final class CacheConfig {
         private Duration defaultTtl;
         private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
         private Long maxSize;
-        private int breakerFailures = DEFAULT_BREAKER_FAILURES;
-        private Duration breakerOpen = DEFAULT_BREAKER_OPEN;
+        private CircuitBreakerPolicy breaker = CircuitBreakerPolicy.defaults();
 
         private Builder() {
         }
@@ -439,20 +424,21 @@ public final class CacheConfig {
             return this;
         }
 
-        /**
-         * The circuit breaker: after {@code failures} consecutive backend failures the backend is
-         * not called for {@code openFor}, then one probe call decides whether it is back.
-         */
-        public Builder circuitBreaker(int failures, Duration openFor) {
-            if (failures < 1) {
-                throw new IllegalArgumentException("circuitBreaker failures must be at least 1, got " + failures);
-            }
-            if (openFor == null || openFor.isZero() || openFor.isNegative()) {
-                throw new IllegalArgumentException("circuitBreaker openFor must be positive, got " + openFor);
-            }
-            this.breakerFailures = failures;
-            this.breakerOpen = openFor;
+        /** When the cache stops calling a failing or slow backend ({@link CircuitBreakerPolicy#defaults()} unless set). */
+        public Builder circuitBreaker(CircuitBreakerPolicy policy) {
+            this.breaker = Objects.requireNonNull(policy, "circuitBreaker");
             return this;
+        }
+
+        /**
+         * The default circuit breaker, judged from {@code minimumCalls} calls on (so a dead backend
+         * is cut off after that many failures) and open for {@code openFor}: a shorthand for
+         * {@code circuitBreaker(CircuitBreakerPolicy.defaults().window(...).minimumCalls(minimumCalls).openFor(openFor))}.
+         */
+        public Builder circuitBreaker(int minimumCalls, Duration openFor) {
+            CircuitBreakerPolicy defaults = CircuitBreakerPolicy.defaults();
+            return circuitBreaker(defaults.window(Math.max(defaults.window(), minimumCalls)).minimumCalls(minimumCalls)
+                    .openFor(openFor));
         }
 
         /** The configuration. */

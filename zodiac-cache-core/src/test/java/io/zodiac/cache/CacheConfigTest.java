@@ -280,9 +280,10 @@ class CacheConfigTest {
         changed.add(Map.entry("defaultTtl", base.toBuilder().defaultTtl(null).build()));
         changed.add(Map.entry("operationTimeout", base.toBuilder().operationTimeout(Duration.ofSeconds(1)).build()));
         changed.add(Map.entry("maxSize", base.toBuilder().maxSize(5).build()));
-        changed.add(Map.entry("circuitBreakerFailures", base.toBuilder().circuitBreaker(9, CacheConfig.DEFAULT_BREAKER_OPEN).build()));
-        changed.add(Map.entry("circuitBreakerOpenDuration", base.toBuilder()
-                .circuitBreaker(CacheConfig.DEFAULT_BREAKER_FAILURES, Duration.ofSeconds(9)).build()));
+        changed.add(Map.entry("circuitBreaker", base.toBuilder()
+                .circuitBreaker(CircuitBreakerPolicy.defaults().failureRate(25)).build()));
+        changed.add(Map.entry("circuitBreaker", base.toBuilder()
+                .circuitBreaker(CircuitBreakerPolicy.defaults().openFor(Duration.ofSeconds(9))).build()));
 
         assertThat(base.toBuilder().plugins(new HitMissRatioPlugin()).build()).as("plugins by class")
                 .isEqualTo(base).hasSameHashCodeAs(base);

@@ -181,6 +181,85 @@ class FailurePolicyTest {
         assertThat(events).anyMatch(e -> e.kind() == CacheEvent.Kind.CIRCUIT_OPENED);
     }
 
+    /** A cache on its own faulty backend, with {@code policy}, open for a minute so that no probe passes during a row. */
+    private ZodiacCache breakerCache(String name, CircuitBreakerPolicy policy) {
+        return manager.setup("faults-" + name, CacheConfig.builder().name(name)
+                .backend("faulty").option("endpoint", "localhost").serializer("json")
+                .operationTimeout(Duration.ofSeconds(2)).circuitBreaker(policy.openFor(Duration.ofMinutes(1)))
+                .plugins(new CachePlugin() {
+                    @Override
+                    public void onEvent(CacheEvent event) {
+                        events.add(event);
+                    }
+                })
+                .build());
+    }
+
+    /** Runs {@code calls} gets, swallowing their errors; the number that the breaker refused. */
+    private static int refusedOf(ZodiacCache cache, int calls) {
+        int refused = 0;
+        for (int i = 0; i < calls; i++) {
+            Throwable error = cache.get("k").handle((value, e) -> e).join();
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            if (cause instanceof CacheUnavailableException) {
+                refused++;
+            }
+        }
+        return refused;
+    }
+
+    @Test
+    void aBackendFailingEveryOtherCallOpensTheBreaker() {
+        // Consecutive-failure counting never saw two failures in a row here.
+        ZodiacCache flaky = breakerCache("flaky", CircuitBreakerPolicy.defaults());
+        FaultyBackend backend = (FaultyBackend) ((DefaultZodiacCache) flaky).backend();
+        backend.mode = FaultyBackend.Mode.FLAKY;
+        assertThat(refusedOf(flaky, 10)).as("half of the last calls failed: opens").isPositive();
+        int callsWhenOpened = backend.calls.get();
+        assertThat(refusedOf(flaky, 20)).isEqualTo(20);
+        assertThat(backend.calls.get()).as("no call reaches the backend").isEqualTo(callsWhenOpened);
+        assertThat(events).anyMatch(e -> e.kind() == CacheEvent.Kind.CIRCUIT_OPENED);
+    }
+
+    @Test
+    void aBackendAnsweringJustUnderTheTimeoutOpensTheBreaker() {
+        // Every call succeeds, slowly: 150 ms against a 200 ms slow-call threshold would pass; 250 ms does not.
+        ZodiacCache slow = breakerCache("slow", CircuitBreakerPolicy.defaults().slowCall(Duration.ofMillis(200)));
+        FaultyBackend backend = (FaultyBackend) ((DefaultZodiacCache) slow).backend();
+        backend.slowness = Duration.ofMillis(250);
+        backend.mode = FaultyBackend.Mode.SLOW;
+        assertThat(slow.blocking().set("k", "v")).as("slow, not failed").isTrue();
+        assertThat(refusedOf(slow, 10)).as("5 slow calls of 5: opens").isPositive();
+        assertThatThrownBy(() -> slow.get("k").join()).hasCauseInstanceOf(CacheUnavailableException.class)
+                .hasMessageContaining("circuit open");
+        assertThat(slow.blocking().getOrSet("other", () -> "from the source")).isEqualTo("from the source");
+    }
+
+    @Test
+    void aHealthyBackendWithRareFailuresAndQuickAnswersKeepsTheBreakerClosed() {
+        ZodiacCache healthy = breakerCache("healthy", CircuitBreakerPolicy.defaults().slowCall(Duration.ofMillis(500)));
+        FaultyBackend backend = (FaultyBackend) ((DefaultZodiacCache) healthy).backend();
+        for (int i = 0; i < 50; i++) {
+            backend.mode = i % 5 == 0 ? FaultyBackend.Mode.FAIL : FaultyBackend.Mode.OK; // 20% failures
+            healthy.get("k").handle((value, e) -> e).join();
+        }
+        backend.mode = FaultyBackend.Mode.SLOW;
+        backend.slowness = Duration.ofMillis(50);
+        assertThat(refusedOf(healthy, 10)).as("answers under the slow-call threshold").isZero();
+        assertThat(events).noneMatch(e -> e.kind() == CacheEvent.Kind.CIRCUIT_OPENED);
+    }
+
+    @Test
+    void argumentErrorsNeverOpenTheBreaker() {
+        ZodiacCache strict = breakerCache("strict", CircuitBreakerPolicy.defaults().minimumCalls(1).failureRate(1));
+        for (int i = 0; i < 20; i++) {
+            strict.blocking().set("text", "abc");
+            assertThatThrownBy(() -> strict.blocking().increment("text", 1)).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(strict.blocking().get("text")).isEqualTo("abc");
+        assertThat(events).noneMatch(e -> e.kind() == CacheEvent.Kind.CIRCUIT_OPENED);
+    }
+
     @Test
     void theBreakerProbesAndClosesWhenTheBackendIsBack() {
         backend.mode = FaultyBackend.Mode.FAIL;

@@ -61,8 +61,11 @@ public final class FaultyBackendProvider implements BackendProvider {
     /** The backend: delegates to memory unless told to fail or hang. */
     static final class FaultyBackend implements Backend {
 
-        /** OWN_TIMEOUT: every call fails at once with {@link OwnTimeout}. */
-        enum Mode { OK, FAIL, HANG, OWN_TIMEOUT }
+        /**
+         * OWN_TIMEOUT: every call fails at once with {@link OwnTimeout}; FLAKY: every other call
+         * fails; SLOW: every call is answered after {@link #slowness}.
+         */
+        enum Mode { OK, FAIL, HANG, OWN_TIMEOUT, FLAKY, SLOW }
 
         /** This backend's own timeout error. */
         static final class OwnTimeout extends RuntimeException {
@@ -79,6 +82,7 @@ public final class FaultyBackendProvider implements BackendProvider {
         /** The future of the last call that hung: a test completes it to answer late, as a server would. */
         volatile CompletableFuture<?> lastHung;
         final AtomicInteger calls = new AtomicInteger();
+        volatile Duration slowness = Duration.ofMillis(100);
 
         FaultyBackend(Backend delegate, Set<Operation> selfTimed) {
             this.delegate = delegate;
@@ -96,11 +100,14 @@ public final class FaultyBackendProvider implements BackendProvider {
         }
 
         private <R> CompletableFuture<R> call(Function<Backend, CompletableFuture<R>> action) {
-            calls.incrementAndGet();
+            int call = calls.incrementAndGet();
             return switch (mode) {
                 case OK -> action.apply(delegate);
-                case FAIL -> CompletableFuture.failedFuture(new java.io.UncheckedIOException(
-                        new java.net.ConnectException("Connection refused")));
+                case FAIL -> refused();
+                case FLAKY -> call % 2 == 0 ? refused() : action.apply(delegate);
+                case SLOW -> CompletableFuture.supplyAsync(() -> null,
+                                CompletableFuture.delayedExecutor(slowness.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS))
+                        .thenCompose(ignored -> action.apply(delegate));
                 case HANG -> {
                     CompletableFuture<R> hung = new CompletableFuture<>();
                     lastHung = hung;
@@ -108,6 +115,10 @@ public final class FaultyBackendProvider implements BackendProvider {
                 }
                 case OWN_TIMEOUT -> CompletableFuture.failedFuture(new OwnTimeout());
             };
+        }
+
+        private static <R> CompletableFuture<R> refused() {
+            return CompletableFuture.failedFuture(new java.io.UncheckedIOException(new java.net.ConnectException("Connection refused")));
         }
 
         @Override

@@ -57,7 +57,7 @@ final class BackendCalls implements StampedeGuard.Store {
         this.serializer = serializer;
         this.backend = backend;
         this.events = events;
-        this.breaker = new CircuitBreaker(name, config.circuitBreakerFailures(), config.circuitBreakerOpenDuration(), events);
+        this.breaker = new CircuitBreaker(name, config.circuitBreaker(), config.operationTimeout(), events);
         this.local = backend.local();
         this.timeoutNanos = config.operationTimeout().toNanos();
         this.timesOut = new boolean[Operation.values().length];
@@ -292,6 +292,7 @@ final class BackendCalls implements StampedeGuard.Store {
         if (!breaker.allowRequest()) {
             return CompletableFuture.failedFuture(breaker.openError());
         }
+        long began = System.nanoTime();
         CompletableFuture<R> pending = invoke(action);
         if (!timesOut[operation.ordinal()]) {
             pending = pending.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -299,7 +300,7 @@ final class BackendCalls implements StampedeGuard.Store {
         CompletableFuture<V> result = new CompletableFuture<>();
         pending.whenComplete((value, error) -> {
             if (error == null) {
-                breaker.onSuccess();
+                breaker.onSuccess(System.nanoTime() - began);
                 try {
                     result.complete(then.apply(value));
                 } catch (RuntimeException | Error e) {
@@ -313,7 +314,9 @@ final class BackendCalls implements StampedeGuard.Store {
                         + " timed out after " + config.operationTimeout().toMillis() + " ms");
             }
             if (countsAsBackendFailure(cause)) {
-                breaker.onFailure(cause);
+                breaker.onFailure(cause, System.nanoTime() - began);
+            } else {
+                breaker.onSuccess(System.nanoTime() - began); // the backend is fine: the call was wrong
             }
             result.completeExceptionally(cause);
         });

@@ -125,7 +125,7 @@ class MicrometerPluginTest {
     void aDeadBackendCountsFailOpenAndDrivesTheCircuitGauge() {
         ZodiacCache cache = memory(CacheConfig.builder()
                 .backend(SwitchableBackend.class.getName())
-                .circuitBreaker(2, Duration.ofMillis(100)));
+                .circuitBreaker(2, Duration.ofSeconds(1))); // open long enough for the next call to see it open
         SwitchableBackend backend = (SwitchableBackend) ((DefaultZodiacCache) cache).backend();
         backend.down(true);
 

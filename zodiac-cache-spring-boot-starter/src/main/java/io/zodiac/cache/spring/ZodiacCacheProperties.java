@@ -1,5 +1,6 @@
 package io.zodiac.cache.spring;
 
+import io.zodiac.cache.CircuitBreakerPolicy;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -208,22 +209,92 @@ public class ZodiacCacheProperties {
         }
     }
 
-    /** Circuit breaker settings; both unset keeps zodiac-cache's defaults (5 failures, 5 s). */
+    /**
+     * Circuit breaker settings (see {@code CircuitBreakerPolicy}); unset ones keep zodiac-cache's
+     * defaults: the last 10 calls, judged from 5 on, opening at 50% failed or 50% slower than half the
+     * operation timeout, for 5 s.
+     */
     public static class CircuitBreaker {
 
-        /** Consecutive backend failures that open the circuit. */
-        private Integer failures;
+        /** The number of most recent calls judged. */
+        private Integer window;
+
+        /** The calls the window holds before it is judged. */
+        private Integer minimumCalls;
+
+        /** The percentage of failed calls that opens the circuit. */
+        private Integer failureRate;
+
+        /** The percentage of slow calls that opens the circuit. */
+        private Integer slowCallRate;
+
+        /** From this duration on a call is slow; half the operation timeout when unset. */
+        @DurationUnit(ChronoUnit.MILLIS)
+        private Duration slowCall;
 
         /** How long an open circuit keeps the backend out before a probe. */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration openDuration;
 
-        public Integer getFailures() {
-            return failures;
+        /** The policy these settings describe. */
+        CircuitBreakerPolicy policy() {
+            CircuitBreakerPolicy policy = CircuitBreakerPolicy.defaults();
+            if (window != null) {
+                policy = policy.window(window);
+            }
+            if (minimumCalls != null) {
+                policy = policy.minimumCalls(minimumCalls);
+            }
+            if (failureRate != null) {
+                policy = policy.failureRate(failureRate);
+            }
+            if (slowCallRate != null) {
+                policy = policy.slowCallRate(slowCallRate);
+            }
+            if (slowCall != null) {
+                policy = policy.slowCall(slowCall);
+            }
+            return openDuration != null ? policy.openFor(openDuration) : policy;
         }
 
-        public void setFailures(Integer failures) {
-            this.failures = failures;
+        public Integer getWindow() {
+            return window;
+        }
+
+        public void setWindow(Integer window) {
+            this.window = window;
+        }
+
+        public Integer getMinimumCalls() {
+            return minimumCalls;
+        }
+
+        public void setMinimumCalls(Integer minimumCalls) {
+            this.minimumCalls = minimumCalls;
+        }
+
+        public Integer getFailureRate() {
+            return failureRate;
+        }
+
+        public void setFailureRate(Integer failureRate) {
+            this.failureRate = failureRate;
+        }
+
+        public Integer getSlowCallRate() {
+            return slowCallRate;
+        }
+
+        public void setSlowCallRate(Integer slowCallRate) {
+            this.slowCallRate = slowCallRate;
+        }
+
+        public Duration getSlowCall() {
+            return slowCall;
+        }
+
+        public void setSlowCall(Duration slowCall) {
+            this.slowCall = slowCall;
         }
 
         public Duration getOpenDuration() {

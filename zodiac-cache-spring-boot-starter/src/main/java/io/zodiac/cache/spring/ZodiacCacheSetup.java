@@ -100,13 +100,7 @@ final class ZodiacCacheSetup implements DisposableBean {
         if (cache.getMaxSize() != null) {
             config.maxSize(cache.getMaxSize());
         }
-        ZodiacCacheProperties.CircuitBreaker breaker = cache.getCircuitBreaker();
-        if (breaker.getFailures() != null || breaker.getOpenDuration() != null) {
-            config.circuitBreaker(
-                    breaker.getFailures() != null ? breaker.getFailures() : CacheConfig.DEFAULT_BREAKER_FAILURES,
-                    breaker.getOpenDuration() != null ? breaker.getOpenDuration() : CacheConfig.DEFAULT_BREAKER_OPEN);
-        }
-        return config;
+        return config.circuitBreaker(cache.getCircuitBreaker().policy());
     }
 
     /** The manager the caches were set up on. */

@@ -3,6 +3,7 @@ package io.zodiac.cache.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.CircuitBreakerPolicy;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.plugin.CachePlugin;
@@ -41,7 +42,9 @@ class ZodiacCacheAutoConfigurationTest {
                 "zodiac.cache.caches.sessions.uri=memory://",
                 "zodiac.cache.caches.sessions.default-ttl=30m",
                 "zodiac.cache.caches.sessions.operation-timeout=250ms",
-                "zodiac.cache.caches.sessions.circuit-breaker.failures=3",
+                "zodiac.cache.caches.sessions.circuit-breaker.minimum-calls=3",
+                "zodiac.cache.caches.sessions.circuit-breaker.failure-rate=30",
+                "zodiac.cache.caches.sessions.circuit-breaker.slow-call=250ms",
                 "zodiac.cache.caches.reports.serializer=java",
                 "zodiac.cache.caches.reports.java-allowlist=com.example.**")
                 .run(context -> {
@@ -57,8 +60,8 @@ class ZodiacCacheAutoConfigurationTest {
                     assertThat(sessions.namespace()).isEqualTo("zodiac_cache:auth");
                     assertThat(sessions.config().defaultTtl()).isEqualTo(Duration.ofMinutes(30));
                     assertThat(sessions.config().operationTimeout()).isEqualTo(Duration.ofMillis(250));
-                    assertThat(sessions.config().circuitBreakerFailures()).isEqualTo(3);
-                    assertThat(sessions.config().circuitBreakerOpenDuration()).isEqualTo(CacheConfig.DEFAULT_BREAKER_OPEN);
+                    assertThat(sessions.config().circuitBreaker()).isEqualTo(CircuitBreakerPolicy.defaults().minimumCalls(3)
+                            .failureRate(30).slowCall(Duration.ofMillis(250)));
 
                     assertThat(manager.getCache("reports").namespace()).as("a cache that names no prefix")
                             .isEqualTo("zodiac_cache:shop%3Areports");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every zodiac-cache benchmark against its peers and writes BENCHMARKS.md at the repository root.
 #
-#   zodiac-cache-bench/run.sh            # build, run everything (~17 min on 2 cores), write BENCHMARKS.md
+#   zodiac-cache-bench/run.sh            # build, run everything (~22 min on 2 cores), write BENCHMARKS.md
+#   FAULTS_ONLY=1 zodiac-cache-bench/run.sh  # only the fault harness; its section replaces the one in BENCHMARKS.md
 #   BUILD=0 zodiac-cache-bench/run.sh    # reuse zodiac-cache-bench/target/benchmarks.jar
 #   QUICK=1 zodiac-cache-bench/run.sh    # smoke run (1 fork, 1 s iterations, 100k entries): proves the set works, figures are noise
 #
@@ -61,6 +62,12 @@ load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load ave
   echo "loadBefore=$(load)"
 } > "$RESULTS/env.properties"
 echo "load before: $(load)"
+
+if [ "${FAULTS_ONLY:-0}" != 0 ]; then
+  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.FaultHarness "$RESULTS/faults.json" 200
+  java -cp "$JAR" io.zodiac.cache.bench.Report --section faults "$RESULTS" "$ROOT/BENCHMARKS.md"
+  exit 0
+fi
 
 jmh() {  # jmh NAME REGEX [JMH options...]
   local name=$1 regex=$2
@@ -125,6 +132,12 @@ echo "== stampede harness"
 if command -v redis-server > /dev/null; then
   echo "== stampede harness, 4 JVMs on Redis"
   "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RedisStampedeHarness "$RESULTS/redis-stampede.json" 4 50 "$REDIS_ROUNDS" 50
+fi
+if command -v redis-server > /dev/null && command -v memcached > /dev/null; then
+  echo "== fault harness (Redis and Memcached paused and killed under load)"
+  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.FaultHarness "$RESULTS/faults.json" 200
+else
+  echo "redis-server or memcached is not installed: the fault harness is left out"
 fi
 echo "== memory harness"
 java -Xms4g -Xmx4g --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED -Djdk.attach.allowAttachSelf=true \

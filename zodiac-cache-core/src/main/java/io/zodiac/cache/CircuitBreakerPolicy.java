@@ -27,7 +27,7 @@ import java.util.Objects;
  */
 public final class CircuitBreakerPolicy {
 
-    private static final CircuitBreakerPolicy DEFAULTS = new CircuitBreakerPolicy(10, 5, 50, 50, null, Duration.ofSeconds(5));
+    private static final CircuitBreakerPolicy DEFAULTS = new CircuitBreakerPolicy(10, 5, 50, 50, null, Duration.ofSeconds(1));
 
     private final int window;
     private final int minimumCalls;
@@ -48,8 +48,10 @@ public final class CircuitBreakerPolicy {
 
     /**
      * The last 10 calls, judged once 5 are in: half of them failed, or half of them slower than
-     * half the operation timeout, opens the breaker for 5 s. A dead backend is cut off after 5
+     * half the operation timeout, opens the breaker for 1 s. A dead backend is cut off after 5
      * calls; one failing every other call, or answering just under the timeout, is cut off too.
+     * One second open keeps a dead backend's timeouts away and finds a returning one within a
+     * second (a probe per second costs nothing).
      */
     public static CircuitBreakerPolicy defaults() {
         return DEFAULTS;

@@ -52,8 +52,14 @@ public final class Report {
     private final List<String> absent = new ArrayList<>();
 
     public static void main(String[] args) throws IOException {
+        if (args.length == 4 && args[0].equals("--section") && args[1].equals("faults")) {
+            Report report = new Report();
+            report.load(Path.of(args[2]));
+            report.faultsAlone(Path.of(args[3]));
+            return;
+        }
         if (args.length < 2) {
-            System.err.println("usage: Report RESULTS_DIR OUT.md [ANALYSIS.md]");
+            System.err.println("usage: Report RESULTS_DIR OUT.md [ANALYSIS.md] | Report --section faults RESULTS_DIR OUT.md");
             System.exit(2);
         }
         Report report = new Report();
@@ -182,6 +188,7 @@ public final class Report {
         keys();
         redis();
         stampede();
+        faults();
         memory();
         summary();
         if (!analysis.isBlank()) {
@@ -372,6 +379,80 @@ public final class Report {
         stampedeTable("redisStampede", new String[] {"zodiac", "spring", "springLocking"},
                 new String[][] {{"zodiac", "spring"}, {"zodiac", "springLocking"}});
         subjects("redisStampede", "zodiac", "spring", "springLocking");
+    }
+
+    private void faults() {
+        line("## Faults: callers while the server fails (harness `FaultHarness`)");
+        line("");
+        line("Not JMH: a harness. " + harnessContext.getOrDefault("faults.callers", "?") + " threads call `blocking().getOrSet` on "
+                + harnessContext.getOrDefault("faults.keys", "?") + " keys (1 s TTL, a " + harnessContext.getOrDefault("faults.producerMillis", "?")
+                + " ms producer), pausing " + harnessContext.getOrDefault("faults.pauseBetweenCallsMillis", "?") + " ms between calls, "
+                + "against a server started by the test kit, which is then paused (`SIGSTOP`) or killed (`SIGKILL`) and restarted on its port. "
+                + "Operation timeout " + harnessContext.getOrDefault("faults.operationTimeoutMillis", "?") + " ms, default circuit breaker. "
+                + "Failed: an exception reached the caller. Over the timeout: a call slower than "
+                + harnessContext.getOrDefault("faults.overTimeoutMillis", "?") + " ms (the timeout, the producer, 250 ms of scheduling). "
+                + "Recovery: from the server's return to the first direct `get` that succeeds. "
+                + "Targets: 0 failed, 0 over the timeout, recovery within 2 s.");
+        line("");
+        line("| backend, fault | calls | failed | over the timeout | producer runs | slowest call | recovery |");
+        line("|---|---:|---:|---:|---:|---:|---:|");
+        for (String backend : List.of("redis", "memcached")) {
+            for (String fault : List.of("PAUSE_3S", "PAUSE_8S", "KILL_RESTART")) {
+                String subject = "faults:" + backend + "-" + fault + ":";
+                Score description = harness(subject + "description");
+                if (description == null) {
+                    absent.add("faults " + backend + " " + fault);
+                    continue;
+                }
+                Score failed = harness(subject + "failed");
+                Score over = harness(subject + "overTimeout");
+                Score recovery = harness(subject + "recoveryMillis");
+                String name = description.unit();
+                if (failed.value() > 0) {
+                    missed.add(name + ": " + fmt(failed.value()) + " calls failed (target 0)");
+                }
+                if (over.value() > 0) {
+                    missed.add(name + ": " + fmt(over.value()) + " calls over the timeout (target 0)");
+                }
+                if (recovery.value() < 0 || recovery.value() > 2000) {
+                    missed.add(name + ": recovery " + (recovery.value() < 0 ? "never" : fmt(recovery.value()) + " ms") + " (target ≤ 2 s)");
+                }
+                line("| " + name + " | " + fmt(harness(subject + "calls").value()) + " | " + target(failed.value() == 0, fmt(failed.value()))
+                        + " | " + target(over.value() == 0, fmt(over.value())) + " | " + fmt(harness(subject + "producerRuns").value())
+                        + " | " + fmt(harness(subject + "latencyMax").value()) + " ms | "
+                        + target(recovery.value() >= 0 && recovery.value() <= 2000,
+                                recovery.value() < 0 ? "never" : fmt(recovery.value()) + " ms") + " |");
+            }
+        }
+        line("");
+    }
+
+    /**
+     * Writes the "Faults" section alone into {@code file}, in place of the one there (or before the
+     * memory section), saying which run it comes from: the fault harness runs on its own in minutes,
+     * the whole set in twenty.
+     */
+    private void faultsAlone(Path file) throws IOException {
+        faults();
+        String section = md.toString().replaceFirst("\n\n", "\n\nMeasured on its own (`FAULTS_ONLY=1 zodiac-cache-bench/run.sh`), "
+                + "commit " + env.getProperty("commit", "?") + ", " + env.getProperty("date", "?") + " UTC, on the machine above; "
+                + (missed.isEmpty() ? "every target met." : "targets missed: " + String.join("; ", missed) + ".") + "\n\n");
+        String text = Files.readString(file);
+        int start = text.indexOf("## Faults");
+        int end;
+        if (start < 0) {
+            start = text.indexOf("## Memory per entry");
+            end = start;
+        } else {
+            end = text.indexOf("\n## ", start) + 1;
+        }
+        Files.writeString(file, text.substring(0, start) + section + text.substring(end));
+        System.out.println("wrote the Faults section of " + file);
+    }
+
+    /** {@code text}, in bold with "missed" when the target is not met. */
+    private static String target(boolean met, String text) {
+        return met ? text : "**" + text + " (missed)**";
     }
 
     /** One row per metric, one column per subject, then the ratio of each pair; target: no more producer runs than the peer. */

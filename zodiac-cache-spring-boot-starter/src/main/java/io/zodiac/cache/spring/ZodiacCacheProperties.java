@@ -212,7 +212,7 @@ public class ZodiacCacheProperties {
     /**
      * Circuit breaker settings (see {@code CircuitBreakerPolicy}); unset ones keep zodiac-cache's
      * defaults: the last 10 calls, judged from 5 on, opening at 50% failed or 50% slower than half the
-     * operation timeout, for 5 s.
+     * operation timeout, for 1 s.
      */
     public static class CircuitBreaker {
 

@@ -205,6 +205,9 @@ public final class DefaultZodiacCache implements ZodiacCache {
         if (effective.ttl() != null) {
             calls.checkLongest("ttl", effective.ttl());
         }
+        if (effective.nullTtl() != null) {
+            calls.checkLongest("nullTtl", effective.nullTtl());
+        }
         calls.checkLongest("lease", effective.lease());
         return guard.getOrSet(key, producer, effective);
     }

@@ -316,7 +316,8 @@ final class StampedeGuard {
                 } else if (skip) {
                     unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
                 } else {
-                    store.store(key, produced, options.ttl()).whenComplete((stored, storeError) -> {
+                    Duration ttl = produced == null && options.nullTtl() != null ? options.nullTtl() : options.ttl();
+                    store.store(key, produced, ttl).whenComplete((stored, storeError) -> {
                         if (storeError != null) {
                             LOG.warn("Cache '{}': storing the produced value of key '{}' failed; returning it unstored: {}",
                                     store.name(), KeyText.of(key), BackendCalls.unwrap(storeError).toString());

@@ -56,6 +56,7 @@ public final class CacheConfig {
     private final Duration defaultTtl;
     private final Duration operationTimeout;
     private final Long maxSize;
+    private final Long maxValueSize;
     private final int breakerFailures;
     private final Duration breakerOpen;
 
@@ -69,6 +70,7 @@ public final class CacheConfig {
         this.defaultTtl = b.defaultTtl;
         this.operationTimeout = b.operationTimeout;
         this.maxSize = b.maxSize;
+        this.maxValueSize = b.maxValueSize;
         this.breakerFailures = b.breakerFailures;
         this.breakerOpen = b.breakerOpen;
     }
@@ -88,7 +90,8 @@ public final class CacheConfig {
      * {@code rediss://...} (TLS), {@code redis-sentinel://host:port[,host:port]/db#master},
      * {@code memcached://host:port[,host:port]}. The backend is chosen by the scheme and the URI
      * is passed to it as the option {@code uri}; a {@code timeout} query parameter sets the
-     * operation timeout ({@code redis://h:6379/0?timeout=500ms}).
+     * operation timeout ({@code redis://h:6379/0?timeout=500ms}), a {@code max_value_size} one the
+     * {@link Builder#maxValueSize(long) maximum value size} ({@code ?max_value_size=4m}).
      */
     public static Builder fromUri(String uri) {
         return ConfigSources.fromUri(uri);
@@ -100,7 +103,8 @@ public final class CacheConfig {
      * {@code name}, {@code endpoint}, {@code port}, {@code db}, {@code password},
      * {@code username}, {@code ttl} or {@code default_ttl} (seconds), {@code serializer} (a name
      * or an instance), {@code plugins} (instances or class names), {@code timeout} (seconds),
-     * {@code max_size}. Any other key is passed to the backend as an option.
+     * {@code max_size}, {@code max_value_size} (bytes: {@code 1048576}, {@code 512k}, {@code 4m}).
+     * Any other key is passed to the backend as an option.
      */
     public static CacheConfig fromMap(Map<String, ?> map) {
         return ConfigSources.fromMap(map).build();
@@ -132,6 +136,7 @@ public final class CacheConfig {
         b.defaultTtl = defaultTtl;
         b.operationTimeout = operationTimeout;
         b.maxSize = maxSize;
+        b.maxValueSize = maxValueSize;
         b.breakerFailures = breakerFailures;
         b.breakerOpen = breakerOpen;
         return b;
@@ -190,6 +195,14 @@ public final class CacheConfig {
         return maxSize;
     }
 
+    /**
+     * The largest encoded value a write may store, in bytes, or {@code null} for the backend's
+     * default ({@link io.zodiac.cache.spi.BackendProvider#defaultMaxValueSize()}).
+     */
+    public Long maxValueSize() {
+        return maxValueSize;
+    }
+
     /** Consecutive backend failures that open the circuit breaker. */
     public int circuitBreakerFailures() {
         return breakerFailures;
@@ -222,6 +235,7 @@ public final class CacheConfig {
         diff(diffs, "defaultTtl", defaultTtl, other.defaultTtl);
         diff(diffs, "operationTimeout", operationTimeout, other.operationTimeout);
         diff(diffs, "maxSize", maxSize, other.maxSize);
+        diff(diffs, "maxValueSize", maxValueSize, other.maxValueSize);
         diff(diffs, "circuitBreakerFailures", breakerFailures, other.breakerFailures);
         diff(diffs, "circuitBreakerOpenDuration", breakerOpen, other.breakerOpen);
         return diffs;
@@ -254,7 +268,7 @@ public final class CacheConfig {
             return name;
         }
         String text = serializer.name() + "/" + serializer.getClass().getName();
-        return serializer instanceof JavaSerializer java ? text + java.allowlist() : text;
+        return serializer instanceof JavaSerializer java ? text + java.toString().substring(java.name().length()) : text;
     }
 
     private static boolean samePlugins(List<CachePlugin> a, List<CachePlugin> b) {
@@ -300,6 +314,7 @@ public final class CacheConfig {
                 && Objects.equals(defaultTtl, other.defaultTtl)
                 && operationTimeout.equals(other.operationTimeout)
                 && Objects.equals(maxSize, other.maxSize)
+                && Objects.equals(maxValueSize, other.maxValueSize)
                 && breakerOpen.equals(other.breakerOpen)
                 && options.equals(other.options)
                 && samePlugins(plugins, other.plugins);
@@ -308,7 +323,7 @@ public final class CacheConfig {
     @Override
     public int hashCode() {
         int hash = Objects.hash(name, backend, options, serializerName, defaultTtl, operationTimeout, maxSize,
-                breakerFailures, breakerOpen);
+                maxValueSize, breakerFailures, breakerOpen);
         hash = 31 * hash + serializerHash(serializer);
         return 31 * hash + pluginsHash(plugins);
     }
@@ -318,7 +333,8 @@ public final class CacheConfig {
     public String toString() {
         return "CacheConfig{name=" + name + ", backend=" + backend + ", options=" + Secrets.redactOptions(options)
                 + ", serializer=" + serializerName() + ", plugins=" + pluginClasses() + ", defaultTtl=" + defaultTtl
-                + ", operationTimeout=" + operationTimeout + ", maxSize=" + maxSize + "}";
+                + ", operationTimeout=" + operationTimeout + ", maxSize=" + maxSize
+                + (maxValueSize == null ? "" : ", maxValueSize=" + maxValueSize) + "}";
     }
 
     /** Builds a {@link CacheConfig}. Each setter checks its argument and names it when it is wrong. */
@@ -333,6 +349,7 @@ public final class CacheConfig {
         private Duration defaultTtl;
         private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
         private Long maxSize;
+        private Long maxValueSize;
         private int breakerFailures = DEFAULT_BREAKER_FAILURES;
         private Duration breakerOpen = DEFAULT_BREAKER_OPEN;
 
@@ -362,12 +379,18 @@ public final class CacheConfig {
          * {@code timeout} is not a backend option: it sets the {@link #operationTimeout(Duration)
          * operation timeout} (a {@link Duration}, seconds, {@code 500ms} or {@code PT0.5S}; null
          * restores the default), as it does in {@link CacheConfig#fromMap(Map) maps} and URIs.
+         * Nor is {@code max_value_size}: it sets the {@link #maxValueSize(long) maximum value size}
+         * (bytes, {@code 512k}, {@code 4m}; null restores the backend's default).
          */
         public Builder option(String option, Object value) {
             Objects.requireNonNull(option, "option");
             if (option.equals(ConfigSources.TIMEOUT)) {
                 return operationTimeout(value == null ? DEFAULT_OPERATION_TIMEOUT
                         : ConfigSources.duration("timeout (the operation timeout)", value));
+            }
+            if (option.equals(ConfigSources.MAX_VALUE_SIZE)) {
+                maxValueSize = value == null ? null : ConfigSources.byteSize(ConfigSources.MAX_VALUE_SIZE, value);
+                return this;
             }
             if (value == null) {
                 options.remove(option);
@@ -436,6 +459,25 @@ public final class CacheConfig {
                 throw new IllegalArgumentException("maxSize must not be negative, got " + maxSize);
             }
             this.maxSize = maxSize;
+            return this;
+        }
+
+        /**
+         * The largest value a write may store, in bytes of its encoded form (what the serializer
+         * produces): a {@code set}, {@code add} or {@code multiSet} over it fails with a
+         * {@link ValueTooLargeException} before reaching the backend, and {@code getOrSet} returns
+         * such a value without storing it. Every value a write accepts is read back. Unset, the
+         * backend's default applies: none in memory, 16 MiB on Redis, memcached's item size limit
+         * (1 MiB) less its item overhead on Memcached. Not with the {@code reference} serializer,
+         * whose values have no encoded size. Option {@code max_value_size} in maps and URIs.
+         *
+         * @throws IllegalArgumentException when {@code bytes} is not positive
+         */
+        public Builder maxValueSize(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("max_value_size must be a positive number of bytes, got " + bytes);
+            }
+            this.maxValueSize = bytes;
             return this;
         }
 

@@ -70,6 +70,19 @@ public final class MemcachedBackendProvider implements BackendProvider {
         return "memcached";
     }
 
+    /**
+     * The largest value a cache on memcached stores unless {@code max_value_size} says otherwise:
+     * memcached's default item size limit (1 MiB, its {@code -I} option) less 512 bytes for the
+     * item's header and key (memcached 1.6 needs 309 bytes with a 250-byte key, the longest this
+     * backend makes). For servers started with a larger {@code -I}, raise {@code max_value_size}.
+     */
+    public static final long DEFAULT_MAX_VALUE_SIZE = 1024 * 1024 - 512;
+
+    @Override
+    public long defaultMaxValueSize() {
+        return DEFAULT_MAX_VALUE_SIZE;
+    }
+
     @Override
     public Set<String> options() {
         return OPTIONS;

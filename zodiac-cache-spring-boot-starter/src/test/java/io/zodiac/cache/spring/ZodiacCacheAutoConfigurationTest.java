@@ -43,7 +43,8 @@ class ZodiacCacheAutoConfigurationTest {
                 "zodiac.cache.caches.sessions.operation-timeout=250ms",
                 "zodiac.cache.caches.sessions.circuit-breaker.failures=3",
                 "zodiac.cache.caches.reports.serializer=java",
-                "zodiac.cache.caches.reports.java-allowlist=com.example.**")
+                "zodiac.cache.caches.reports.java-allowlist=com.example.**",
+                "zodiac.cache.caches.reports.max-value-size=4MB")
                 .run(context -> {
                     CacheManager manager = context.getBean(CacheManager.class);
                     assertThat(manager.names()).containsExactlyInAnyOrder("default", "sessions", "reports");
@@ -64,6 +65,7 @@ class ZodiacCacheAutoConfigurationTest {
                             .isEqualTo("zodiac_cache:shop%3Areports");
                     assertThat(manager.getCache("reports").config().serializer())
                             .isEqualTo(JavaSerializer.allowing("com.example.**"));
+                    assertThat(manager.getCache("reports").config().maxValueSize()).isEqualTo(4L * 1024 * 1024);
                 });
     }
 

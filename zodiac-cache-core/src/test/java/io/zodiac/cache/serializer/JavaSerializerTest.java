@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.internal.DefaultZodiacCache;
+import io.zodiac.cache.plugin.CacheEvent;
+import io.zodiac.cache.plugin.CachePlugin;
+import io.zodiac.cache.spi.Backend;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -13,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -133,6 +141,32 @@ class JavaSerializerTest {
                 .hasMessageContaining("'" + pattern + "' allows every class")
                 .hasMessageContaining("remote-code-execution");
         assertThatThrownBy(() -> JavaSerializer.builder().allow(pattern)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRefusedStreamInACacheIsAMissReportedToPlugins() throws IOException {
+        List<CacheEvent> events = new CopyOnWriteArrayList<>();
+        byte[] hugeArray = serialized(new long[0]);
+        hugeArray[23] = 0x40;
+        try (CacheManager manager = new CacheManager()) {
+            ZodiacCache cache = manager.setup("java", CacheConfig.builder().serializer(java).plugins(new CachePlugin() {
+                @Override
+                public void onEvent(CacheEvent event) {
+                    events.add(event);
+                }
+            }).build());
+            Backend backend = ((DefaultZodiacCache) cache).backend();
+            backend.set("sets", nestedSets(100), null).join();
+            backend.set("array", hugeArray, null).join();
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+                assertThat(cache.get("sets").join()).isNull();
+                assertThat(cache.get("array").join()).isNull();
+            });
+            assertThat(events).filteredOn(e -> e.kind() == CacheEvent.Kind.DECODE_FAILURE).extracting(CacheEvent::key)
+                    .containsExactly("sets", "array");
+            assertThat(cache.blocking().getOrSet("sets", () -> "fresh")).isEqualTo("fresh");
+            assertThat(cache.get("sets").join()).isEqualTo("fresh");
+        }
     }
 
     @Test

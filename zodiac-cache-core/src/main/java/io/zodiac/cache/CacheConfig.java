@@ -53,6 +53,7 @@ public final class CacheConfig {
     private final Duration operationTimeout;
     private final Long maxSize;
     private final CircuitBreakerPolicy breaker;
+    private final Long maxValueSize;
 
     private CacheConfig(Builder b) {
         this.name = b.name;
@@ -65,6 +66,7 @@ public final class CacheConfig {
         this.operationTimeout = b.operationTimeout;
         this.maxSize = b.maxSize;
         this.breaker = b.breaker;
+        this.maxValueSize = b.maxValueSize;
     }
 
     /** A builder with the defaults: name {@code default}, the in-memory backend, no TTL. */
@@ -82,7 +84,8 @@ public final class CacheConfig {
      * {@code rediss://...} (TLS), {@code redis-sentinel://host:port[,host:port]/db#master},
      * {@code memcached://host:port[,host:port]}. The backend is chosen by the scheme and the URI
      * is passed to it as the option {@code uri}; a {@code timeout} query parameter sets the
-     * operation timeout ({@code redis://h:6379/0?timeout=500ms}).
+     * operation timeout ({@code redis://h:6379/0?timeout=500ms}), a {@code max_value_size} one the
+     * {@link Builder#maxValueSize(long) maximum value size} ({@code ?max_value_size=4m}).
      */
     public static Builder fromUri(String uri) {
         return ConfigSources.fromUri(uri);
@@ -94,7 +97,8 @@ public final class CacheConfig {
      * {@code name}, {@code endpoint}, {@code port}, {@code db}, {@code password},
      * {@code username}, {@code ttl} or {@code default_ttl} (seconds), {@code serializer} (a name
      * or an instance), {@code plugins} (instances or class names), {@code timeout} (seconds),
-     * {@code max_size}. Any other key is passed to the backend as an option.
+     * {@code max_size}, {@code max_value_size} (bytes: {@code 1048576}, {@code 512k}, {@code 4m}).
+     * Any other key is passed to the backend as an option.
      */
     public static CacheConfig fromMap(Map<String, ?> map) {
         return ConfigSources.fromMap(map).build();
@@ -127,6 +131,7 @@ public final class CacheConfig {
         b.operationTimeout = operationTimeout;
         b.maxSize = maxSize;
         b.breaker = breaker;
+        b.maxValueSize = maxValueSize;
         return b;
     }
 
@@ -183,6 +188,14 @@ public final class CacheConfig {
         return maxSize;
     }
 
+    /**
+     * The largest encoded value a write may store, in bytes, or {@code null} for the backend's
+     * default ({@link io.zodiac.cache.spi.BackendProvider#defaultMaxValueSize()}).
+     */
+    public Long maxValueSize() {
+        return maxValueSize;
+    }
+
     /** When the cache stops calling a failing or slow backend, and for how long. */
     public CircuitBreakerPolicy circuitBreaker() {
         return breaker;
@@ -211,6 +224,7 @@ public final class CacheConfig {
         diff(diffs, "operationTimeout", operationTimeout, other.operationTimeout);
         diff(diffs, "maxSize", maxSize, other.maxSize);
         diff(diffs, "circuitBreaker", breaker, other.breaker);
+        diff(diffs, "maxValueSize", maxValueSize, other.maxValueSize);
         return diffs;
     }
 
@@ -241,7 +255,7 @@ public final class CacheConfig {
             return name;
         }
         String text = serializer.name() + "/" + serializer.getClass().getName();
-        return serializer instanceof JavaSerializer java ? text + java.allowlist() : text;
+        return serializer instanceof JavaSerializer java ? text + java.toString().substring(java.name().length()) : text;
     }
 
     private static boolean samePlugins(List<CachePlugin> a, List<CachePlugin> b) {
@@ -287,6 +301,7 @@ public final class CacheConfig {
                 && operationTimeout.equals(other.operationTimeout)
                 && Objects.equals(maxSize, other.maxSize)
                 && breaker.equals(other.breaker)
+                && Objects.equals(maxValueSize, other.maxValueSize)
                 && options.equals(other.options)
                 && samePlugins(plugins, other.plugins);
     }
@@ -294,7 +309,7 @@ public final class CacheConfig {
     @Override
     public int hashCode() {
         int hash = Objects.hash(name, backend, options, serializerName, defaultTtl, operationTimeout, maxSize,
-                breaker);
+                maxValueSize, breaker);
         hash = 31 * hash + serializerHash(serializer);
         return 31 * hash + pluginsHash(plugins);
     }
@@ -304,7 +319,8 @@ public final class CacheConfig {
     public String toString() {
         return "CacheConfig{name=" + name + ", backend=" + backend + ", options=" + Secrets.redactOptions(options)
                 + ", serializer=" + serializerName() + ", plugins=" + pluginClasses() + ", defaultTtl=" + defaultTtl
-                + ", operationTimeout=" + operationTimeout + ", maxSize=" + maxSize + "}";
+                + ", operationTimeout=" + operationTimeout + ", maxSize=" + maxSize
+                + (maxValueSize == null ? "" : ", maxValueSize=" + maxValueSize) + "}";
     }
 
     /** Builds a {@link CacheConfig}. Each setter checks its argument and names it when it is wrong. */
@@ -320,6 +336,7 @@ public final class CacheConfig {
         private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
         private Long maxSize;
         private CircuitBreakerPolicy breaker = CircuitBreakerPolicy.defaults();
+        private Long maxValueSize;
 
         private Builder() {
         }
@@ -347,12 +364,18 @@ public final class CacheConfig {
          * {@code timeout} is not a backend option: it sets the {@link #operationTimeout(Duration)
          * operation timeout} (a {@link Duration}, seconds, {@code 500ms} or {@code PT0.5S}; null
          * restores the default), as it does in {@link CacheConfig#fromMap(Map) maps} and URIs.
+         * Nor is {@code max_value_size}: it sets the {@link #maxValueSize(long) maximum value size}
+         * (bytes, {@code 512k}, {@code 4m}; null restores the backend's default).
          */
         public Builder option(String option, Object value) {
             Objects.requireNonNull(option, "option");
             if (option.equals(ConfigSources.TIMEOUT)) {
                 return operationTimeout(value == null ? DEFAULT_OPERATION_TIMEOUT
                         : ConfigSources.duration("timeout (the operation timeout)", value));
+            }
+            if (option.equals(ConfigSources.MAX_VALUE_SIZE)) {
+                maxValueSize = value == null ? null : ConfigSources.byteSize(ConfigSources.MAX_VALUE_SIZE, value);
+                return this;
             }
             if (value == null) {
                 options.remove(option);
@@ -421,6 +444,25 @@ public final class CacheConfig {
                 throw new IllegalArgumentException("maxSize must not be negative, got " + maxSize);
             }
             this.maxSize = maxSize;
+            return this;
+        }
+
+        /**
+         * The largest value a write may store, in bytes of its encoded form (what the serializer
+         * produces): a {@code set}, {@code add} or {@code multiSet} over it fails with a
+         * {@link ValueTooLargeException} before reaching the backend, and {@code getOrSet} returns
+         * such a value without storing it. Every value a write accepts is read back. Unset, the
+         * backend's default applies: none in memory, 16 MiB on Redis, memcached's item size limit
+         * (1 MiB) less its item overhead on Memcached. Not with the {@code reference} serializer,
+         * whose values have no encoded size. Option {@code max_value_size} in maps and URIs.
+         *
+         * @throws IllegalArgumentException when {@code bytes} is not positive
+         */
+        public Builder maxValueSize(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("max_value_size must be a positive number of bytes, got " + bytes);
+            }
+            this.maxValueSize = bytes;
             return this;
         }
 

@@ -42,7 +42,11 @@ public interface ZodiacCache {
     /** Stores the value with the cache's default TTL. A null value is stored as null. */
     CompletableFuture<Boolean> set(String key, Object value);
 
-    /** Stores the value with the given TTL ({@code null}: the cache's default). */
+    /**
+     * Stores the value with the given TTL ({@code null}: the cache's default). A value whose
+     * encoded form is over the cache's {@link CacheConfig#maxValueSize() max_value_size} fails
+     * with a {@link ValueTooLargeException}, before the backend.
+     */
     CompletableFuture<Boolean> set(String key, Object value, Duration ttl);
 
     /** Removes the key; {@code true} when it was present. */
@@ -84,7 +88,11 @@ public interface ZodiacCache {
      */
     CompletableFuture<Map<String, Object>> multiGet(Collection<String> keys);
 
-    /** Stores every value with the TTL ({@code null}: the cache's default). */
+    /**
+     * Stores every value with the TTL ({@code null}: the cache's default). Every value is encoded
+     * and checked against {@code max_value_size} first: one over it fails the call with a
+     * {@link ValueTooLargeException} and nothing is stored.
+     */
     CompletableFuture<Boolean> multiSet(Map<String, ?> values, Duration ttl);
 
     /** Adds {@code delta} to the integer under the key (0 when absent) and returns the result. */

@@ -239,6 +239,36 @@ class CacheConfigTest {
     }
 
     @Test
+    void maxValueSizeIsGivenInBytesWithOptionalUnitsWhereverItIsGiven() {
+        assertThat(CacheConfig.defaults().maxValueSize()).as("the backend's default").isNull();
+        assertThat(CacheConfig.builder().maxValueSize(1000).build().maxValueSize()).isEqualTo(1000L);
+        assertThat(CacheConfig.fromMap(Map.of("max_value_size", 1_048_576)).maxValueSize()).isEqualTo(1_048_576L);
+        assertThat(CacheConfig.fromMap(Map.of("max_value_size", "512k")).maxValueSize()).isEqualTo(512 * 1024L);
+        assertThat(CacheConfig.fromMap(Map.of("max_value_size", " 4 MB")).maxValueSize()).isEqualTo(4L << 20);
+        assertThat(CacheConfig.fromMap(Map.of("maxValueSize", "1g")).maxValueSize()).isEqualTo(1L << 30);
+        assertThat(CacheConfig.builder().option("max_value_size", "2m").build()).satisfies(c -> {
+            assertThat(c.maxValueSize()).isEqualTo(2L << 20);
+            assertThat(c.options()).as("not a backend option").isEmpty();
+        });
+        assertThat(CacheConfig.builder().maxValueSize(5).option("max_value_size", null).build().maxValueSize()).isNull();
+        assertThat(CacheConfig.fromUri("redis://h:6379/0?max_value_size=1m&timeout=2s").build()).satisfies(c -> {
+            assertThat(c.maxValueSize()).isEqualTo(1L << 20);
+            assertThat(c.option("uri")).isEqualTo("redis://h:6379/0");
+        });
+        for (Object bad : List.of("1.5", "-1", "0", "lots", "1t", 1.5, 0, "99999999999999999999")) {
+            assertThatThrownBy(() -> CacheConfig.fromMap(Map.of("max_value_size", bad))).as("%s", bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max_value_size");
+        }
+        assertThatThrownBy(() -> CacheConfig.builder().maxValueSize(0)).hasMessageContaining("max_value_size must be a positive number of bytes");
+        try (CacheManager manager = new CacheManager()) {
+            assertThatThrownBy(() -> manager.setup("refs", CacheConfig.builder().maxValueSize(1000).build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max_value_size")
+                    .hasMessageContaining("serializer 'reference'");
+            assertThat(manager.isSetUp("default")).isFalse();
+        }
+    }
+
+    @Test
     void theSameSettingsFromBuilderMapAndAliasAreEqual() {
         JavaSerializer java = JavaSerializer.allowing("com.example.**");
         CacheConfig built = CacheConfig.builder().name("s").backend("redis").option("endpoint", "h").option("port", 6379)
@@ -280,6 +310,8 @@ class CacheConfigTest {
         changed.add(Map.entry("defaultTtl", base.toBuilder().defaultTtl(null).build()));
         changed.add(Map.entry("operationTimeout", base.toBuilder().operationTimeout(Duration.ofSeconds(1)).build()));
         changed.add(Map.entry("maxSize", base.toBuilder().maxSize(5).build()));
+        changed.add(Map.entry("maxValueSize", base.toBuilder().maxValueSize(1024).build()));
+        changed.add(Map.entry("serializer", base.toBuilder().serializer(JavaSerializer.builder().allow("a.**").maxDepth(9).build()).build()));
         changed.add(Map.entry("circuitBreaker", base.toBuilder()
                 .circuitBreaker(CircuitBreakerPolicy.defaults().failureRate(25)).build()));
         changed.add(Map.entry("circuitBreaker", base.toBuilder()

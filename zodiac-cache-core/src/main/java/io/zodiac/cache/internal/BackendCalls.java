@@ -2,6 +2,7 @@ package io.zodiac.cache.internal;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheTimeoutException;
+import io.zodiac.cache.ValueTooLargeException;
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.Operation;
 import io.zodiac.cache.serializer.SerializationException;
@@ -9,6 +10,7 @@ import io.zodiac.cache.serializer.Serializer;
 import io.zodiac.cache.spi.Backend;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * value decoded; results complete after the plugins have seen them, with the error's cause, never
  * a {@link CompletionException}. {@link DefaultZodiacCache} and {@link StampedeGuard} both go
  * through it. A local backend (in memory) skips the timer and the breaker, and can be read in the
- * calling thread ({@link #readNow}).
+ * calling thread ({@link #readNow}). Values too large or too slow to decode on a backend's I/O
+ * thread ({@link Serializer#inlineDecodeLimit()}) are decoded on the {@link DecodePool}; values
+ * over the cache's {@code max_value_size} are refused before the backend.
  */
 final class BackendCalls implements StampedeGuard.Store {
 
@@ -46,12 +50,16 @@ final class BackendCalls implements StampedeGuard.Store {
     private final CircuitBreaker breaker;
     private final boolean local;
     private final long timeoutNanos;
+    /** Encoded values longer than this are refused before the backend. */
+    private final long maxValueSize;
+    /** Stored values longer than this are decoded on the {@link DecodePool}, not in the I/O thread. */
+    private final int inlineDecodeLimit;
     /** By operation: the backend bounds it by the operation timeout itself, so no timer is added. */
     private final boolean[] timesOut;
     /** Set by {@link #close()}: every later call fails with {@link IllegalStateException}. */
     private volatile boolean closed;
 
-    BackendCalls(String name, CacheConfig config, Serializer serializer, Backend backend, Events events) {
+    BackendCalls(String name, CacheConfig config, Serializer serializer, Backend backend, Events events, long maxValueSize) {
         this.name = name;
         this.config = config;
         this.serializer = serializer;
@@ -60,6 +68,8 @@ final class BackendCalls implements StampedeGuard.Store {
         this.breaker = new CircuitBreaker(name, config.circuitBreaker(), config.operationTimeout(), events);
         this.local = backend.local();
         this.timeoutNanos = config.operationTimeout().toNanos();
+        this.maxValueSize = maxValueSize;
+        this.inlineDecodeLimit = serializer.inlineDecodeLimit();
         this.timesOut = new boolean[Operation.values().length];
         for (Operation operation : Operation.values()) {
             timesOut[operation.ordinal()] = backend.timesOut(operation);
@@ -160,16 +170,39 @@ final class BackendCalls implements StampedeGuard.Store {
         Duration effective = resolveTtl(ttl);
         Object encoded;
         try {
-            encoded = serializer.encode(value);
+            encoded = encode(key, value);
         } catch (RuntimeException e) {
             return failedBeforeBackend(operation, key, e);
         }
         return observed(operation, key, b -> write.apply(b, key, encoded, effective));
     }
 
-    /** Encodes a value for the backend; throws what the serializer throws. */
-    Object encode(Object value) {
-        return serializer.encode(value);
+    /**
+     * Encodes the value of {@code key} for the backend; throws what the serializer throws, or a
+     * {@link ValueTooLargeException} (reported to the plugins) when it is over {@code max_value_size}.
+     */
+    Object encode(String key, Object value) {
+        Object encoded = serializer.encode(value);
+        if (encoded instanceof byte[] bytes && bytes.length > maxValueSize) {
+            ValueTooLargeException error = new ValueTooLargeException(name, key, bytes.length, maxValueSize);
+            events.event(CacheEvent.Kind.VALUE_TOO_LARGE, key, error);
+            throw error;
+        }
+        return encoded;
+    }
+
+    /** {@code true} when decoding these stored values belongs on the {@link DecodePool}: a remote backend, too many bytes. */
+    boolean decodesOffThread(Collection<Object> stored) {
+        if (local) {
+            return false;
+        }
+        long total = 0;
+        for (Object value : stored) {
+            if (value instanceof byte[] bytes && (total += bytes.length) > inlineDecodeLimit) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -282,7 +315,9 @@ final class BackendCalls implements StampedeGuard.Store {
     /**
      * Runs a backend call bounded by the timeout and guarded by the circuit breaker, and maps its
      * value with {@code then} in the same stage (a failure of {@code then} fails the call, and is
-     * not the backend's).
+     * not the backend's): in the thread that completed the call, or, for a stored value
+     * ({@code byte[]}) over the serializer's {@link Serializer#inlineDecodeLimit() inline decode
+     * limit}, on the {@link DecodePool}.
      */
     private <R, V> CompletableFuture<V> call(Operation operation, String key, Function<Backend, CompletableFuture<R>> action,
             Function<? super R, ? extends V> then) {
@@ -301,10 +336,10 @@ final class BackendCalls implements StampedeGuard.Store {
         pending.whenComplete((value, error) -> {
             if (error == null) {
                 breaker.onSuccess(System.nanoTime() - began);
-                try {
-                    result.complete(then.apply(value));
-                } catch (RuntimeException | Error e) {
-                    result.completeExceptionally(e);
+                if (value instanceof byte[] stored && stored.length > inlineDecodeLimit) {
+                    DecodePool.executor().execute(() -> completeWith(result, then, value));
+                } else {
+                    completeWith(result, then, value);
                 }
                 return;
             }
@@ -321,6 +356,14 @@ final class BackendCalls implements StampedeGuard.Store {
             result.completeExceptionally(cause);
         });
         return result;
+    }
+
+    private static <R, V> void completeWith(CompletableFuture<V> result, Function<? super R, ? extends V> then, R value) {
+        try {
+            result.complete(then.apply(value));
+        } catch (RuntimeException | Error e) {
+            result.completeExceptionally(e);
+        }
     }
 
     private <R> CompletableFuture<R> invoke(Function<Backend, CompletableFuture<R>> action) {

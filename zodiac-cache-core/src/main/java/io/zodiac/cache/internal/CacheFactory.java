@@ -48,6 +48,11 @@ public final class CacheFactory {
             throw new IllegalArgumentException("serializer 'reference' keeps object references and only works in "
                     + "memory; backend '" + provider.name() + "' needs json, string, bytes or java");
         }
+        if (config.maxValueSize() != null && serializer.name().equals("reference")) {
+            throw new IllegalArgumentException("max_value_size limits encoded values, and serializer 'reference' keeps "
+                    + "object references, which have no size: use json, string, bytes or java with max_value_size");
+        }
+        long maxValueSize = config.maxValueSize() != null ? config.maxValueSize() : provider.defaultMaxValueSize();
         Events events = new Events(name, config.plugins());
         Backend backend = provider.create(new BackendContext(name, namespace, config, serializer, resources,
                 events::eviction));
@@ -56,7 +61,7 @@ public final class CacheFactory {
             backend.close();
             throw new IllegalArgumentException(BackendCalls.tooLong("defaultTtl", config.defaultTtl(), provider.name(), longest));
         }
-        return new DefaultZodiacCache(name, namespace, config, serializer, backend, events);
+        return new DefaultZodiacCache(name, namespace, config, serializer, backend, events, maxValueSize);
     }
 
     /** The configured serializer: the instance given, else the one named, else the backend's default. */

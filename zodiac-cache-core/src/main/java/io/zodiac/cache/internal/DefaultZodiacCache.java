@@ -4,6 +4,7 @@ import io.zodiac.cache.BlockingCache;
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.TypeRef;
+import io.zodiac.cache.ValueTooLargeException;
 import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.plugin.Operation;
 import io.zodiac.cache.serializer.SerializationException;
@@ -37,10 +38,10 @@ public final class DefaultZodiacCache implements ZodiacCache {
     private final BlockingCache blocking;
 
     DefaultZodiacCache(String name, String namespace, CacheConfig config, Serializer serializer, Backend backend,
-            Events events) {
+            Events events, long maxValueSize) {
         this.name = name;
         this.namespace = namespace;
-        this.calls = new BackendCalls(name, config, serializer, backend, events);
+        this.calls = new BackendCalls(name, config, serializer, backend, events, maxValueSize);
         this.guard = new StampedeGuard(calls);
         this.blocking = new DefaultBlockingCache(this);
     }
@@ -100,19 +101,25 @@ public final class DefaultZodiacCache implements ZodiacCache {
     @Override
     public CompletableFuture<Map<String, Object>> multiGet(Collection<String> keys) {
         List<String> list = List.copyOf(Objects.requireNonNull(keys, "keys"));
-        return calls.observed(Operation.MULTI_GET, null, b -> b.multiGet(list)).thenApply(found -> {
-            Map<String, Object> values = new LinkedHashMap<>();
-            for (String key : list) {
-                Object stored = found.get(key);
-                if (stored != null) {
-                    Object value = calls.decode(key, stored, Object.class);
-                    if (value != BackendCalls.MISS) {
-                        values.put(key, value);
-                    }
+        return calls.observed(Operation.MULTI_GET, null, b -> b.multiGet(list)).thenCompose(found ->
+                calls.decodesOffThread(found.values())
+                        ? CompletableFuture.supplyAsync(() -> decodeAll(list, found), DecodePool.executor())
+                        : CompletableFuture.completedFuture(decodeAll(list, found)));
+    }
+
+    /** The decoded values of the keys found, in the order asked; undecodable ones left out. */
+    private Map<String, Object> decodeAll(List<String> keys, Map<String, Object> found) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (String key : keys) {
+            Object stored = found.get(key);
+            if (stored != null) {
+                Object value = calls.decode(key, stored, Object.class);
+                if (value != BackendCalls.MISS) {
+                    values.put(key, value);
                 }
             }
-            return values;
-        });
+        }
+        return values;
     }
 
     @Override
@@ -154,9 +161,10 @@ public final class DefaultZodiacCache implements ZodiacCache {
         Map<String, Object> encoded = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, ?> entry : values.entrySet()) {
-                encoded.put(requireKey(entry.getKey()), calls.encode(entry.getValue()));
+                String key = requireKey(entry.getKey());
+                encoded.put(key, calls.encode(key, entry.getValue()));
             }
-        } catch (SerializationException e) {
+        } catch (SerializationException | ValueTooLargeException e) {
             return calls.failedBeforeBackend(Operation.MULTI_SET, null, e);
         }
         if (encoded.isEmpty()) {

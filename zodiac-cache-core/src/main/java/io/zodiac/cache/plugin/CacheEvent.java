@@ -21,6 +21,12 @@ public record CacheEvent(String cache, Kind kind, String key, Throwable error) {
         LEASE_EXPIRED,
         /** The backend evicted an entry to respect the maximum size. */
         EVICTION,
+        /**
+         * A value was not stored: its encoded form is over the cache's {@code max_value_size}
+         * (the error is a {@link io.zodiac.cache.ValueTooLargeException}). A {@code getOrSet}
+         * returns it unstored, and its producer runs again on the next call.
+         */
+        VALUE_TOO_LARGE,
         /** The circuit breaker opened: the backend is not called for a while. */
         CIRCUIT_OPENED,
         /** The circuit breaker lets one probe call through. */

@@ -38,6 +38,12 @@ public final class BytesSerializer implements Serializer {
         return Arrays.equals(bytes, NULL) ? null : bytes;
     }
 
+    /** Decoding returns the stored array itself: it never leaves the I/O thread. */
+    @Override
+    public int inlineDecodeLimit() {
+        return Integer.MAX_VALUE;
+    }
+
     @Override
     public String toString() {
         return name();

@@ -1,6 +1,8 @@
 package io.zodiac.cache.serializer;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -16,14 +18,29 @@ import java.util.Objects;
  * ({@code get(key, User.class)}, a {@link io.zodiac.cache.TypeRef}) give the type asked for.
  * JSON {@code null} is the stored form of null. Unknown properties are ignored on read, so
  * values written by an older class version still decode.
+ *
+ * <p>The default mapper reads strings and property names of any length: Jackson's own bounds
+ * (20 million characters for a string) would let a cache store a value that it can never read
+ * back. Here the input is a stored value already in memory, bounded by the cache's
+ * {@code max_value_size} when written, so those bounds protect nothing. A mapper of your own
+ * keeps its own {@link StreamReadConstraints}: give it bounds at least as large as the
+ * {@code max_value_size} of the caches that use it.
  */
 public final class JsonSerializer implements Serializer {
 
     private final ObjectMapper mapper;
 
-    /** A serializer with a mapper configured for caching (java.time, Optional, lenient reads). */
+    /**
+     * A serializer with a mapper configured for caching (java.time, Optional, lenient reads,
+     * strings of any length).
+     */
     public JsonSerializer() {
-        this(new ObjectMapper()
+        this(new ObjectMapper(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder()
+                                .maxStringLength(Integer.MAX_VALUE)
+                                .maxNameLength(Integer.MAX_VALUE)
+                                .build())
+                        .build())
                 .registerModule(new JavaTimeModule())
                 .registerModule(new Jdk8Module())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

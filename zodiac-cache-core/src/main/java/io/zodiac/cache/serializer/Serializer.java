@@ -26,4 +26,17 @@ public interface Serializer {
      * read).
      */
     Object decode(Object stored, Type type);
+
+    /**
+     * The size, in bytes, up to which a stored value is decoded in the thread that received it.
+     * For a server backend that is a client's I/O thread, shared by every cache of the manager on
+     * that connection: a larger value is decoded on a separate pool instead, so that a slow decode
+     * never delays the other caches. 64 KiB by default, about where handing the decode to another
+     * thread (a tenth of a millisecond) becomes small against the decode itself (around a
+     * millisecond of JSON); a serializer whose decoding time does not follow from the size returns 0, so
+     * that every value is decoded off the I/O threads ({@link JavaSerializer} does).
+     */
+    default int inlineDecodeLimit() {
+        return 64 * 1024;
+    }
 }

@@ -31,6 +31,16 @@ public interface BackendProvider {
     }
 
     /**
+     * The largest encoded value, in bytes, that this backend stores and reads back: a cache's
+     * {@code max_value_size} when its configuration gives none. Writes over it fail before the
+     * backend with a {@link io.zodiac.cache.ValueTooLargeException}. {@link Long#MAX_VALUE} (no
+     * limit) by default.
+     */
+    default long defaultMaxValueSize() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * Checks the configuration before anything is created; throws
      * {@link IllegalArgumentException} naming the setting that is wrong.
      */

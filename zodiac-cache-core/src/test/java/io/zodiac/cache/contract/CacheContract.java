@@ -9,10 +9,14 @@ import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.TypeRef;
+import io.zodiac.cache.ValueTooLargeException;
 import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.internal.DefaultZodiacCache;
+import io.zodiac.cache.plugin.CacheEvent;
+import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.serializer.JavaSerializer;
 import io.zodiac.cache.serializer.SerializationException;
+import io.zodiac.cache.spi.BackendProvider;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -21,8 +25,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -776,6 +782,123 @@ public abstract class CacheContract {
         assertThat(blocking.get("large")).isEqualTo(large);
         assertThat(blocking.getOrSet("produced-large", () -> large)).isEqualTo(large);
         assertThat(blocking.get("produced-large")).isEqualTo(large);
+    }
+
+    // ------------------------------------------------------------------ max value size
+
+    /** A cache of this backend whose values are bytes, limited to {@code max_value_size}, its events recorded. */
+    private BlockingCache limitedBytes(String maxValueSize, List<CacheEvent> events) {
+        return manager.setup(otherPrefix("limited"), config().name("limited").serializer("bytes")
+                .option("max_value_size", maxValueSize).plugins(new CachePlugin() {
+                    @Override
+                    public void onEvent(CacheEvent event) {
+                        events.add(event);
+                    }
+                }).build()).blocking();
+    }
+
+    private static byte[] bytesOf(long size) {
+        byte[] bytes = new byte[Math.toIntExact(size)];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 31);
+        }
+        return bytes;
+    }
+
+    @Test
+    void aValueAtMaxValueSizeRoundTripsAndOneByteOverFailsBeforeTheBackend() {
+        List<CacheEvent> events = new CopyOnWriteArrayList<>();
+        BlockingCache limited = limitedBytes("64k", events);
+        byte[] atLimit = bytesOf(64 * 1024);
+        assertThat(limited.set("at-limit", atLimit)).isTrue();
+        assertThat((byte[]) limited.get("at-limit")).isEqualTo(atLimit);
+        assertThat(limited.add("added", atLimit, null)).isTrue();
+        assertThat((byte[]) limited.get("added")).isEqualTo(atLimit);
+
+        String longKey = "key-" + "x".repeat(996);
+        assertThatThrownBy(() -> limited.set(longKey, bytesOf(64 * 1024 + 1))).isInstanceOf(ValueTooLargeException.class)
+                .hasMessageContaining("65537 bytes").hasMessageContaining("max_value_size (65536 bytes)")
+                .hasMessageContaining("'key-xxx").hasMessageContaining("(1000 characters)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(longKey));
+        assertThat(limited.exists(longKey)).isFalse();
+        assertThat(events).anyMatch(e -> e.kind() == CacheEvent.Kind.VALUE_TOO_LARGE && longKey.equals(e.key()));
+        assertThatThrownBy(() -> limited.add("over", bytesOf(64 * 1024 + 1), null)).isInstanceOf(ValueTooLargeException.class)
+                .hasMessageContaining("'over'");
+        assertThat(limited.exists("over")).isFalse();
+
+        Map<String, Object> batch = new LinkedHashMap<>();
+        batch.put("small", bytesOf(10));
+        batch.put("over", bytesOf(64 * 1024 + 1));
+        assertThatThrownBy(() -> limited.multiSet(batch, null)).as("all or nothing").isInstanceOf(ValueTooLargeException.class)
+                .hasMessageContaining("'over'");
+        assertThat(limited.exists("small")).as("nothing of the batch was stored").isFalse();
+
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> limited.set("over", bytesOf(64 * 1024 + 1))).isInstanceOf(ValueTooLargeException.class);
+        }
+        assertThat(limited.set("after", bytesOf(1))).as("not backend failures: the circuit breaker stays closed").isTrue();
+        assertThat(events).noneMatch(e -> e.kind() == CacheEvent.Kind.CIRCUIT_OPENED);
+    }
+
+    /** getOrSet of a value over max_value_size returns it unstored: the producer runs again on the next call. */
+    @Test
+    void getOrSetOfAValueOverMaxValueSizeReturnsItUnstoredAndReportsIt() {
+        List<CacheEvent> events = new CopyOnWriteArrayList<>();
+        BlockingCache limited = limitedBytes("64k", events);
+        byte[] over = bytesOf(64 * 1024 + 1);
+        AtomicInteger runs = new AtomicInteger();
+        for (int call = 1; call <= 2; call++) {
+            assertThat((byte[]) limited.getOrSet("big", () -> {
+                runs.incrementAndGet();
+                return over;
+            })).isEqualTo(over);
+            assertThat(runs).as("the producer ran on call %d", call).hasValue(call);
+            assertThat(limited.exists("big")).isFalse();
+        }
+        assertThat(events).filteredOn(e -> e.kind() == CacheEvent.Kind.VALUE_TOO_LARGE && "big".equals(e.key()))
+                .hasSize(2).allMatch(e -> e.error() instanceof ValueTooLargeException);
+        byte[] fits = bytesOf(64 * 1024);
+        assertThat((byte[]) limited.getOrSet("fits", () -> fits)).isEqualTo(fits);
+        assertThat((byte[]) limited.get("fits")).isEqualTo(fits);
+    }
+
+    /**
+     * The backend's own default: a value at it is stored and read back (short and long keys), one
+     * byte more fails before the backend. Without a default (memory), the 21-million-character
+     * string that Jackson's reader used to refuse round-trips in JSON.
+     */
+    @Test
+    void aValueAtTheBackendsDefaultMaxValueSizeRoundTrips() {
+        long limit = defaultMaxValueSize();
+        if (limit == Long.MAX_VALUE) {
+            BlockingCache json = serializerCache("json");
+            String huge = "v".repeat(21_000_000);
+            assertThat(json.set("huge", huge)).isTrue();
+            assertThat(json.get("huge")).isEqualTo(huge);
+            return;
+        }
+        BlockingCache json = serializerCache("json");
+        assertThatThrownBy(() -> json.set("huge", "v".repeat(Math.toIntExact(limit)))).isInstanceOf(ValueTooLargeException.class)
+                .hasMessageContaining("max_value_size (" + limit + " bytes)");
+        BlockingCache bytes = serializerCache("bytes");
+        byte[] atLimit = bytesOf(limit);
+        String longKey = "k".repeat(300);
+        assertThat(bytes.set("at-limit", atLimit)).isTrue();
+        assertThat(bytes.set(longKey, atLimit)).isTrue();
+        assertThat((byte[]) bytes.get("at-limit")).isEqualTo(atLimit);
+        assertThat((byte[]) bytes.get(longKey)).isEqualTo(atLimit);
+        assertThatThrownBy(() -> bytes.set("over", bytesOf(limit + 1))).isInstanceOf(ValueTooLargeException.class);
+    }
+
+    /** The default max_value_size this backend's provider declares. */
+    private long defaultMaxValueSize() {
+        String backend = config().build().backend();
+        for (BackendProvider provider : ServiceLoader.load(BackendProvider.class)) {
+            if (provider.name().equals(backend)) {
+                return provider.defaultMaxValueSize();
+            }
+        }
+        throw new AssertionError("no provider for backend " + backend);
     }
 
     @Test

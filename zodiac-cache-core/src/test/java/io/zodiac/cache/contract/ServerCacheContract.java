@@ -5,7 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.zodiac.cache.ZodiacCache;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +25,8 @@ public abstract class ServerCacheContract extends CacheContract {
     /** A getOrSet makes a few backend calls; on a busy 2-core machine: "bounded", not "fast". */
     private static final Duration FAULT_CALL_BOUND = FAULT_OPERATION_TIMEOUT.multipliedBy(10);
     private static final Duration RECOVERY = Duration.ofSeconds(30);
+    /** Far under the operation timeout (5 s): an answer that did not wait for another cache's decode. */
+    private static final Duration OTHER_CACHE_BOUND = Duration.ofSeconds(1);
 
     /** Control over the server process(es) of this backend. */
     protected abstract ServerFaults faults();
@@ -71,6 +77,52 @@ public abstract class ServerCacheContract extends CacheContract {
         }
         await().atMost(RECOVERY).ignoreExceptions()
                 .untilAsserted(() -> assertThat(faulty.blocking().get("k")).isEqualTo("cached"));
+    }
+
+    /**
+     * A server backend's I/O thread serves every cache of the manager on the connection: a value
+     * that is slow to decode (large, read by {@code get}; or of a serializer slow on any size,
+     * read by {@code multiGet}) is decoded elsewhere, so the other caches answer meanwhile.
+     */
+    @Test
+    void aSlowDecodeInOneCacheNeverDelaysAnotherCacheOfTheManager() {
+        CountDownLatch decoding = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        ZodiacCache large = manager.setup(otherPrefix("large"), config().name("large")
+                .serializer(new SlowDecoding(64 * 1024, decoding, release)).build());
+        ZodiacCache anySize = manager.setup(otherPrefix("any-size"), config().name("any-size")
+                .serializer(new SlowDecoding(0, decoding, release)).build());
+        String largePoison = "poison" + "x".repeat(100 * 1024);
+        large.blocking().set("poison", largePoison);
+        anySize.blocking().set("poison", "poison");
+        cache.blocking().set("k", "v");
+        CompletableFuture<Object> slowLarge;
+        CompletableFuture<Map<String, Object>> slowBatch;
+        try {
+            slowLarge = large.get("poison");
+            slowBatch = anySize.multiGet(List.of("poison"));
+            assertThat(awaitLatch(decoding)).as("both decodes under way").isTrue();
+            for (int i = 0; i < 20; i++) {
+                assertThat(within(OTHER_CACHE_BOUND, cache.get("k"))).isEqualTo("v");
+                assertThat(within(OTHER_CACHE_BOUND, large.get("absent"))).isNull();
+            }
+            assertThat(within(OTHER_CACHE_BOUND, cache.set("k2", "v2"))).isTrue();
+            assertThat(slowLarge).as("still decoding").isNotDone();
+            assertThat(slowBatch).as("still decoding").isNotDone();
+        } finally {
+            release.countDown();
+        }
+        assertThat(within(Duration.ofSeconds(10), slowLarge)).isEqualTo(largePoison);
+        assertThat(within(Duration.ofSeconds(10), slowBatch)).containsExactly(Map.entry("poison", "poison"));
+    }
+
+    private static boolean awaitLatch(CountDownLatch latch) {
+        try {
+            return latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private ZodiacCache faultCache() {

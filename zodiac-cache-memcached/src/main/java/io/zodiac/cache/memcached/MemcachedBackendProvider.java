@@ -51,6 +51,9 @@ import java.util.Set;
  *   <li>Counters are memcached's unsigned 64-bit ones, stored as ASCII digits: a negative
  *       {@code increment} stops at 0, and one that shortens the number leaves trailing spaces
  *       ({@code "10"} minus 1 is stored as {@code "9 "}: json reads 9, string reads {@code "9 "}).
+ *   <li>Values are limited to memcached's item size: the default {@code max_value_size} is
+ *       {@link #DEFAULT_MAX_VALUE_SIZE}; a server started with a larger {@code -I} takes more
+ *       once {@code max_value_size} is raised.
  *   <li>{@code ttl(key)} and {@code keys(...)} fail with {@link UnsupportedOperationException}.
  *   <li>The {@code getOrSet} lock expires after the lease rounded up to whole seconds, plus one;
  *       waiters in other processes poll for its release every 5 to 100 ms (memcached has no
@@ -68,6 +71,19 @@ public final class MemcachedBackendProvider implements BackendProvider {
     @Override
     public String name() {
         return "memcached";
+    }
+
+    /**
+     * The largest value a cache on memcached stores unless {@code max_value_size} says otherwise:
+     * memcached's default item size limit (1 MiB, its {@code -I} option) less 512 bytes for the
+     * item's header and key (memcached 1.6 needs 309 bytes with a 250-byte key, the longest this
+     * backend makes). For servers started with a larger {@code -I}, raise {@code max_value_size}.
+     */
+    public static final long DEFAULT_MAX_VALUE_SIZE = 1024 * 1024 - 512;
+
+    @Override
+    public long defaultMaxValueSize() {
+        return DEFAULT_MAX_VALUE_SIZE;
     }
 
     @Override

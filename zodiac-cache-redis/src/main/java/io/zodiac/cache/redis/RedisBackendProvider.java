@@ -65,6 +65,18 @@ public final class RedisBackendProvider implements BackendProvider {
     }
 
     /** The options listed in the class description. */
+    /**
+     * The largest value a cache on Redis stores unless {@code max_value_size} says otherwise:
+     * 16 MiB. Redis itself takes up to 512 MB ({@code proto-max-bulk-len}), but a value that
+     * large blocks the server, and every client of the connection behind it, while it moves.
+     */
+    public static final long DEFAULT_MAX_VALUE_SIZE = 16L * 1024 * 1024;
+
+    @Override
+    public long defaultMaxValueSize() {
+        return DEFAULT_MAX_VALUE_SIZE;
+    }
+
     @Override
     public Set<String> options() {
         return OPTIONS;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code zodiac.cache.*} properties: the caches to set up at startup.
@@ -20,6 +21,7 @@ import org.springframework.boot.convert.DurationUnit;
  * zodiac.cache.caches.sessions.uri=redis://127.0.0.1:6379/0
  * zodiac.cache.caches.sessions.serializer=json
  * zodiac.cache.caches.sessions.operation-timeout=500ms
+ * zodiac.cache.caches.sessions.max-value-size=4MB
  * zodiac.cache.caches.products.backend=redis
  * zodiac.cache.caches.products.options.endpoint=10.0.0.5
  * zodiac.cache.caches.products.options.port=6379
@@ -129,6 +131,9 @@ public class ZodiacCacheProperties {
         /** The maximum number of entries of a local backend; unbounded when unset. */
         private Long maxSize;
 
+        /** The largest encoded value a write may store (4MB, 512KB, bytes); the backend's default when unset. */
+        private DataSize maxValueSize;
+
         /** The circuit breaker that keeps a dead backend from adding its timeout to every call. */
         private final CircuitBreaker circuitBreaker = new CircuitBreaker();
 
@@ -202,6 +207,14 @@ public class ZodiacCacheProperties {
 
         public void setMaxSize(Long maxSize) {
             this.maxSize = maxSize;
+        }
+
+        public DataSize getMaxValueSize() {
+            return maxValueSize;
+        }
+
+        public void setMaxValueSize(DataSize maxValueSize) {
+            this.maxValueSize = maxValueSize;
         }
 
         public CircuitBreaker getCircuitBreaker() {

@@ -100,6 +100,9 @@ final class ZodiacCacheSetup implements DisposableBean {
         if (cache.getMaxSize() != null) {
             config.maxSize(cache.getMaxSize());
         }
+        if (cache.getMaxValueSize() != null) {
+            config.maxValueSize(cache.getMaxValueSize().toBytes());
+        }
         return config.circuitBreaker(cache.getCircuitBreaker().policy());
     }
 

@@ -46,7 +46,8 @@ class ZodiacCacheAutoConfigurationTest {
                 "zodiac.cache.caches.sessions.circuit-breaker.failure-rate=30",
                 "zodiac.cache.caches.sessions.circuit-breaker.slow-call=250ms",
                 "zodiac.cache.caches.reports.serializer=java",
-                "zodiac.cache.caches.reports.java-allowlist=com.example.**")
+                "zodiac.cache.caches.reports.java-allowlist=com.example.**",
+                "zodiac.cache.caches.reports.max-value-size=4MB")
                 .run(context -> {
                     CacheManager manager = context.getBean(CacheManager.class);
                     assertThat(manager.names()).containsExactlyInAnyOrder("default", "sessions", "reports");
@@ -67,6 +68,7 @@ class ZodiacCacheAutoConfigurationTest {
                             .isEqualTo("zodiac_cache:shop%3Areports");
                     assertThat(manager.getCache("reports").config().serializer())
                             .isEqualTo(JavaSerializer.allowing("com.example.**"));
+                    assertThat(manager.getCache("reports").config().maxValueSize()).isEqualTo(4L * 1024 * 1024);
                 });
     }
 

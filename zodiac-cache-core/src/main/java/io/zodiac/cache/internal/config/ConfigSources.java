@@ -32,15 +32,19 @@ public final class ConfigSources {
 
     /** The name that means the operation timeout in maps, options and URI queries, as in aiocache. */
     public static final String TIMEOUT = "timeout";
+    /** The name of the maximum value size in maps, options and URI queries. */
+    public static final String MAX_VALUE_SIZE = "max_value_size";
 
     private static final Pattern WITH_UNIT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)");
+    private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
 
     private ConfigSources() {
     }
 
     /**
      * A builder from a URI, as {@link CacheConfig#fromUri(String)} describes it. A {@code timeout}
-     * query parameter sets the operation timeout and is taken out of the URI the backend sees.
+     * query parameter sets the operation timeout, a {@code max_value_size} one the maximum value
+     * size; both are taken out of the URI the backend sees.
      */
     public static CacheConfig.Builder fromUri(String uri) {
         if (uri == null || uri.isBlank()) {
@@ -70,11 +74,14 @@ public final class ConfigSources {
             throw new IllegalArgumentException("uri '" + Secrets.redactUri(uri) + "' is malformed: " + e.getReason()
                     + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
         }
-        return builder.option("uri", withoutTimeout(uri, builder));
+        return builder.option("uri", withoutCacheSettings(uri, builder));
     }
 
-    /** {@code uri} without its {@code timeout} query parameter, which goes to the builder's operation timeout. */
-    private static String withoutTimeout(String uri, CacheConfig.Builder builder) {
+    /**
+     * {@code uri} without its {@code timeout} and {@code max_value_size} query parameters, which go
+     * to the builder.
+     */
+    private static String withoutCacheSettings(String uri, CacheConfig.Builder builder) {
         int query = uri.indexOf('?');
         if (query < 0) {
             return uri;
@@ -86,6 +93,8 @@ public final class ConfigSources {
             int equals = parameter.indexOf('=');
             if (equals > 0 && parameter.substring(0, equals).equalsIgnoreCase(TIMEOUT)) {
                 builder.operationTimeout(duration("uri parameter 'timeout'", parameter.substring(equals + 1)));
+            } else if (equals > 0 && parameter.substring(0, equals).equalsIgnoreCase(MAX_VALUE_SIZE)) {
+                builder.maxValueSize(byteSize("uri parameter '" + MAX_VALUE_SIZE + "'", parameter.substring(equals + 1)));
             } else if (!parameter.isEmpty()) {
                 kept.add(parameter);
             }
@@ -108,6 +117,7 @@ public final class ConfigSources {
                 case "ttl", "default_ttl", "defaultTtl" -> builder.defaultTtl(duration(key, value));
                 case TIMEOUT, "operation_timeout" -> builder.operationTimeout(duration(key, value));
                 case "max_size", "maxSize" -> builder.maxSize(longValue(key, value));
+                case MAX_VALUE_SIZE, "maxValueSize" -> builder.maxValueSize(byteSize(key, value));
                 case "serializer" -> serializer(builder, value);
                 case "plugins" -> builder.plugins(plugins(value));
                 case "namespace" -> {
@@ -203,6 +213,46 @@ public final class ConfigSources {
             throw new IllegalArgumentException(setting + " must not be negative, got " + value);
         }
         return duration;
+    }
+
+    /**
+     * A positive number of bytes from an integral {@link Number}, or text: digits with an optional
+     * binary unit ({@code 1048576}, {@code 512k}, {@code 4m}, {@code 1g}; {@code k}, {@code kb} and
+     * {@code kib} all mean 1024 bytes).
+     *
+     * @throws IllegalArgumentException starting with {@code setting} for anything else
+     */
+    public static long byteSize(String setting, Object value) {
+        long bytes;
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            bytes = ((Number) value).longValue();
+        } else {
+            Matcher matcher = BYTE_SIZE.matcher(value.toString().trim().toLowerCase(Locale.ROOT));
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException(setting + " must be a whole number of bytes, optionally with a unit "
+                        + "(1048576, 512k, 4m, 1g), got '" + value + "'");
+            }
+            String unit = matcher.group(2) == null ? "b" : matcher.group(2);
+            int shift = switch (unit.charAt(0)) {
+                case 'k' -> 10;
+                case 'm' -> 20;
+                case 'g' -> 30;
+                default -> 0;
+            };
+            try {
+                long number = Long.parseLong(matcher.group(1));
+                if (number > Long.MAX_VALUE >> shift) {
+                    throw new NumberFormatException();
+                }
+                bytes = number << shift;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(setting + " is too large, got '" + value + "'", e);
+            }
+        }
+        if (bytes < 1) {
+            throw new IllegalArgumentException(setting + " must be a positive number of bytes, got '" + value + "'");
+        }
+        return bytes;
     }
 
     /** {@code amount} of {@code unit}, to the nanosecond. */

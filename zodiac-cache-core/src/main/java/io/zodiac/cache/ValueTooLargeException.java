@@ -1,5 +1,7 @@
 package io.zodiac.cache;
 
+import io.zodiac.cache.spi.KeyText;
+
 /**
  * A value whose encoded form is larger than the cache's {@code max_value_size}
  * ({@link CacheConfig.Builder#maxValueSize(long)}): nothing was stored, and the backend was not
@@ -11,8 +13,6 @@ package io.zodiac.cache;
 public class ValueTooLargeException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
-    /** Keys longer than this are shortened in the message. */
-    private static final int KEY_SHOWN = 100;
 
     private final long size;
     private final long maxValueSize;
@@ -24,7 +24,7 @@ public class ValueTooLargeException extends IllegalArgumentException {
      * @param maxValueSize the cache's {@code max_value_size}, in bytes
      */
     public ValueTooLargeException(String cache, String key, long size, long maxValueSize) {
-        super("Cache '" + cache + "': the value of key " + quoted(key) + " is " + size + " bytes encoded, over "
+        super("Cache '" + cache + "': the value of key '" + KeyText.of(key) + "' is " + size + " bytes encoded, over "
                 + "max_value_size (" + maxValueSize + " bytes); nothing was stored. Store a smaller value, or raise "
                 + "max_value_size up to what the backend can store");
         this.size = size;
@@ -39,10 +39,5 @@ public class ValueTooLargeException extends IllegalArgumentException {
     /** The cache's {@code max_value_size}, in bytes. */
     public long maxValueSize() {
         return maxValueSize;
-    }
-
-    private static String quoted(String key) {
-        return key == null || key.length() <= KEY_SHOWN ? "'" + key + "'"
-                : "'" + key.substring(0, KEY_SHOWN) + "...' (" + key.length() + " characters)";
     }
 }

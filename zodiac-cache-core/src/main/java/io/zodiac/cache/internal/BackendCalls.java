@@ -1,6 +1,7 @@
 package io.zodiac.cache.internal;
 
 import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.spi.KeyText;
 import io.zodiac.cache.CacheTimeoutException;
 import io.zodiac.cache.ValueTooLargeException;
 import io.zodiac.cache.plugin.CacheEvent;
@@ -151,7 +152,7 @@ final class BackendCalls implements StampedeGuard.Store {
         try {
             return serializer.decode(stored, type);
         } catch (SerializationException | ClassCastException e) {
-            LOG.warn("Cache '{}': value under key '{}' cannot be decoded, read as a miss: {}", name, key, e.getMessage());
+            LOG.warn("Cache '{}': value under key '{}' cannot be decoded, read as a miss: {}", name, KeyText.of(key), e.getMessage());
             events.event(CacheEvent.Kind.DECODE_FAILURE, key, e);
             return MISS;
         }
@@ -345,7 +346,7 @@ final class BackendCalls implements StampedeGuard.Store {
             }
             Throwable cause = unwrap(error);
             if (cause instanceof TimeoutException || backend.isTimeout(cause)) {
-                cause = new CacheTimeoutException("Cache '" + name + "': " + operation + (key == null ? "" : " of key '" + key + "'")
+                cause = new CacheTimeoutException("Cache '" + name + "': " + operation + (key == null ? "" : " of key '" + KeyText.of(key) + "'")
                         + " timed out after " + config.operationTimeout().toMillis() + " ms");
             }
             if (countsAsBackendFailure(cause)) {

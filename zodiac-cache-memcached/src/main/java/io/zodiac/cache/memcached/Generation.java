@@ -3,6 +3,7 @@ package io.zodiac.cache.memcached;
 import com.spotify.folsom.AsciiMemcacheClient;
 import com.spotify.folsom.MemcacheStatus;
 import io.zodiac.cache.ZodiacCacheException;
+import io.zodiac.cache.spi.KeyText;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -67,7 +68,7 @@ final class Generation {
 
     private CompletableFuture<Long> start(int attempts) {
         if (attempts == 0) {
-            return CompletableFuture.failedFuture(new ZodiacCacheException("memcached key '" + key
+            return CompletableFuture.failedFuture(new ZodiacCacheException("memcached key '" + KeyText.of(key)
                     + "' keeps disappearing: cannot settle the namespace generation"));
         }
         long initial = ThreadLocalRandom.current().nextLong(1L << 62);
@@ -93,7 +94,7 @@ final class Generation {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new ZodiacCacheException("memcached key '" + key + "' holds '" + text
+            throw new ZodiacCacheException("memcached key '" + KeyText.of(key) + "' holds '" + text
                     + "', not a namespace generation; delete it to start a new generation");
         }
     }

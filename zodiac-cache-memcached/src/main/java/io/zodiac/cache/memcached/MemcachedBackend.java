@@ -140,7 +140,7 @@ final class MemcachedBackend implements Backend {
         return counted.exceptionally(error -> {
             throw unwrap(error) instanceof MemcacheAuthenticationException
                     // folsom's reading of CLIENT_ERROR, which incr answers for a non-numeric value
-                    ? new IllegalStateException("value of key '" + key + "' is not an unsigned integer, cannot increment it")
+                    ? new IllegalStateException("value of key '" + KeyText.of(key) + "' is not an unsigned integer, cannot increment it")
                     : new CompletionException(unwrap(error));
         }).thenCompose(result -> {
             if (result != null && result < 0) {
@@ -154,7 +154,7 @@ final class MemcachedBackend implements Backend {
                 return CompletableFuture.completedFuture(result);
             }
             if (attempts == 0) {
-                throw new ZodiacCacheException("key '" + key + "' keeps disappearing while it is incremented");
+                throw new ZodiacCacheException("key '" + KeyText.of(key) + "' keeps disappearing while it is incremented");
             }
             long start = Math.max(delta, 0);
             return client.add(valueKey, ascii(start), Expiry.NEVER).toCompletableFuture().thenCompose(status ->
@@ -255,10 +255,10 @@ final class MemcachedBackend implements Backend {
     /** The failure for a status that the operation does not expect. */
     static RuntimeException unexpected(MemcacheStatus status, String operation, String key) {
         if (status == MemcacheStatus.VALUE_TOO_LARGE) {
-            return new IllegalArgumentException(operation + " of key '" + key + "': the value is larger than "
+            return new IllegalArgumentException(operation + " of key '" + KeyText.of(key) + "': the value is larger than "
                     + "memcached's item size limit");
         }
-        return new ZodiacCacheException("memcached answered " + status + " to " + operation + " of key '" + key + "'");
+        return new ZodiacCacheException("memcached answered " + status + " to " + operation + " of key '" + KeyText.of(key) + "'");
     }
 
     private static byte[] bytes(Object value) {

@@ -4,6 +4,7 @@ import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.spi.BackendContext;
 import io.zodiac.cache.spi.BackendProvider;
 import io.zodiac.cache.CacheConfig;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -24,7 +25,8 @@ import java.util.Set;
  *       {@link CacheConfig#fromUri(String)} sets. Exactly one of the three is required.
  *   <li>{@code connections} (alias {@code pool_size}, aiocache's name): connections to each
  *       server, default 1 (one pipelined connection is usually enough).
- *   <li>{@code connect_timeout}: how long setup waits for the connections, default 10 s.
+ *   <li>{@code connect_timeout}: after how long without any connection to a server this is
+ *       logged (once), default 10 s; setup itself does not wait.
  * </ul>
  *
  * <p>{@code timeout} is the cache's {@link CacheConfig#operationTimeout() operation timeout}, as
@@ -87,10 +89,12 @@ public final class MemcachedBackendProvider implements BackendProvider {
 
     /**
      * The backend of one cache, on a client shared by the manager's caches with the same
-     * connection settings. Setup connects; afterwards connections come back by themselves.
+     * connection settings, which connects in the background: returns at once, whether memcached is
+     * up or not. Calls made before the first connection wait for it within the operation timeout,
+     * then fail with a {@link io.zodiac.cache.CacheUnavailableException} naming the cache, the
+     * servers and the last connection error.
      *
-     * @throws io.zodiac.cache.ZodiacCacheException when no server can be reached within the
-     *     {@code connect_timeout}
+     * @throws IllegalArgumentException when an option is missing or wrong
      */
     @Override
     public Backend create(BackendContext context) {
@@ -98,6 +102,8 @@ public final class MemcachedBackendProvider implements BackendProvider {
         MemcachedKeys keys = new MemcachedKeys(context.namespace());
         SharedClient shared = context.resources().computeIfAbsent(settings.resourceName(), SharedClient.class,
                 () -> SharedClient.connect(settings));
-        return new MemcachedBackend(shared.client(), keys);
+        Duration timeout = context.config().operationTimeout();
+        return shared.gate().guard(new MemcachedBackend(shared.client(), keys), timeout,
+                () -> shared.notConnected(context.cacheName(), timeout));
     }
 }

@@ -1,20 +1,22 @@
 package io.zodiac.cache.memcached;
 
 import com.spotify.folsom.AsciiMemcacheClient;
-import com.spotify.folsom.ConnectFuture;
 import com.spotify.folsom.ExponentialBackoff;
 import com.spotify.folsom.MemcacheClientBuilder;
-import io.zodiac.cache.ZodiacCacheException;
-import java.util.concurrent.ExecutionException;
+import io.zodiac.cache.CacheUnavailableException;
+import io.zodiac.cache.spi.ConnectionGate;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One folsom client (text protocol), shared by the caches of a manager that have the same
- * connection settings and closed with the manager. It reconnects by itself, retrying at most a
- * second apart, so a cache recovers soon after its memcached is back.
+ * connection settings and closed with the manager. It connects in the background: creating it
+ * does not wait for memcached, and folsom keeps trying (at most a second apart) until a server
+ * answers, and again after any disconnection, so a cache recovers soon after its memcached is
+ * back. Calls wait on its {@link #gate()} until the first connection is made.
  */
 final class SharedClient implements AutoCloseable {
 
@@ -23,19 +25,21 @@ final class SharedClient implements AutoCloseable {
     private static final long MAX_RECONNECT_MILLIS = 1_000;
 
     private final AsciiMemcacheClient<byte[]> client;
+    private final String description;
+    private final ConnectionGate gate = new ConnectionGate();
 
-    private SharedClient(AsciiMemcacheClient<byte[]> client) {
+    private SharedClient(AsciiMemcacheClient<byte[]> client, String description) {
         this.client = client;
+        this.description = description;
     }
 
     /**
-     * Creates the client and waits up to the settings' connect timeout for its connections. A
-     * request that waits longer than the request timeout (the cache's operation timeout) marks
-     * its connection dead, and the client opens it again. Some servers
-     * of several may be down (the others take their keys, and the client keeps trying them); none
-     * reachable fails.
-     *
-     * @throws ZodiacCacheException when no server can be reached in time
+     * Creates the client, which connects in the background; returns at once, whether memcached is
+     * up or not. The gate opens at the first connection to any server. When none is made within
+     * the settings' connect timeout, that is logged once. A request that waits longer than the
+     * request timeout (the cache's operation timeout) marks its connection dead, and the client
+     * opens it again. Some servers of several may be down: the others take their keys, and the
+     * client keeps trying them.
      */
     static SharedClient connect(MemcachedSettings settings) {
         MemcacheClientBuilder<byte[]> builder = MemcacheClientBuilder.newByteArrayClient()
@@ -44,32 +48,43 @@ final class SharedClient implements AutoCloseable {
                 .withBackoff(new ExponentialBackoff(MIN_RECONNECT_MILLIS, MAX_RECONNECT_MILLIS, 2))
                 .withReconnectionListener(new ReconnectionLog());
         settings.servers().forEach(server -> builder.withAddress(server.host(), server.port()));
-        AsciiMemcacheClient<byte[]> client = builder.connectAscii();
-        try {
-            ConnectFuture.fullyConnectedFuture(client).toCompletableFuture()
-                    .get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            if (!client.isConnected()) {
-                client.shutdown();
-                throw new ZodiacCacheException("memcached " + settings.servers() + " cannot be reached within "
-                        + settings.connectTimeout().toMillis() + " ms (option 'connect_timeout')", e);
+        SharedClient shared = new SharedClient(builder.connectAscii(), "memcached " + settings.servers());
+        CompletableFuture<Void> connected = shared.client.connectFuture().toCompletableFuture();
+        connected.thenRun(shared.gate::open);
+        connected.copy().orTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((done, error) -> {
+            if (error != null && !shared.gate.isOpen() && !shared.client.isConnected()) {
+                LOG.warn("{} is not reachable after {} ms (option 'connect_timeout'); still connecting in the "
+                        + "background, calls fail until then", shared.description, settings.connectTimeout().toMillis());
             }
-            LOG.warn("memcached: {} of {} connections are up; the client keeps trying the others",
-                    client.numActiveConnections(), client.numTotalConnections());
-        } catch (InterruptedException e) {
-            client.shutdown();
-            Thread.currentThread().interrupt();
-            throw new ZodiacCacheException("interrupted while connecting to memcached " + settings.servers(), e);
-        }
-        return new SharedClient(client);
+        });
+        return shared;
     }
 
     AsciiMemcacheClient<byte[]> client() {
         return client;
     }
 
+    /** Open once the client first connected; calls wait on it until then. */
+    ConnectionGate gate() {
+        return gate;
+    }
+
+    /**
+     * The error of a call of cache {@code cache} that waited {@code waited} for the first
+     * connection in vain: the cache, the servers and folsom's last connection failure.
+     */
+    CacheUnavailableException notConnected(String cache, Duration waited) {
+        Throwable last = client.getConnectionFailure();
+        String why = last == null ? "the first connection attempt has not finished"
+                : "cannot reach the server: " + (last.getMessage() != null ? last.getMessage() : last.toString());
+        return new CacheUnavailableException("Cache '" + cache + "': not connected to " + description + " after waiting "
+                + waited.toMillis() + " ms: " + why + "; still connecting in the background", last);
+    }
+
+    /** Stops the client, with its reconnection attempts. */
     @Override
     public void close() {
+        gate.shut(() -> new IllegalStateException(description + ": the client was closed before it connected"));
         client.shutdown();
     }
 }

@@ -26,11 +26,13 @@ final class SharedClient implements AutoCloseable {
 
     private final AsciiMemcacheClient<byte[]> client;
     private final String description;
+    private final ReconnectionLog reconnections;
     private final ConnectionGate gate = new ConnectionGate();
 
-    private SharedClient(AsciiMemcacheClient<byte[]> client, String description) {
+    private SharedClient(AsciiMemcacheClient<byte[]> client, String description, ReconnectionLog reconnections) {
         this.client = client;
         this.description = description;
+        this.reconnections = reconnections;
     }
 
     /**
@@ -42,13 +44,15 @@ final class SharedClient implements AutoCloseable {
      * client keeps trying them.
      */
     static SharedClient connect(MemcachedSettings settings) {
+        ReconnectionLog reconnections = new ReconnectionLog();
         MemcacheClientBuilder<byte[]> builder = MemcacheClientBuilder.newByteArrayClient()
                 .withConnections(settings.connections())
                 .withConnectionTimeoutMillis(settings.requestTimeout().toMillis())
                 .withBackoff(new ExponentialBackoff(MIN_RECONNECT_MILLIS, MAX_RECONNECT_MILLIS, 2))
-                .withReconnectionListener(new ReconnectionLog());
+                .withReconnectionListener(reconnections);
         settings.servers().forEach(server -> builder.withAddress(server.host(), server.port()));
-        SharedClient shared = new SharedClient(builder.connectAscii(), "memcached " + settings.servers());
+        SharedClient shared = new SharedClient(builder.connectAscii(), "memcached " + settings.servers(),
+                reconnections);
         CompletableFuture<Void> connected = shared.client.connectFuture().toCompletableFuture();
         connected.thenRun(shared.gate::open);
         connected.copy().orTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((done, error) -> {
@@ -74,7 +78,13 @@ final class SharedClient implements AutoCloseable {
      * connection in vain: the cache, the servers and folsom's last connection failure.
      */
     CacheUnavailableException notConnected(String cache, Duration waited) {
-        Throwable last = client.getConnectionFailure();
+        Throwable last = reconnections.lastError();
+        if (last == null) {
+            last = client.getConnectionFailure();
+        }
+        while (last != null && last.getCause() != null && last.getCause() != last) {
+            last = last.getCause();
+        }
         String why = last == null ? "the first connection attempt has not finished"
                 : "cannot reach the server: " + (last.getMessage() != null ? last.getMessage() : last.toString());
         return new CacheUnavailableException("Cache '" + cache + "': not connected to " + description + " after waiting "

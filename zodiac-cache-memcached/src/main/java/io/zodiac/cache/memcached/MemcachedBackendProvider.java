@@ -34,9 +34,16 @@ import java.util.Set;
  * answer before its connection is considered dead, dropped and opened again.
  *
  * <p>The caches of one {@link io.zodiac.cache.CacheManager} with the same connection options
- * and operation timeout share one client. Setup connects, and fails when no server can be
- * reached within the {@code connect_timeout}; afterwards connections come back by themselves,
- * retried at most a second apart.
+ * and operation timeout share one client.
+ *
+ * <p><b>Connecting.</b> Reaching the servers is not configuration: setup checks the options (a
+ * bad address, an unknown option or a bad value fails it) but does not wait for memcached, so an
+ * application starts while memcached is down. The client connects in the background, retrying at
+ * most a second apart, and reconnects by itself after that. A call made before the first
+ * connection waits for it within the operation timeout (so a call right after setup on a healthy
+ * server just works), then fails with a {@link io.zodiac.cache.CacheUnavailableException} naming
+ * the cache, the servers and the last connection error; {@code getOrSet} and {@code @Cached} fail
+ * open as for any backend error. Shutting the cache down stops the attempts.
  *
  * <p>Behaviour that differs from the in-memory backend, because memcached works so:
  * <ul>

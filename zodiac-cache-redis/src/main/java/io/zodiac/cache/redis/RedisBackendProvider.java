@@ -36,8 +36,8 @@ import java.util.Set;
  *   <li>TLS: {@code ca_cert} (a PEM file of the CA to trust) or {@code truststore} and
  *       {@code truststore_password} (a JKS or PKCS12 file); otherwise the JDK's trust store;
  *       {@code verify_peer} ({@code true}: check the certificate and the host name)</li>
- *   <li>{@code connect_timeout}: how long connecting may take, at setup and on reconnects
- *       (10 s). Each command is bounded by the cache's
+ *   <li>{@code connect_timeout}: how long each connection attempt may take, the first ones and
+ *       reconnects alike (10 s). Each command is bounded by the cache's
  *       {@link CacheConfig#operationTimeout() operation timeout}, which {@code timeout} sets (in
  *       a map, as a builder option, or as the {@code timeout} query parameter of a URI).</li>
  * </ul>

@@ -166,7 +166,7 @@ final class RedisEndpoint {
     private final AbstractRedisClient client;
     private final List<RedisURI> uris;
     private final Connector<StatefulRedisPubSubConnection<String, String>> pubSub;
-    private final ReleaseChannels channels = new ReleaseChannels();
+    private final ReleaseChannels channels;
     private final Map<Duration, DataConnection> data = new HashMap<>();
     private int users;
     /** Guarded by this: the cluster's topology, loaded (or being loaded) for the first connections. */
@@ -179,6 +179,7 @@ final class RedisEndpoint {
         this.resources = resources;
         this.client = client;
         this.uris = settings.uris();
+        this.channels = new ReleaseChannels(resources.eventExecutorGroup());
         this.pubSub = new Connector<>("pub/sub connection to " + description, this::connectPubSub, resources,
                 channels::connected);
     }

@@ -1,10 +1,12 @@
 package io.zodiac.cache.redis;
 
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,20 +37,27 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
         }
     }
 
+    /** How long after a refused {@code SUBSCRIBE} (the connection was down) it is sent again. */
+    private static final long RESUBSCRIBE_MILLIS = 1_000;
+
+    private final EventExecutorGroup scheduler;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     /** Guarded by this; {@code null} until the pub/sub connection is made. */
     private StatefulRedisPubSubConnection<String, String> connection;
 
+    /** @param scheduler where a refused subscription is retried */
+    ReleaseChannels(EventExecutorGroup scheduler) {
+        this.scheduler = scheduler;
+    }
+
     /**
      * The pub/sub connection is made (on Lettuce's thread): listens to it and subscribes every
-     * channel in use. Lettuce subscribes them again after each reconnect.
+     * channel in use. Lettuce subscribes the confirmed ones again after each reconnect.
      */
     synchronized void connected(StatefulRedisPubSubConnection<String, String> made) {
         connection = made;
         made.addListener(this);
-        if (!subscriptions.isEmpty()) {
-            send(made.async().subscribe(subscriptions.keySet().toArray(String[]::new)));
-        }
+        subscriptions.keySet().forEach(this::send);
     }
 
     /**
@@ -68,7 +77,7 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
         // registered before SUBSCRIBE is sent, so that its confirmation finds the signals
         subscriptions.put(channel, subscription);
         if (connection != null) {
-            send(connection.async().subscribe(channel));
+            send(channel);
         }
         return subscription.signals;
     }
@@ -85,13 +94,29 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
         }
     }
 
-    private static void send(RedisFuture<Void> command) {
-        command.whenComplete((done, error) -> {
+    /**
+     * Sends {@code SUBSCRIBE channel}. Lettuce subscribes again after a reconnect only the channels
+     * Redis confirmed; one refused because the connection was down at that moment is sent again a
+     * second later, for as long as a cache uses it and the connection is open.
+     */
+    private void send(String channel) {
+        connection.async().subscribe(channel).whenComplete((done, error) -> {
             if (error != null) {
-                LOG.warn("Redis pub/sub: subscribing to the lock release channels failed; lock waiters wait up to "
-                        + "their lease until the connection comes back: {}", error.toString());
+                LOG.debug("Redis pub/sub: subscribing to {} failed, again in {} ms: {}", channel, RESUBSCRIBE_MILLIS,
+                        error.toString());
+                try {
+                    scheduler.schedule(() -> resend(channel), RESUBSCRIBE_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException shutDown) {
+                    // the manager is shutting down: nobody waits any more
+                }
             }
         });
+    }
+
+    private synchronized void resend(String channel) {
+        if (subscriptions.containsKey(channel) && connection.isOpen()) {
+            send(channel);
+        }
     }
 
     /** The number of channels subscribed (for tests). */

@@ -84,6 +84,11 @@ final class ReleaseSignals {
         releaseAll();
     }
 
+    /** {@code true} once Redis confirmed the subscription (for tests). */
+    boolean confirmed() {
+        return confirmations.get() > 0;
+    }
+
     /** The number of keys with waiters (for tests). */
     int waitingKeys() {
         return waiters.size();

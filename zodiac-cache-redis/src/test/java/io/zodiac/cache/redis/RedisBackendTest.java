@@ -214,6 +214,9 @@ class RedisBackendTest {
         try (CacheManager other = new CacheManager()) {
             Backend theirs = ((DefaultZodiacCache) other.setup(prefix, on(server).build())).backend();
             Backend mine = ((DefaultZodiacCache) cache).backend();
+            // the subscription is made in the background, and its confirmation wakes every waiter to look again
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> ((RedisBackend) theirs).signals().confirmed());
             CompletableFuture<Void> released = theirs.releaseSignal("k");
             CompletableFuture<Void> unrelated = theirs.releaseSignal("other");
             CompletableFuture<Void> abandoned = theirs.releaseSignal("k");

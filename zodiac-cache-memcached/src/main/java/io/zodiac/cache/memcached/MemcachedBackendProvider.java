@@ -25,8 +25,9 @@ import java.util.Set;
  *       {@link CacheConfig#fromUri(String)} sets. Exactly one of the three is required.
  *   <li>{@code connections} (alias {@code pool_size}, aiocache's name): connections to each
  *       server, default 1 (one pipelined connection is usually enough).
- *   <li>{@code connect_timeout}: after how long without any connection to a server this is
- *       logged (once), default 10 s; setup itself does not wait.
+ *   <li>{@code connect_timeout}: how long the cache waits for every server before it works with
+ *       those that are connected (the keys of the others fail until the client reaches them),
+ *       default 10 s; setup itself does not wait.
  * </ul>
  *
  * <p>{@code timeout} is the cache's {@link CacheConfig#operationTimeout() operation timeout}, as
@@ -39,8 +40,8 @@ import java.util.Set;
  * <p><b>Connecting.</b> Reaching the servers is not configuration: setup checks the options (a
  * bad address, an unknown option or a bad value fails it) but does not wait for memcached, so an
  * application starts while memcached is down. The client connects in the background, retrying at
- * most a second apart, and reconnects by itself after that. A call made before the first
- * connection waits for it within the operation timeout (so a call right after setup on a healthy
+ * most a second apart, and reconnects by itself after that. A call made before the servers are
+ * connected (see {@code connect_timeout}) waits for them within the operation timeout (so a call right after setup on a healthy
  * server just works), then fails with a {@link io.zodiac.cache.CacheUnavailableException} naming
  * the cache, the servers and the last connection error; {@code getOrSet} and {@code @Cached} fail
  * open as for any backend error. Shutting the cache down stops the attempts.

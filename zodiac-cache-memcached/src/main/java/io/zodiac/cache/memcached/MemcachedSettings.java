@@ -15,8 +15,8 @@ import java.util.Set;
  *
  * @param servers the servers, in the order given (keys are spread over several by consistent hashing)
  * @param connections connections to each server
- * @param connectTimeout after how long a client that has not connected yet is logged as such
- *     (option {@code connect_timeout}; setup does not wait)
+ * @param connectTimeout how long calls wait for every server to be connected before the cache works
+ *     with those that are (option {@code connect_timeout}; setup does not wait)
  * @param requestTimeout how long a request may wait for its answer before its connection is
  *     considered dead and opened again: the cache's operation timeout
  */

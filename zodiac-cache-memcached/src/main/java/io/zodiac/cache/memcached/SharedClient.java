@@ -28,6 +28,7 @@ final class SharedClient implements AutoCloseable {
     private final String description;
     private final ReconnectionLog reconnections;
     private final ConnectionGate gate = new ConnectionGate();
+    private volatile boolean closed;
 
     private SharedClient(AsciiMemcacheClient<byte[]> client, String description, ReconnectionLog reconnections) {
         this.client = client;
@@ -37,11 +38,11 @@ final class SharedClient implements AutoCloseable {
 
     /**
      * Creates the client, which connects in the background; returns at once, whether memcached is
-     * up or not. The gate opens at the first connection to any server. When none is made within
-     * the settings' connect timeout, that is logged once. A request that waits longer than the
-     * request timeout (the cache's operation timeout) marks its connection dead, and the client
-     * opens it again. Some servers of several may be down: the others take their keys, and the
-     * client keeps trying them.
+     * up or not. The gate opens once every server is connected; when some are still not after the
+     * settings' connect timeout, it opens with those that are (the others' keys fail until the
+     * client, which keeps trying, reaches them), or at the first connection when none is, and that
+     * is logged once. A request that waits longer than the request timeout (the cache's operation
+     * timeout) marks its connection dead, and the client opens it again.
      */
     static SharedClient connect(MemcachedSettings settings) {
         ReconnectionLog reconnections = new ReconnectionLog();
@@ -53,15 +54,26 @@ final class SharedClient implements AutoCloseable {
         settings.servers().forEach(server -> builder.withAddress(server.host(), server.port()));
         SharedClient shared = new SharedClient(builder.connectAscii(), "memcached " + settings.servers(),
                 reconnections);
-        CompletableFuture<Void> connected = shared.client.connectFuture().toCompletableFuture();
-        connected.thenRun(shared.gate::open);
-        connected.copy().orTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((done, error) -> {
-            if (error != null && !shared.gate.isOpen() && !shared.client.isConnected()) {
-                LOG.warn("{} is not reachable after {} ms (option 'connect_timeout'); still connecting in the "
-                        + "background, calls fail until then", shared.description, settings.connectTimeout().toMillis());
-            }
-        });
+        shared.client.fullyConnectedFuture().thenRun(shared.gate::open);
+        CompletableFuture.delayedExecutor(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> shared.afterConnectTimeout(settings.connectTimeout()));
         return shared;
+    }
+
+    private void afterConnectTimeout(Duration connectTimeout) {
+        if (gate.isOpen() || closed) {
+            return;
+        }
+        if (client.isConnected()) {
+            LOG.warn("{}: {} of {} connections are up after {} ms (option 'connect_timeout'); using them, the client "
+                    + "keeps trying the others", description, client.numActiveConnections(), client.numTotalConnections(),
+                    connectTimeout.toMillis());
+            gate.open();
+        } else {
+            LOG.warn("{} is not reachable after {} ms (option 'connect_timeout'); still connecting in the background, "
+                    + "calls fail until then", description, connectTimeout.toMillis());
+            client.connectFuture().thenRun(gate::open);
+        }
     }
 
     AsciiMemcacheClient<byte[]> client() {
@@ -94,6 +106,7 @@ final class SharedClient implements AutoCloseable {
     /** Stops the client, with its reconnection attempts. */
     @Override
     public void close() {
+        closed = true;
         gate.shut(() -> new IllegalStateException(description + ": the client was closed before it connected"));
         client.shutdown();
     }

@@ -335,6 +335,11 @@ final class RedisBackend implements Backend {
         return "RedisBackend[" + cacheName + " @ " + namespace + "]";
     }
 
+    /** For tests: {@code true} once the data connection is made. */
+    boolean connected() {
+        return gate.isOpen();
+    }
+
     /** For tests: the release signals of this backend. */
     ReleaseSignals signals() {
         return signals;

@@ -6,6 +6,7 @@ import io.lettuce.core.resource.Delay;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zodiac.cache.spi.ConnectionGate;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -100,7 +101,8 @@ final class Connector<C extends StatefulConnection<?, ?>> {
     }
 
     private void failed(Throwable error) {
-        Throwable cause = ConnectFailures.innermost(error);
+        // kept whole (a TLS failure is an SSLException around the certificate problem), but for the wrapper
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         lastError = cause;
         String reason = ConnectFailures.reason(cause);
         synchronized (this) {

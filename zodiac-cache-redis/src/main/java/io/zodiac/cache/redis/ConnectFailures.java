@@ -24,17 +24,12 @@ final class ConnectFailures {
     }
 
     /** The innermost cause, which carries Redis's own words ({@code WRONGPASS ...}) or the socket's. */
-    static Throwable innermost(Throwable error) {
+    private static Throwable innermost(Throwable error) {
         Throwable cause = error;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
         return cause;
-    }
-
-    /** {@code true} when the server answered and refused the credentials (or asked for some). */
-    static boolean refusedCredentials(Throwable error) {
-        return refusal(error) != null;
     }
 
     /**

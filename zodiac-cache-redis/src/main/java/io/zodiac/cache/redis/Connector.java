@@ -125,11 +125,6 @@ final class Connector<C extends StatefulConnection<?, ?>> {
         return gate;
     }
 
-    /** The connection, or {@code null} until it is made. */
-    C connection() {
-        return connection;
-    }
-
     /** Why the last attempt failed, or {@code null} when none failed (yet). */
     Throwable lastError() {
         return lastError;

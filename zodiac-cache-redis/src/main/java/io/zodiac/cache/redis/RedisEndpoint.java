@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * one is down, commands fail at once instead of queueing until the server is back: a cache
  * answers from the source meanwhile, and replaying stale writes later would do harm.
  *
- * <p>Not thread-safe: {@link RedisEndpoints} calls it under its lock. Every connection of ours is
- * named {@value #CLIENT_NAME} in {@code CLIENT LIST}.
+ * <p>Its bookkeeping ({@link #attach}, {@link #detach}, {@link #close}) is not thread-safe:
+ * {@link RedisEndpoints} calls it under its lock; the connectors complete on Lettuce's threads.
+ * Every connection of ours is named {@value #CLIENT_NAME} in {@code CLIENT LIST}.
  */
 final class RedisEndpoint {
 
@@ -263,20 +264,25 @@ final class RedisEndpoint {
                 }
             }
         }
+        long firstAttempt = System.nanoTime();
         DataConnection connection = new DataConnection(self -> new Connector<>("data connection to " + description,
-                () -> connectData(timeout), resources, self::connected));
+                () -> connectData(timeout, firstAttempt), resources, self::connected));
         connection.connector.start();
         return connection;
     }
 
-    /** One attempt at a data connection whose commands time out after {@code timeout}. */
-    private CompletionStage<StatefulConnection<String, byte[]>> connectData(Duration timeout) {
+    /**
+     * One attempt at a data connection whose commands time out after {@code timeout}; on a cluster,
+     * {@code firstAttempt} (a {@link System#nanoTime()}) bounds how long the attempts insist on
+     * every master (see {@link #connectMasters}).
+     */
+    private CompletionStage<StatefulConnection<String, byte[]>> connectData(Duration timeout, long firstAttempt) {
         if (client instanceof RedisClusterClient clusterClient) {
             return topology(clusterClient)
                     .thenCompose(loaded -> clusterClient.connectAsync(CODEC))
                     .thenCompose(connection -> {
                         connection.setTimeout(timeout);
-                        return connectMasters(connection).thenApply(done -> (StatefulConnection<String, byte[]>) connection);
+                        return connectMasters(connection, firstAttempt);
                     });
         }
         return ((RedisClient) client).connectAsync(CODEC, uris.get(0)).thenApply(connection -> {
@@ -289,11 +295,14 @@ final class RedisEndpoint {
      * Connects the cluster connection to every master before it is used. Lettuce connects to the
      * nodes lazily and, with {@code REJECT_COMMANDS}, rejects a command whose node connection is
      * still being made (as it rejects one whose node is disconnected): without this, the first
-     * commands to each node would fail. A master that cannot be reached within the connect timeout
-     * is connected on its first command, which then fails (the cache answers from the source), as
-     * is a master that joins later.
+     * commands to each node would fail. A master that cannot be reached fails the attempt (the
+     * connector tries again: a cluster coming up starts its nodes one by one) until the connect
+     * timeout has passed since the first attempt; after that the connection is used with the
+     * masters that are up, and a missing master is connected on its first command, which then
+     * fails (the cache answers from the source), as is a master that joins later.
      */
-    private CompletableFuture<Void> connectMasters(StatefulRedisClusterConnection<String, byte[]> connection) {
+    private CompletableFuture<StatefulConnection<String, byte[]>> connectMasters(
+            StatefulRedisClusterConnection<String, byte[]> connection, long firstAttempt) {
         List<CompletableFuture<?>> masters = new ArrayList<>();
         for (RedisClusterNode node : connection.getPartitions()) {
             if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
@@ -303,12 +312,18 @@ final class RedisEndpoint {
         }
         return CompletableFuture.allOf(masters.toArray(CompletableFuture[]::new))
                 .orTimeout(connectTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                .handle((done, error) -> {
-                    if (error != null) {
-                        LOG.warn("Not every master of the cluster could be connected; commands to it fail until it "
-                                + "is: {}", ConnectFailures.reason(error));
+                .handle((done, error) -> error)
+                .thenCompose(error -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(connection);
                     }
-                    return null;
+                    if (System.nanoTime() - firstAttempt < connectTimeout.toNanos()) {
+                        connection.closeAsync();
+                        return CompletableFuture.failedFuture(error);
+                    }
+                    LOG.warn("Not every master of the cluster could be connected within {} ms; commands to it fail until "
+                            + "it is: {}", connectTimeout.toMillis(), ConnectFailures.reason(error));
+                    return CompletableFuture.completedFuture(connection);
                 });
     }
 
@@ -363,8 +378,4 @@ final class RedisEndpoint {
         return channels.channels();
     }
 
-    /** {@code true} once the pub/sub connection is made (for tests). */
-    boolean pubSubConnected() {
-        return pubSub.connection() != null;
-    }
 }

@@ -57,6 +57,15 @@ final class ConnectFailures {
         return null;
     }
 
+    /**
+     * What kind of failure {@code error} is, to log a failing endpoint once per kind rather than per
+     * attempt: a refusal of the credentials, or the class of the innermost error (the details, such
+     * as the order of a cluster's seeds, may differ from one attempt to the next).
+     */
+    static String kind(Throwable error) {
+        return refusal(error) != null ? "authentication" : innermost(error).getClass().getName();
+    }
+
     /** Why a connection attempt failed, in one line, for messages and the log. */
     static String reason(Throwable error) {
         String refused = refusal(error);

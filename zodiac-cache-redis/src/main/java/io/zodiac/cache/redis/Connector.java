@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Lettuce's {@code autoReconnect} only takes over once a connection was made; this is what makes
  * the first one, so that a cache can be set up while its server is down.
  *
- * <p>A failing endpoint is logged once when it starts failing (and again when the reason changes),
- * not on every attempt; the first success after a failure is logged too. Calls that need the
+ * <p>A failing endpoint is logged once when it starts failing (and again when the kind of failure
+ * changes, from a refused connection to refused credentials, say), not on every attempt; the first success after a failure is logged too. Calls that need the
  * connection wait on its {@link #gate()}.
  *
  * @param <C> the kind of connection
@@ -42,7 +42,8 @@ final class Connector<C extends StatefulConnection<?, ?>> {
     /** Guarded by this. */
     private boolean closed;
     private int attempts;
-    private String loggedReason;
+    /** The kind of failure last logged ({@link ConnectFailures#kind}), {@code null} while none was. */
+    private String loggedKind;
     private ScheduledFuture<?> next;
 
     /**
@@ -92,7 +93,7 @@ final class Connector<C extends StatefulConnection<?, ?>> {
                 return;
             }
             connection = made;
-            if (loggedReason != null) {
+            if (loggedKind != null) {
                 LOG.info("Redis {}: connected after {} attempt(s)", what, attempts);
             }
         }
@@ -105,13 +106,14 @@ final class Connector<C extends StatefulConnection<?, ?>> {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         lastError = cause;
         String reason = ConnectFailures.reason(cause);
+        String kind = ConnectFailures.kind(cause);
         synchronized (this) {
             if (closed) {
                 return;
             }
-            if (!reason.equals(loggedReason)) {
+            if (!kind.equals(loggedKind)) {
                 LOG.warn("Redis {}: {}; retrying in the background", what, reason);
-                loggedReason = reason;
+                loggedKind = kind;
             } else {
                 LOG.debug("Redis {}: attempt {} failed: {}", what, attempts, reason);
             }

@@ -31,8 +31,8 @@ import java.util.function.Function;
 public final class BackendOption<T> {
 
     /**
-     * How long connecting to a server may take, at setup and on reconnects (10 s), for every
-     * backend that connects. Not to be confused with {@code timeout}, which is the cache's
+     * How long one attempt to connect to a server may take (10 s), for every backend that
+     * connects. Setup does not wait for it: backends connect in the background. Not to be confused with {@code timeout}, which is the cache's
      * {@link CacheConfig#operationTimeout() operation timeout} wherever it appears.
      */
     public static final BackendOption<Duration> CONNECT_TIMEOUT = duration("connect_timeout", Duration.ofSeconds(10));

@@ -3,6 +3,9 @@ package io.zodiac.cache.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.CacheUnavailableException;
+import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.ZodiacCache;
 import java.time.Duration;
 import java.util.List;
@@ -10,14 +13,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The {@link CacheContract} of a backend on a server, plus what only a server can do to a cache:
- * die and come back, freeze and thaw. {@code getOrSet} fails open (the producer's value, within a
- * bound), direct calls report the failure, and the cache works again once the server does. The
- * in-memory backend has no server and runs the plain {@link CacheContract}.
+ * die and come back, freeze and thaw, or be down when the cache is set up. {@code getOrSet} fails
+ * open (the producer's value, within a bound), direct calls report the failure, and the cache
+ * works again once the server does, without another setup. The in-memory backend has no server
+ * and runs the plain {@link CacheContract}.
  */
 public abstract class ServerCacheContract extends CacheContract {
 
@@ -122,6 +127,77 @@ public abstract class ServerCacheContract extends CacheContract {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aCacheSetUpWhileItsServerIsDownConnectsOnceTheServerIsUp() throws Exception {
+        ServerFaults faults = faults();
+        String lazyPrefix = otherPrefix("lazy");
+        GetOrSetOptions<String> longLease = GetOrSetOptions.<String>defaults().lease(Duration.ofMinutes(5));
+        faults.kill();
+        // a manager of its own: the row's manager is connected already, and its caches share its connections
+        try (CacheManager starting = new CacheManager()) {
+            ZodiacCache lazy;
+            try {
+                long setupStart = System.nanoTime();
+                lazy = starting.setup(lazyPrefix, config().name("lazy").operationTimeout(FAULT_OPERATION_TIMEOUT)
+                        .circuitBreaker(3, Duration.ofSeconds(1)).build());
+                assertThat(Duration.ofNanos(System.nanoTime() - setupStart)).as("setup does not wait for the server")
+                        .isLessThan(FAULT_CALL_BOUND);
+
+                long callStart = System.nanoTime();
+                Throwable getFailure = failureWithin(FAULT_CALL_BOUND, lazy.get("k"));
+                Duration waited = Duration.ofNanos(System.nanoTime() - callStart);
+                assertThat(getFailure).isInstanceOf(CacheUnavailableException.class)
+                        .hasMessageContaining("Cache 'lazy'").hasMessageContaining("not connected");
+                assertThat(waited).as("a call waits about the operation timeout for the connection, no longer")
+                        .isGreaterThanOrEqualTo(FAULT_OPERATION_TIMEOUT.minusMillis(50))
+                        .isLessThan(FAULT_OPERATION_TIMEOUT.plusSeconds(2));
+                assertThat(failureWithin(FAULT_CALL_BOUND, lazy.set("k", "v"))).isInstanceOf(CacheUnavailableException.class);
+                assertThat(within(FAULT_CALL_BOUND, lazy.getOrSet("k", () -> CompletableFuture.completedFuture("from the source"))))
+                        .as("getOrSet fails open").isEqualTo("from the source");
+            } finally {
+                faults.restart();
+            }
+
+            await().atMost(RECOVERY).ignoreExceptions().untilAsserted(() -> {
+                assertThat(lazy.blocking().set("k", "after")).isTrue();
+                assertThat(lazy.blocking().get("k")).isEqualTo("after");
+            });
+            ZodiacCache other = manager.setup(lazyPrefix, config().name("lazy").build());
+            await().atMost(RECOVERY).ignoreExceptions().untilAsserted(() ->
+                    assertThat(other.blocking().get("k")).as("written to the server").isEqualTo("after"));
+
+            // a waiter of the late-connected cache wakes on the release of a producer in another manager
+            CompletableFuture<String> release = new CompletableFuture<>();
+            AtomicInteger calls = new AtomicInteger();
+            CompletableFuture<String> producer = other.getOrSet("locked", () -> {
+                calls.incrementAndGet();
+                return release;
+            }, longLease);
+            await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+            CompletableFuture<String> waiter = lazy.getOrSet("locked", () -> CompletableFuture.completedFuture("other"),
+                    longLease);
+            release.complete("v");
+            // the lease is five minutes: a waiter that only woke at the lease would time out here
+            assertThat(within(Duration.ofSeconds(10), waiter)).isEqualTo("v");
+            assertThat(within(Duration.ofSeconds(10), producer)).isEqualTo("v");
+        }
+    }
+
+    @Test
+    void aCallRightAfterSetupOnAHealthyServerSucceeds() {
+        for (int i = 0; i < 5; i++) {
+            try (CacheManager fresh = new CacheManager()) {
+                ZodiacCache cache = fresh.setup(otherPrefix("fresh" + i), config().name("fresh").build());
+                assertThat(within(FAULT_CALL_BOUND, cache.set("k", "v" + i))).isTrue();
+                assertThat(within(FAULT_CALL_BOUND, cache.get("k"))).isEqualTo("v" + i);
+            }
+            try (CacheManager fresh = new CacheManager()) {
+                ZodiacCache cache = fresh.setup(otherPrefix("fresh" + i), config().name("fresh").build());
+                assertThat(within(FAULT_CALL_BOUND, cache.get("k"))).as("the first call is a read").isEqualTo("v" + i);
+            }
         }
     }
 

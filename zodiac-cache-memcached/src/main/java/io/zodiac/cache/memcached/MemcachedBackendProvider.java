@@ -4,6 +4,7 @@ import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.spi.BackendContext;
 import io.zodiac.cache.spi.BackendProvider;
 import io.zodiac.cache.CacheConfig;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -24,7 +25,9 @@ import java.util.Set;
  *       {@link CacheConfig#fromUri(String)} sets. Exactly one of the three is required.
  *   <li>{@code connections} (alias {@code pool_size}, aiocache's name): connections to each
  *       server, default 1 (one pipelined connection is usually enough).
- *   <li>{@code connect_timeout}: how long setup waits for the connections, default 10 s.
+ *   <li>{@code connect_timeout}: how long the cache waits for every server before it works with
+ *       those that are connected (the keys of the others fail until the client reaches them),
+ *       default 10 s; setup itself does not wait.
  * </ul>
  *
  * <p>{@code timeout} is the cache's {@link CacheConfig#operationTimeout() operation timeout}, as
@@ -32,9 +35,16 @@ import java.util.Set;
  * answer before its connection is considered dead, dropped and opened again.
  *
  * <p>The caches of one {@link io.zodiac.cache.CacheManager} with the same connection options
- * and operation timeout share one client. Setup connects, and fails when no server can be
- * reached within the {@code connect_timeout}; afterwards connections come back by themselves,
- * retried at most a second apart.
+ * and operation timeout share one client.
+ *
+ * <p><b>Connecting.</b> Reaching the servers is not configuration: setup checks the options (a
+ * bad address, an unknown option or a bad value fails it) but does not wait for memcached, so an
+ * application starts while memcached is down. The client connects in the background, retrying at
+ * most a second apart, and reconnects by itself after that. A call made before the servers are
+ * connected (see {@code connect_timeout}) waits for them within the operation timeout (so a call right after setup on a healthy
+ * server just works), then fails with a {@link io.zodiac.cache.CacheUnavailableException} naming
+ * the cache, the servers and the last connection error; {@code getOrSet} and {@code @Cached} fail
+ * open as for any backend error. Shutting the cache down stops the attempts.
  *
  * <p>Behaviour that differs from the in-memory backend, because memcached works so:
  * <ul>
@@ -103,10 +113,12 @@ public final class MemcachedBackendProvider implements BackendProvider {
 
     /**
      * The backend of one cache, on a client shared by the manager's caches with the same
-     * connection settings. Setup connects; afterwards connections come back by themselves.
+     * connection settings, which connects in the background: returns at once, whether memcached is
+     * up or not. Calls made before the first connection wait for it within the operation timeout,
+     * then fail with a {@link io.zodiac.cache.CacheUnavailableException} naming the cache, the
+     * servers and the last connection error.
      *
-     * @throws io.zodiac.cache.ZodiacCacheException when no server can be reached within the
-     *     {@code connect_timeout}
+     * @throws IllegalArgumentException when an option is missing or wrong
      */
     @Override
     public Backend create(BackendContext context) {
@@ -114,6 +126,8 @@ public final class MemcachedBackendProvider implements BackendProvider {
         MemcachedKeys keys = new MemcachedKeys(context.namespace());
         SharedClient shared = context.resources().computeIfAbsent(settings.resourceName(), SharedClient.class,
                 () -> SharedClient.connect(settings));
-        return new MemcachedBackend(shared.client(), keys);
+        Duration timeout = context.config().operationTimeout();
+        return shared.gate().guard(new MemcachedBackend(shared.client(), keys), timeout,
+                () -> shared.notConnected(context.cacheName(), timeout));
     }
 }

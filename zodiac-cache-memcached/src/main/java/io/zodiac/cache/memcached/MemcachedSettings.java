@@ -15,7 +15,8 @@ import java.util.Set;
  *
  * @param servers the servers, in the order given (keys are spread over several by consistent hashing)
  * @param connections connections to each server
- * @param connectTimeout how long setup waits for the connections (option {@code connect_timeout})
+ * @param connectTimeout how long calls wait for every server to be connected before the cache works
+ *     with those that are (option {@code connect_timeout}; setup does not wait)
  * @param requestTimeout how long a request may wait for its answer before its connection is
  *     considered dead and opened again: the cache's operation timeout
  */

@@ -1,10 +1,12 @@
 package io.zodiac.cache.memcached;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.CacheUnavailableException;
 import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.CachePlugin;
@@ -75,6 +77,39 @@ class MemcachedFaultTest {
             load.stop();
             assertThat(load.failures()).isEmpty();
         }
+    }
+
+    @Test
+    void aCacheShutDownBeforeItsServerCameUpStopsConnecting(MemcachedServer server) throws Exception {
+        manager.close();
+        server.restart();
+        int idle = connections(server);
+        server.kill();
+        try (CacheManager starting = new CacheManager()) {
+            ZodiacCache lazy = starting.setup("lazy", CacheConfig.fromUri("memcached://" + MEMCACHED.address())
+                    .name("lazy").operationTimeout(OPERATION_TIMEOUT).build());
+            assertThatThrownBy(() -> lazy.blocking().get("k")).isInstanceOf(CacheUnavailableException.class);
+
+            long start = System.nanoTime();
+            starting.shutdown().get(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("shutdown does not wait for the server")
+                    .isLessThan(CALL_BOUND);
+        } finally {
+            server.restart();
+        }
+        // folsom retries at most a second apart: a client still trying would connect within this window
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+                .until(() -> connections(server) == idle);
+    }
+
+    /** The connections memcached has open now (the one asking included). */
+    private static int connections(MemcachedServer server) {
+        for (String line : server.command("stats").split("\r\n")) {
+            if (line.startsWith("STAT curr_connections ")) {
+                return Integer.parseInt(line.substring("STAT curr_connections ".length()));
+            }
+        }
+        throw new AssertionError("no curr_connections in stats");
     }
 
     /** Threads calling {@code getOrSet} on 50 keys in a loop, each call checked and bounded. */

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
-import io.zodiac.cache.ZodiacCacheException;
+import io.zodiac.cache.CacheUnavailableException;
+import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.memcached.MemcachedSettings.Server;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -113,17 +114,22 @@ class MemcachedSettingsTest {
     }
 
     @Test
-    void anUnreachableServerFailsSetup() throws IOException {
+    void anUnreachableServerIsNotASetupErrorItsCallsReportIt() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        assertThatThrownBy(() -> manager.setup("app", CacheConfig.fromUri("memcached://127.0.0.1:" + port)
-                .option("connect_timeout", Duration.ofMillis(300)).build()))
-                .isInstanceOf(ZodiacCacheException.class)
-                .hasMessageContaining("memcached [127.0.0.1:" + port + "] cannot be reached within 300 ms "
-                        + "(option 'connect_timeout')");
-        assertThat(manager.names()).isEmpty();
+        ZodiacCache cache = manager.setup("app", CacheConfig.fromUri("memcached://127.0.0.1:" + port).name("pages")
+                .operationTimeout(Duration.ofMillis(300)).build());
+
+        assertThat(manager.names()).containsExactly("pages");
+        assertThatThrownBy(() -> cache.blocking().get("k"))
+                .isInstanceOf(CacheUnavailableException.class)
+                .hasMessageContaining("Cache 'pages': not connected to memcached [127.0.0.1:" + port + "] after waiting "
+                        + "300 ms: cannot reach the server")
+                .hasMessageContaining("still connecting in the background");
+        assertThat(cache.blocking().getOrSet("k", () -> "from the source")).as("getOrSet fails open")
+                .isEqualTo("from the source");
     }
 
     private void assertSetupFails(CacheConfig.Builder config, String message) {

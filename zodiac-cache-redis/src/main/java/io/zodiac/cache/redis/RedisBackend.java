@@ -8,7 +8,9 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.zodiac.cache.CacheUnavailableException;
 import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.ConnectionGate;
 import io.zodiac.cache.spi.KeyText;
 import io.zodiac.cache.plugin.Operation;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The Redis backend of one cache, on the connections that the caches of its manager share with it
@@ -79,17 +82,40 @@ final class RedisBackend implements Backend {
     private final String cacheName;
     private final Namespace namespace;
     private final RedisEndpoint.Attachment attachment;
-    private final RedisClusterAsyncCommands<String, byte[]> redis;
+    private final ConnectionGate gate;
+    private final Duration timeout;
+    private final Supplier<CacheUnavailableException> notConnected;
     private final ReleaseSignals signals;
     private final byte[] channel;
+    /** The commands of the data connection, once it is made (the gate is open from then on). */
+    private volatile RedisClusterAsyncCommands<String, byte[]> redis;
 
-    RedisBackend(String cacheName, Namespace namespace, RedisEndpoint.Attachment attachment) {
+    /**
+     * @param operationTimeout how long a call waits for the data connection while it is not made yet
+     */
+    RedisBackend(String cacheName, Namespace namespace, RedisEndpoint.Attachment attachment, Duration operationTimeout) {
         this.cacheName = cacheName;
         this.namespace = namespace;
         this.attachment = attachment;
-        this.redis = attachment.commands();
+        this.gate = attachment.gate();
+        this.timeout = operationTimeout;
+        this.notConnected = () -> ConnectFailures.notConnected(cacheName, attachment.describe(), operationTimeout,
+                attachment.lastError());
         this.signals = attachment.signals();
         this.channel = utf8(namespace.releaseChannel());
+        this.redis = attachment.commands();
+    }
+
+    /**
+     * Runs {@code operation} (this backend's method, called again) once the data connection is made,
+     * waiting at most the operation timeout for it; then fails with a
+     * {@link CacheUnavailableException} naming the cache, the server and the last connect error.
+     */
+    private <R> CompletableFuture<R> whenConnected(Supplier<CompletableFuture<R>> operation) {
+        return gate.call(timeout, notConnected, () -> {
+            redis = attachment.commands();
+            return operation.get();
+        });
     }
 
     // ---------------------------------------------------------------- reads
@@ -97,12 +123,18 @@ final class RedisBackend implements Backend {
     @Override
     @SuppressWarnings("unchecked")
     public CompletableFuture<Object> get(String key) {
+        if (redis == null) {
+            return whenConnected(() -> get(key));
+        }
         // the command's own future, seen as a future of Object: no stage of its own on the hit path
         return (CompletableFuture<Object>) (CompletableFuture<?>) redis.get(namespace.key(key)).toCompletableFuture();
     }
 
     @Override
     public CompletableFuture<Map<String, Object>> multiGet(List<String> keys) {
+        if (redis == null) {
+            return whenConnected(() -> multiGet(keys));
+        }
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(new LinkedHashMap<>());
         }
@@ -120,11 +152,17 @@ final class RedisBackend implements Backend {
 
     @Override
     public CompletableFuture<Boolean> exists(String key) {
+        if (redis == null) {
+            return whenConnected(() -> exists(key));
+        }
         return redis.exists(namespace.key(key)).toCompletableFuture().thenApply(count -> count > 0);
     }
 
     @Override
     public CompletableFuture<Duration> ttl(String key) {
+        if (redis == null) {
+            return whenConnected(() -> ttl(key));
+        }
         return redis.pttl(namespace.key(key)).toCompletableFuture().thenApply(millis -> {
             if (millis == -2) {
                 return null;
@@ -135,6 +173,9 @@ final class RedisBackend implements Backend {
 
     @Override
     public CompletableFuture<List<String>> keys(String prefix, int limit) {
+        if (redis == null) {
+            return whenConnected(() -> keys(prefix, limit));
+        }
         List<String> keys = new ArrayList<>();
         return scan(namespace.pattern(prefix), batch -> {
             for (String redisKey : batch) {
@@ -150,18 +191,27 @@ final class RedisBackend implements Backend {
 
     @Override
     public CompletableFuture<Boolean> set(String key, Object value, Duration ttl) {
+        if (redis == null) {
+            return whenConnected(() -> set(key, value, ttl));
+        }
         return bytes(value).thenCompose(bytes -> redis.set(namespace.key(key), bytes, setArgs(ttl)).toCompletableFuture())
                 .thenApply("OK"::equals);
     }
 
     @Override
     public CompletableFuture<Boolean> add(String key, Object value, Duration ttl) {
+        if (redis == null) {
+            return whenConnected(() -> add(key, value, ttl));
+        }
         return bytes(value).thenCompose(bytes -> redis.set(namespace.key(key), bytes, setArgs(ttl).nx()).toCompletableFuture())
                 .thenApply("OK"::equals);
     }
 
     @Override
     public CompletableFuture<Boolean> multiSet(Map<String, Object> values, Duration ttl) {
+        if (redis == null) {
+            return whenConnected(() -> multiSet(values, ttl));
+        }
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : values.entrySet()) {
             if (!(entry.getValue() instanceof byte[] bytes)) {
@@ -184,11 +234,17 @@ final class RedisBackend implements Backend {
 
     @Override
     public CompletableFuture<Boolean> delete(String key) {
+        if (redis == null) {
+            return whenConnected(() -> delete(key));
+        }
         return redis.unlink(namespace.key(key)).toCompletableFuture().thenApply(count -> count > 0);
     }
 
     @Override
     public CompletableFuture<Long> increment(String key, long delta) {
+        if (redis == null) {
+            return whenConnected(() -> increment(key, delta));
+        }
         return redis.incrby(namespace.key(key), delta).toCompletableFuture().exceptionallyCompose(error -> {
             Throwable cause = unwrap(error);
             if (cause instanceof RedisCommandExecutionException && cause.getMessage() != null
@@ -204,6 +260,9 @@ final class RedisBackend implements Backend {
 
     @Override
     public CompletableFuture<Boolean> expire(String key, Duration ttl) {
+        if (redis == null) {
+            return whenConnected(() -> expire(key, ttl));
+        }
         String redisKey = namespace.key(key);
         if (ttl == null) {
             return PERSIST.run(redis, new String[] {redisKey}).thenApply(result -> result == 1L);
@@ -213,6 +272,9 @@ final class RedisBackend implements Backend {
 
     @Override
     public CompletableFuture<Boolean> clear() {
+        if (redis == null) {
+            return whenConnected(() -> clear());
+        }
         return scan(namespace.pattern(""), batch -> batch.isEmpty()
                 ? CompletableFuture.completedFuture(true)
                 : redis.unlink(batch.toArray(String[]::new)).toCompletableFuture().thenApply(removed -> true))
@@ -223,12 +285,18 @@ final class RedisBackend implements Backend {
 
     @Override
     public CompletableFuture<Boolean> tryLock(String key, String token, Duration lease) {
+        if (redis == null) {
+            return whenConnected(() -> tryLock(key, token, lease));
+        }
         return redis.set(namespace.lock(key), utf8(token), SetArgs.Builder.nx().px(millis(lease))).toCompletableFuture()
                 .thenApply("OK"::equals);
     }
 
     @Override
     public CompletableFuture<Boolean> unlock(String key, String token) {
+        if (redis == null) {
+            return whenConnected(() -> unlock(key, token));
+        }
         return UNLOCK.run(redis, new String[] {namespace.lock(key)}, utf8(token), channel, utf8(key))
                 .thenApply(released -> released == 1L);
     }
@@ -266,6 +334,11 @@ final class RedisBackend implements Backend {
     @Override
     public String toString() {
         return "RedisBackend[" + cacheName + " @ " + namespace + "]";
+    }
+
+    /** For tests: {@code true} once the data connection is made. */
+    boolean connected() {
+        return gate.isOpen();
     }
 
     /** For tests: the release signals of this backend. */

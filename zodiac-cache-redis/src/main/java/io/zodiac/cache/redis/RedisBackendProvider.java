@@ -4,7 +4,7 @@ import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.spi.BackendContext;
 import io.zodiac.cache.spi.BackendProvider;
 import io.zodiac.cache.CacheConfig;
-import io.zodiac.cache.ZodiacCacheException;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -36,8 +36,8 @@ import java.util.Set;
  *   <li>TLS: {@code ca_cert} (a PEM file of the CA to trust) or {@code truststore} and
  *       {@code truststore_password} (a JKS or PKCS12 file); otherwise the JDK's trust store;
  *       {@code verify_peer} ({@code true}: check the certificate and the host name)</li>
- *   <li>{@code connect_timeout}: how long connecting may take, at setup and on reconnects
- *       (10 s). Each command is bounded by the cache's
+ *   <li>{@code connect_timeout}: how long each connection attempt may take, the first ones and
+ *       reconnects alike (10 s). Each command is bounded by the cache's
  *       {@link CacheConfig#operationTimeout() operation timeout}, which {@code timeout} sets (in
  *       a map, as a builder option, or as the {@code timeout} query parameter of a URI).</li>
  * </ul>
@@ -47,8 +47,20 @@ import java.util.Set;
  * pub/sub connection and, when their operation timeouts are equal, one data connection (see
  * {@link RedisEndpoint}); the connections are named {@code zodiac-cache} in {@code CLIENT LIST}.
  * Shutting down one cache leaves the others' connections open; the last cache of an endpoint
- * closes them. Setup connects (or reuses the endpoint's connections) and fails when Redis cannot
- * be reached or refuses the credentials; afterwards connections come back by themselves.
+ * closes them.
+ *
+ * <p><b>Connecting.</b> Reaching the server is not configuration: setup checks the options (a bad
+ * URI, an unknown option or a bad value fails it) but does not wait for Redis, so an application
+ * starts while Redis is down. The connections are made in the background, retried with backoff (at
+ * most a second apart) until Redis answers, and come back by themselves after that. A call made
+ * before the cache's connection is made waits for it within the operation timeout (so a call right
+ * after setup on a healthy server just works), then fails with a
+ * {@link io.zodiac.cache.CacheUnavailableException} naming the cache, the server (never the
+ * password) and the last connect error; {@code getOrSet} and {@code @Cached} fail open as for any
+ * backend error. A server that refuses the credentials is treated alike, as Spring Data Redis's
+ * lazily connecting factory does: setup succeeds, every call fails with
+ * {@code authentication failed: ...} and the user's name, the refusal is logged once (not per
+ * call), and the cache works as soon as the server accepts the credentials.
  */
 public final class RedisBackendProvider implements BackendProvider {
 
@@ -89,36 +101,21 @@ public final class RedisBackendProvider implements BackendProvider {
     }
 
     /**
-     * Attaches the cache to the manager's connections to its endpoint (connecting them if no cache
-     * of the manager uses that endpoint yet) and subscribes to its release channel, returning once
-     * Redis confirmed the subscription.
+     * Attaches the cache to the manager's connections to its endpoint, which connect in the
+     * background: returns at once, whether Redis is up, down or refusing the credentials. Calls
+     * made before the cache's connection is made wait for it within the operation timeout, then
+     * fail with a {@link io.zodiac.cache.CacheUnavailableException} that names the cache, the
+     * server and why connecting failed ({@code authentication failed: WRONGPASS ...}, say).
      *
-     * @throws ZodiacCacheException when Redis cannot be reached or refuses the connection
+     * @throws IllegalArgumentException when an option is missing, malformed or in conflict
      */
     @Override
     public Backend create(BackendContext context) {
         RedisSettings settings = RedisSettings.from(context.config());
         Namespace namespace = new Namespace(context.namespace());
         RedisEndpoints endpoints = RedisEndpoints.of(context.resources());
-        try {
-            return new RedisBackend(context.cacheName(), namespace,
-                    endpoints.attach(settings, context.config().operationTimeout(), namespace.releaseChannel()));
-        } catch (RuntimeException e) {
-            throw new ZodiacCacheException("Cache '" + context.cacheName() + "': cannot connect to " + settings.describe()
-                    + ": " + reason(e), e);
-        }
-    }
-
-    /** The innermost message, which carries Redis's own words ({@code WRONGPASS ...}). */
-    private static String reason(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-        if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.startsWith("NOPERM")) {
-            return message + " (check the options 'username' and 'password', or the credentials in 'uri')";
-        }
-        return message;
+        Duration timeout = context.config().operationTimeout();
+        return new RedisBackend(context.cacheName(), namespace,
+                endpoints.attach(settings, timeout, namespace.releaseChannel()), timeout);
     }
 }

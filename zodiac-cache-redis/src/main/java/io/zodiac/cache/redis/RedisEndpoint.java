@@ -17,15 +17,16 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import io.zodiac.cache.spi.ConnectionGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +51,18 @@ import org.slf4j.LoggerFactory;
  * operation timeout served (a backstop), and every cache of a cluster bounds its operations with
  * its own timer ({@link Attachment#commandsTimeOut()} is {@code false}).
  *
- * <p>Connections reconnect by themselves. While one is down, commands fail at once instead of
- * queueing until the server is back: a cache answers from the source meanwhile, and replaying
- * stale writes later would do harm.
+ * <p><b>Connecting.</b> Creating an endpoint does not wait for Redis: each connection is made in
+ * the background by a {@link Connector}, which retries with backoff until the server is there
+ * (setting a cache up is configuration, reaching its server is not). Until a cache's data
+ * connection is made, its calls wait for it within the operation timeout
+ * ({@link Attachment#gate()}); the release channels are subscribed once the pub/sub connection is
+ * made. Once made, connections reconnect by themselves (Lettuce's {@code autoReconnect}). While
+ * one is down, commands fail at once instead of queueing until the server is back: a cache
+ * answers from the source meanwhile, and replaying stale writes later would do harm.
  *
- * <p>Not thread-safe: {@link RedisEndpoints} calls it under its lock. Every connection of ours is
- * named {@value #CLIENT_NAME} in {@code CLIENT LIST}.
+ * <p>Its bookkeeping ({@link #attach}, {@link #detach}, {@link #close}) is not thread-safe:
+ * {@link RedisEndpoints} calls it under its lock; the connectors complete on Lettuce's threads.
+ * Every connection of ours is named {@value #CLIENT_NAME} in {@code CLIENT LIST}.
  */
 final class RedisEndpoint {
 
@@ -66,42 +73,61 @@ final class RedisEndpoint {
 
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-    /** A data connection and the number of caches using it. */
+    /** A data connection (made in the background) and the number of caches using it. */
     private static final class DataConnection {
-        final StatefulConnection<String, byte[]> connection;
-        final RedisClusterAsyncCommands<String, byte[]> commands;
+        final Connector<StatefulConnection<String, byte[]>> connector;
+        volatile RedisClusterAsyncCommands<String, byte[]> commands;
         int users;
 
-        DataConnection(StatefulConnection<String, byte[]> connection, RedisClusterAsyncCommands<String, byte[]> commands) {
-            this.connection = connection;
-            this.commands = commands;
+        DataConnection(Function<DataConnection, Connector<StatefulConnection<String, byte[]>>> connector) {
+            this.connector = connector.apply(this);
+        }
+
+        void connected(StatefulConnection<String, byte[]> connection) {
+            commands = connection instanceof StatefulRedisClusterConnection<String, byte[]> cluster
+                    ? cluster.async() : ((StatefulRedisConnection<String, byte[]>) connection).async();
         }
     }
 
     /**
-     * What one cache holds of the endpoint: the commands of its data connection and the release
-     * signals of its namespace. Closing it (once) lets go of them.
+     * What one cache holds of the endpoint: its data connection and the release signals of its
+     * namespace. Closing it (once) lets go of them.
      */
     static final class Attachment {
         private final RedisEndpoints registry;
         private final RedisEndpoint endpoint;
         private final Duration timeout;
-        private final RedisClusterAsyncCommands<String, byte[]> commands;
+        private final DataConnection data;
         private final ReleaseSignals signals;
         private CompletableFuture<Void> closed;
 
-        private Attachment(RedisEndpoints registry, RedisEndpoint endpoint, Duration timeout,
-                RedisClusterAsyncCommands<String, byte[]> commands, ReleaseSignals signals) {
+        private Attachment(RedisEndpoints registry, RedisEndpoint endpoint, Duration timeout, DataConnection data,
+                ReleaseSignals signals) {
             this.registry = registry;
             this.endpoint = endpoint;
             this.timeout = timeout;
-            this.commands = commands;
+            this.data = data;
             this.signals = signals;
         }
 
-        /** The commands of the data connection. */
+        /** The commands of the data connection; {@code null} until it is made ({@link #gate()} opens then). */
         RedisClusterAsyncCommands<String, byte[]> commands() {
-            return commands;
+            return data.commands;
+        }
+
+        /** Open once the data connection is made; calls wait on it until then. */
+        ConnectionGate gate() {
+            return data.connector.gate();
+        }
+
+        /** Why the last attempt to make the data connection failed, or {@code null}. */
+        Throwable lastError() {
+            return data.connector.lastError();
+        }
+
+        /** Where the endpoint connects, without credentials, for messages. */
+        String describe() {
+            return endpoint.description;
         }
 
         /**
@@ -135,29 +161,35 @@ final class RedisEndpoint {
     }
 
     private final boolean cluster;
+    private final String description;
     private final Duration connectTimeout;
+    private final ClientResources resources;
     private final AbstractRedisClient client;
     private final List<RedisURI> uris;
-    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final Connector<StatefulRedisPubSubConnection<String, String>> pubSub;
     private final ReleaseChannels channels;
     private final Map<Duration, DataConnection> data = new HashMap<>();
     private int users;
+    /** Guarded by this: the cluster's topology, loaded (or being loaded) for the first connections. */
+    private CompletableFuture<Void> topology;
 
-    private RedisEndpoint(RedisSettings settings, AbstractRedisClient client,
-            StatefulRedisPubSubConnection<String, String> pubSub) {
+    private RedisEndpoint(RedisSettings settings, ClientResources resources, AbstractRedisClient client) {
         this.cluster = settings.cluster();
+        this.description = settings.describe();
         this.connectTimeout = settings.connectTimeout();
+        this.resources = resources;
         this.client = client;
         this.uris = settings.uris();
-        this.pubSub = pubSub;
-        this.channels = new ReleaseChannels(pubSub);
+        this.channels = new ReleaseChannels(resources.eventExecutorGroup());
+        this.pubSub = new Connector<>("pub/sub connection to " + description, this::connectPubSub, resources,
+                channels::connected);
     }
 
     /**
-     * Creates the client and connects the pub/sub connection, blocking until it is up (at setup
-     * time). The data connections are connected by {@link #attach}.
+     * Creates the client and starts connecting the pub/sub connection in the background; returns at
+     * once, whether Redis is up or not. The data connections are started by {@link #attach}.
      */
-    static RedisEndpoint connect(RedisSettings settings, ClientResources resources) {
+    static RedisEndpoint create(RedisSettings settings, ClientResources resources) {
         for (RedisURI uri : settings.uris()) {
             uri.setClientName(CLIENT_NAME);
         }
@@ -172,15 +204,9 @@ final class RedisEndpoint {
             redisClient.setOptions(clientOptions(ClientOptions.builder(), settings).build());
             client = redisClient;
         }
-        try {
-            StatefulRedisPubSubConnection<String, String> pubSub = client instanceof RedisClusterClient clusterClient
-                    ? clusterClient.connectPubSub(StringCodec.UTF8)
-                    : ((RedisClient) client).connectPubSub(StringCodec.UTF8);
-            return new RedisEndpoint(settings, client, pubSub);
-        } catch (RuntimeException e) {
-            client.shutdownAsync(0, 2, TimeUnit.SECONDS);
-            throw e;
-        }
+        RedisEndpoint endpoint = new RedisEndpoint(settings, resources, client);
+        endpoint.pubSub.start();
+        return endpoint;
     }
 
     private static <B extends ClientOptions.Builder> B clientOptions(B builder, RedisSettings settings) {
@@ -191,62 +217,92 @@ final class RedisEndpoint {
         return builder;
     }
 
-    /**
-     * Attaches a cache: the data connection of its operation timeout (connected now if no cache
-     * uses that timeout yet) and the signals of its release channel (subscribed now if no cache
-     * uses that channel yet).
-     *
-     * @throws RuntimeException when connecting or subscribing fails; nothing is then attached
-     */
-    Attachment attach(RedisEndpoints registry, Duration operationTimeout, String channel, Duration subscribeTimeout) {
-        DataConnection connection = data.get(operationTimeout);
-        boolean connected = false;
-        if (connection == null) {
-            connection = connectData(operationTimeout);
-            connected = true;
+    /** One attempt at the pub/sub connection (a cluster's first one loads the topology first). */
+    private CompletionStage<StatefulRedisPubSubConnection<String, String>> connectPubSub() {
+        if (client instanceof RedisClusterClient clusterClient) {
+            return topology(clusterClient)
+                    .thenCompose(loaded -> clusterClient.connectPubSubAsync(StringCodec.UTF8))
+                    .thenApply(connection -> (StatefulRedisPubSubConnection<String, String>) connection);
         }
-        ReleaseSignals signals;
-        try {
-            signals = channels.subscribe(channel, subscribeTimeout);
-        } catch (RuntimeException e) {
-            if (connected) {
-                connection.connection.closeAsync();
-            }
-            throw e;
-        }
-        if (connected) {
-            data.put(operationTimeout, connection);
-        }
-        connection.users++;
-        users++;
-        return new Attachment(registry, this, operationTimeout, connection.commands, signals);
+        return ((RedisClient) client).connectPubSubAsync(StringCodec.UTF8, uris.get(0));
     }
 
-    private DataConnection connectData(Duration timeout) {
+    /**
+     * The cluster's topology, loaded once for every connection of the endpoint: an attempt that
+     * finds a load in flight joins it, one after a failed load starts another. Once loaded, Lettuce
+     * keeps it up to date.
+     */
+    private synchronized CompletableFuture<Void> topology(RedisClusterClient clusterClient) {
+        if (topology == null || topology.isCompletedExceptionally()) {
+            topology = clusterClient.refreshPartitionsAsync().toCompletableFuture();
+        }
+        return topology;
+    }
+
+    /**
+     * Attaches a cache: the data connection of its operation timeout (started now, in the
+     * background, if no cache uses that timeout yet) and the signals of its release channel
+     * (subscribed as soon as the pub/sub connection is up). Does not wait for Redis.
+     */
+    Attachment attach(RedisEndpoints registry, Duration operationTimeout, String channel) {
+        DataConnection connection = data.get(operationTimeout);
+        if (connection == null) {
+            connection = startData(operationTimeout);
+            data.put(operationTimeout, connection);
+        }
+        ReleaseSignals signals = channels.subscribe(channel);
+        connection.users++;
+        users++;
+        return new Attachment(registry, this, operationTimeout, connection, signals);
+    }
+
+    private DataConnection startData(Duration timeout) {
         if (cluster) {
             for (RedisURI uri : uris) {
                 if (uri.getTimeout().compareTo(timeout) < 0) {
                     uri.setTimeout(timeout);
                 }
             }
-            StatefulRedisClusterConnection<String, byte[]> connection = ((RedisClusterClient) client).connect(CODEC);
-            connection.setTimeout(timeout);
-            connectMasters(connection);
-            return new DataConnection(connection, connection.async());
         }
-        StatefulRedisConnection<String, byte[]> connection = ((RedisClient) client).connect(CODEC);
-        connection.setTimeout(timeout);
-        return new DataConnection(connection, connection.async());
+        long firstAttempt = System.nanoTime();
+        DataConnection connection = new DataConnection(self -> new Connector<>("data connection to " + description,
+                () -> connectData(timeout, firstAttempt), resources, self::connected));
+        connection.connector.start();
+        return connection;
     }
 
     /**
-     * Connects the cluster connection to every master now. Lettuce connects to the nodes lazily and,
-     * with {@code REJECT_COMMANDS}, rejects a command whose node connection is still being made
-     * (as it rejects one whose node is disconnected): without this, the first commands to each node
-     * would fail. A master that cannot be reached now is connected on its first command, which then
+     * One attempt at a data connection whose commands time out after {@code timeout}; on a cluster,
+     * {@code firstAttempt} (a {@link System#nanoTime()}) bounds how long the attempts insist on
+     * every master (see {@link #connectMasters}).
+     */
+    private CompletionStage<StatefulConnection<String, byte[]>> connectData(Duration timeout, long firstAttempt) {
+        if (client instanceof RedisClusterClient clusterClient) {
+            return topology(clusterClient)
+                    .thenCompose(loaded -> clusterClient.connectAsync(CODEC))
+                    .thenCompose(connection -> {
+                        connection.setTimeout(timeout);
+                        return connectMasters(connection, firstAttempt);
+                    });
+        }
+        return ((RedisClient) client).connectAsync(CODEC, uris.get(0)).thenApply(connection -> {
+            connection.setTimeout(timeout);
+            return (StatefulConnection<String, byte[]>) connection;
+        });
+    }
+
+    /**
+     * Connects the cluster connection to every master before it is used. Lettuce connects to the
+     * nodes lazily and, with {@code REJECT_COMMANDS}, rejects a command whose node connection is
+     * still being made (as it rejects one whose node is disconnected): without this, the first
+     * commands to each node would fail. A master that cannot be reached fails the attempt (the
+     * connector tries again: a cluster coming up starts its nodes one by one) until the connect
+     * timeout has passed since the first attempt; after that the connection is used with the
+     * masters that are up, and a missing master is connected on its first command, which then
      * fails (the cache answers from the source), as is a master that joins later.
      */
-    private void connectMasters(StatefulRedisClusterConnection<String, byte[]> connection) {
+    private CompletableFuture<StatefulConnection<String, byte[]>> connectMasters(
+            StatefulRedisClusterConnection<String, byte[]> connection, long firstAttempt) {
         List<CompletableFuture<?>> masters = new ArrayList<>();
         for (RedisClusterNode node : connection.getPartitions()) {
             if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
@@ -254,15 +310,21 @@ final class RedisEndpoint {
                 masters.add(connection.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
             }
         }
-        try {
-            CompletableFuture.allOf(masters.toArray(CompletableFuture[]::new))
-                    .get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Not every master of the cluster could be connected at setup; commands to it fail until it is: {}",
-                    e.getCause() != null ? e.getCause().toString() : e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return CompletableFuture.allOf(masters.toArray(CompletableFuture[]::new))
+                .orTimeout(connectTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                .handle((done, error) -> error)
+                .thenCompose(error -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(connection);
+                    }
+                    if (System.nanoTime() - firstAttempt < connectTimeout.toNanos()) {
+                        connection.closeAsync();
+                        return CompletableFuture.failedFuture(error);
+                    }
+                    LOG.warn("Not every master of the cluster could be connected within {} ms; commands to it fail until "
+                            + "it is: {}", connectTimeout.toMillis(), ConnectFailures.reason(error));
+                    return CompletableFuture.completedFuture(connection);
+                });
     }
 
     /**
@@ -280,7 +342,7 @@ final class RedisEndpoint {
         DataConnection connection = data.get(attachment.timeout);
         if (--connection.users == 0) {
             data.remove(attachment.timeout);
-            connection.connection.closeAsync();
+            connection.connector.close();
         }
         return false;
     }
@@ -290,12 +352,15 @@ final class RedisEndpoint {
         return users == 0;
     }
 
-    /** Closes every connection and the client; the shared client resources stay up. */
+    /**
+     * Stops connecting, closes every connection made and shuts the client down; the shared client
+     * resources stay up.
+     */
     CompletableFuture<Void> close() {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
-        closing.add(pubSub.closeAsync());
+        closing.add(pubSub.close());
         for (DataConnection connection : data.values()) {
-            closing.add(connection.connection.closeAsync());
+            closing.add(connection.connector.close());
         }
         data.clear();
         return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
@@ -312,4 +377,5 @@ final class RedisEndpoint {
     int channels() {
         return channels.channels();
     }
+
 }

@@ -42,31 +42,16 @@ final class RedisEndpoints implements AutoCloseable {
     }
 
     /**
-     * Attaches a cache to the endpoint of {@code settings}, connecting it first if no cache of the
-     * manager uses it yet (blocking: at setup time).
+     * Attaches a cache to the endpoint of {@code settings}, creating it first if no cache of the
+     * manager uses it yet. Does not wait for Redis: the endpoint connects in the background.
      *
      * @param operationTimeout the cache's operation timeout: its data connection's command timeout
      * @param channel the release channel of the cache's namespace
-     * @throws RuntimeException when connecting or subscribing fails; nothing is then kept open
      */
     synchronized RedisEndpoint.Attachment attach(RedisSettings settings, Duration operationTimeout, String channel) {
-        String key = settings.endpointKey();
-        RedisEndpoint endpoint = endpoints.get(key);
-        boolean created = endpoint == null;
-        if (created) {
-            endpoint = RedisEndpoint.connect(settings, resources);
-        }
-        try {
-            RedisEndpoint.Attachment attachment = endpoint.attach(this, operationTimeout, channel,
-                    settings.connectTimeout());
-            endpoints.put(key, endpoint);
-            return attachment;
-        } catch (RuntimeException e) {
-            if (created) {
-                endpoint.close();
-            }
-            throw e;
-        }
+        RedisEndpoint endpoint = endpoints.computeIfAbsent(settings.endpointKey(),
+                key -> RedisEndpoint.create(settings, resources));
+        return endpoint.attach(this, operationTimeout, channel);
     }
 
     /** Called by {@link RedisEndpoint.Attachment#close()} under this object's lock. */

@@ -45,7 +45,7 @@ final class RedisSettings {
     static final BackendOption<String> TRUSTSTORE = BackendOption.string("truststore");
     static final BackendOption<String> TRUSTSTORE_PASSWORD = BackendOption.string("truststore_password");
     static final BackendOption<Boolean> VERIFY_PEER = BackendOption.bool("verify_peer", true);
-    /** How long connecting may take, at setup and on reconnects (10 s, Lettuce's own default). */
+    /** How long each connection attempt may take, first ones and reconnects (10 s, Lettuce's own default). */
     static final BackendOption<Duration> CONNECT_TIMEOUT = BackendOption.CONNECT_TIMEOUT;
 
     /** The names of the options above: what the redis backend accepts. */
@@ -297,7 +297,7 @@ final class RedisSettings {
         return sslOptions;
     }
 
-    /** How long connecting (at setup and on reconnects) may take. */
+    /** How long each connection attempt (the first ones and reconnects) may take. */
     Duration connectTimeout() {
         return connectTimeout;
     }

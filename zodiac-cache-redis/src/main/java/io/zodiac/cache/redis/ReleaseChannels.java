@@ -2,13 +2,13 @@ package io.zodiac.cache.redis;
 
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.zodiac.cache.ZodiacCacheException;
-import java.time.Duration;
+import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The release channels subscribed on one pub/sub connection, one per namespace of the caches that
@@ -20,10 +20,12 @@ import java.util.concurrent.TimeoutException;
  * releases of every slot, and the unlock script may publish from whichever node owns the lock's
  * slot. ({@code SPUBLISH} would have to go to the slot of the channel, which is not the lock's.)
  *
- * <p>{@link #subscribe} and {@link #unsubscribe} are called under the lock of {@link RedisEndpoints};
+ * <p>{@link #subscribe}, {@link #unsubscribe} and {@link #connected} synchronise on this object;
  * the listener methods run on Lettuce's I/O thread.
  */
 final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseChannels.class);
 
     /** The signals of a channel and the number of caches using it. */
     private static final class Subscription {
@@ -35,21 +37,36 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
         }
     }
 
-    private final StatefulRedisPubSubConnection<String, String> connection;
-    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    /** How long after a refused {@code SUBSCRIBE} (the connection was down) it is sent again. */
+    private static final long RESUBSCRIBE_MILLIS = 1_000;
 
-    ReleaseChannels(StatefulRedisPubSubConnection<String, String> connection) {
-        this.connection = connection;
-        connection.addListener(this);
+    private final EventExecutorGroup scheduler;
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    /** Guarded by this; {@code null} until the pub/sub connection is made. */
+    private StatefulRedisPubSubConnection<String, String> connection;
+
+    /** @param scheduler where a refused subscription is retried */
+    ReleaseChannels(EventExecutorGroup scheduler) {
+        this.scheduler = scheduler;
     }
 
     /**
-     * The signals of {@code channel}, subscribing to it first if no cache uses it yet; returns once
-     * Redis confirmed the subscription, so that no release published after this returns is missed.
-     *
-     * @throws ZodiacCacheException when the subscription is not confirmed in time
+     * The pub/sub connection is made (on Lettuce's thread): listens to it and subscribes every
+     * channel in use. Lettuce subscribes the confirmed ones again after each reconnect.
      */
-    ReleaseSignals subscribe(String channel, Duration timeout) {
+    synchronized void connected(StatefulRedisPubSubConnection<String, String> made) {
+        connection = made;
+        made.addListener(this);
+        subscriptions.keySet().forEach(this::send);
+    }
+
+    /**
+     * The signals of {@code channel}, subscribing to it first if no cache uses it yet (at once when
+     * the pub/sub connection is up, else once it is made). Does not wait for Redis: its confirmation
+     * wakes every waiter of the channel ({@link ReleaseSignals#subscribed()}), so that a release
+     * published before the subscription took effect delays no waiter beyond that.
+     */
+    synchronized ReleaseSignals subscribe(String channel) {
         Subscription existing = subscriptions.get(channel);
         if (existing != null) {
             existing.users++;
@@ -57,38 +74,48 @@ final class ReleaseChannels extends RedisPubSubAdapter<String, String> {
         }
         Subscription subscription = new Subscription(new ReleaseSignals(channel));
         subscription.users = 1;
-        // registered before SUBSCRIBE is sent, so that its confirmation counts as the first
+        // registered before SUBSCRIBE is sent, so that its confirmation finds the signals
         subscriptions.put(channel, subscription);
-        try {
-            connection.async().subscribe(channel).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return subscription.signals;
-        } catch (ExecutionException e) {
-            forget(channel);
-            throw new ZodiacCacheException("subscribing to " + channel + " failed: " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (TimeoutException e) {
-            forget(channel);
-            throw new ZodiacCacheException("subscribing to " + channel + " timed out after " + timeout.toMillis()
-                    + " ms", e);
-        } catch (InterruptedException e) {
-            forget(channel);
-            Thread.currentThread().interrupt();
-            throw new ZodiacCacheException("interrupted while subscribing to " + channel, e);
+        if (connection != null) {
+            send(channel);
         }
+        return subscription.signals;
     }
 
     /** One cache less on {@code channel}; the last one unsubscribes (without waiting for Redis). */
-    void unsubscribe(String channel) {
+    synchronized void unsubscribe(String channel) {
         Subscription subscription = subscriptions.get(channel);
         if (subscription != null && --subscription.users == 0) {
-            forget(channel);
+            subscriptions.remove(channel);
+            if (connection != null && connection.isOpen()) {
+                // a failure only leaves messages of a channel nobody listens to any more
+                connection.async().unsubscribe(channel);
+            }
         }
     }
 
-    private void forget(String channel) {
-        subscriptions.remove(channel);
-        if (connection.isOpen()) {
-            connection.async().unsubscribe(channel);
+    /**
+     * Sends {@code SUBSCRIBE channel}. Lettuce subscribes again after a reconnect only the channels
+     * Redis confirmed; one refused because the connection was down at that moment is sent again a
+     * second later, for as long as a cache uses it and the connection is open.
+     */
+    private void send(String channel) {
+        connection.async().subscribe(channel).whenComplete((done, error) -> {
+            if (error != null) {
+                LOG.debug("Redis pub/sub: subscribing to {} failed, again in {} ms: {}", channel, RESUBSCRIBE_MILLIS,
+                        error.toString());
+                try {
+                    scheduler.schedule(() -> resend(channel), RESUBSCRIBE_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException shutDown) {
+                    // the manager is shutting down: nobody waits any more
+                }
+            }
+        });
+    }
+
+    private synchronized void resend(String channel) {
+        if (subscriptions.containsKey(channel) && connection.isOpen()) {
+            send(channel);
         }
     }
 

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * released key there); each waiter registers a future for its key, completed by the next release
  * message of that key.
  *
- * <p>When the pub/sub connection drops, waiters are bounded by their lease. Lettuce resubscribes
- * on reconnect; since releases published meanwhile were lost, every waiter is woken then to look
- * again.
+ * <p>Until the pub/sub connection is made, and while it is down, waiters are bounded by their
+ * lease. Each confirmation of the subscription (the first one, and Lettuce's resubscription after
+ * a reconnect) wakes every waiter to look again, since releases published meanwhile were lost.
  */
 final class ReleaseSignals {
 
@@ -73,14 +73,20 @@ final class ReleaseSignals {
     }
 
     /**
-     * Redis confirmed the subscription to the channel: the first time when it was made, later after
-     * a reconnect, when every waiter is woken.
+     * Redis confirmed the subscription to the channel: when it was first made, and again after each
+     * reconnect. Every waiter is woken each time: releases published before the subscription took
+     * effect (while the connection was being made, or down) were not heard.
      */
     void subscribed() {
         if (confirmations.incrementAndGet() > 1) {
             LOG.info("Resubscribed to {} after a reconnect; waking the lock waiters to look again", channel);
-            releaseAll();
         }
+        releaseAll();
+    }
+
+    /** {@code true} once Redis confirmed the subscription (for tests). */
+    boolean confirmed() {
+        return confirmations.get() > 0;
     }
 
     /** The number of keys with waiters (for tests). */

@@ -1,6 +1,7 @@
 package io.zodiac.cache.redis;
 
 import static io.zodiac.cache.redis.RedisTesting.await;
+import static io.zodiac.cache.redis.RedisTesting.awaitConnected;
 import static io.zodiac.cache.redis.RedisTesting.failure;
 import static io.zodiac.cache.redis.RedisTesting.on;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,6 +87,7 @@ class RedisBackendTest {
     @Test
     void aGetOrSetHitIsOneGetAndAMissTakesTheLockOnce() {
         blocking.set("k", "stored");
+        awaitConnected(cache); // the SUBSCRIBE, sent in the background, is not counted
         server.command("CONFIG", "RESETSTAT");
         assertThat(blocking.getOrSet("k", () -> "produced")).isEqualTo("stored");
         assertThat(commandCalls()).as("a hit").containsExactly(Map.entry("get", 1L));
@@ -212,8 +214,11 @@ class RedisBackendTest {
     @Test
     void aReleaseWakesTheWaitersOfOtherManagersAndOnlyForThatKey() {
         try (CacheManager other = new CacheManager()) {
-            Backend theirs = ((DefaultZodiacCache) other.setup(prefix, on(server).build())).backend();
+            ZodiacCache their = other.setup(prefix, on(server).build());
+            Backend theirs = ((DefaultZodiacCache) their).backend();
             Backend mine = ((DefaultZodiacCache) cache).backend();
+            // the subscription is made in the background, and its confirmation wakes every waiter to look again
+            awaitConnected(their);
             CompletableFuture<Void> released = theirs.releaseSignal("k");
             CompletableFuture<Void> unrelated = theirs.releaseSignal("other");
             CompletableFuture<Void> abandoned = theirs.releaseSignal("k");

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.CacheUnavailableException;
 import io.zodiac.cache.ZodiacCache;
-import io.zodiac.cache.ZodiacCacheException;
 import io.zodiac.cache.testkit.RedisExtension;
 import io.zodiac.cache.testkit.RedisServer;
 import java.net.ServerSocket;
@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -70,17 +71,44 @@ class RedisLifecycleTest {
     }
 
     @Test
-    void anUnreachableServerFailsSetupAndRegistersNothing() throws Exception {
+    void aServerThatIsDownIsNotASetupErrorItsCallsReportIt() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
         try (CacheManager manager = new CacheManager()) {
-            assertThatThrownBy(() -> manager.setup("down", on(server).option("port", closedPort)
-                    .option("connect_timeout", Duration.ofSeconds(2)).build()))
-                    .isInstanceOf(ZodiacCacheException.class)
-                    .hasMessageContaining("Cache 'default': cannot connect to redis://127.0.0.1:" + closedPort);
-            assertThat(manager.isSetUp("default")).isFalse();
+            ZodiacCache cache = manager.setup("down", on(server).option("port", closedPort)
+                    .operationTimeout(Duration.ofMillis(300)).build());
+            assertThat(manager.isSetUp("default")).isTrue();
+            assertThatThrownBy(() -> cache.blocking().set("k", "v"))
+                    .isInstanceOf(CacheUnavailableException.class)
+                    .hasMessageContaining("Cache 'default': not connected to redis://127.0.0.1:" + closedPort
+                            + "/0 after waiting 300 ms: cannot reach the server: Connection refused");
         }
+    }
+
+    @Test
+    void aCacheShutDownBeforeItsServerCameUpStopsConnectingAndLeavesNothing() throws Exception {
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+        server.kill();
+        try {
+            CacheManager manager = new CacheManager();
+            ZodiacCache cache = manager.setup("never", on(server).operationTimeout(Duration.ofMillis(300)).build());
+            assertThatThrownBy(() -> cache.blocking().get("k")).isInstanceOf(CacheUnavailableException.class);
+
+            long start = System.nanoTime();
+            manager.shutdown().get(5, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("shutdown does not wait for the server")
+                    .isLessThan(Duration.ofSeconds(5));
+        } finally {
+            server.restart();
+        }
+        // the retries are at most a second apart: one still going would connect within this window
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+                .until(() -> connectionsNamed(RedisEndpoint.CLIENT_NAME) == 0);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(lettuceThreads()).isEmpty();
+            assertThat(newThreads(before)).isEmpty();
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.zodiac.cache.redis;
 
+import static io.zodiac.cache.redis.RedisTesting.awaitConnected;
 import static io.zodiac.cache.redis.RedisTesting.await;
 import static io.zodiac.cache.redis.RedisTesting.failure;
 import static io.zodiac.cache.redis.RedisTesting.on;
@@ -80,6 +81,7 @@ class RedisSharedConnectionsTest {
         ZodiacCache second = manager.setup("second", on(server).name("second").build());
         first.blocking().set("k", "one");
         second.blocking().set("k", "two");
+        awaitConnected(first, second);
 
         assertThat(ours(false)).as("data connections").hasSize(1);
         assertThat(ours(true)).as("pub/sub connections").hasSize(1);
@@ -127,6 +129,7 @@ class RedisSharedConnectionsTest {
         await().atMost(PATIENCE).until(() -> ours().isEmpty());
         ZodiacCache again = manager.setup("only", on(server).name("only").build());
         assertThat(again.blocking().get("k")).isEqualTo("v");
+        awaitConnected(again);
         assertThat(ours()).hasSize(2);
     }
 
@@ -135,6 +138,7 @@ class RedisSharedConnectionsTest {
         for (int i = 0; i < 3; i++) {
             ZodiacCache cache = manager.setup("m" + i, on(server).name("m" + i).build());
             assertThat(cache.blocking().getOrSet("k", () -> "v")).isEqualTo("v");
+            awaitConnected(cache);
         }
         assertThat(ours()).hasSize(2);
 
@@ -152,6 +156,7 @@ class RedisSharedConnectionsTest {
             ZodiacCache user = manager.setup("user", on(server).name("user")
                     .option("username", "shared-test").option("password", "pw").build());
             db1.blocking().set("k", "in db 1");
+            awaitConnected(db0, db1, user);
 
             assertThat(ours(false)).hasSize(3);
             assertThat(ours(true)).hasSize(3);
@@ -175,6 +180,7 @@ class RedisSharedConnectionsTest {
         ZodiacCache alsoQuick = manager.setup("also quick", on(server).name("also quick")
                 .operationTimeout(Duration.ofMillis(300)).build());
         patient.blocking().set("k", "v");
+        awaitConnected(quick, patient, alsoQuick);
         assertThat(ours(false)).as("one data connection per operation timeout").hasSize(2);
         assertThat(ours(true)).hasSize(1);
 

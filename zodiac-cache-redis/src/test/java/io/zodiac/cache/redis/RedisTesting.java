@@ -1,6 +1,8 @@
 package io.zodiac.cache.redis;
 
 import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 import io.zodiac.cache.testkit.RedisCluster;
 import io.zodiac.cache.testkit.RedisServer;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.awaitility.Awaitility;
 
 /** Configurations for the kit's servers and small future helpers shared by the tests. */
 final class RedisTesting {
@@ -24,6 +27,18 @@ final class RedisTesting {
     /** A redis cache on {@code cluster}, given by its seeds. */
     static CacheConfig.Builder on(RedisCluster cluster) {
         return CacheConfig.builder().backend("redis").option("cluster", cluster.seeds());
+    }
+
+    /**
+     * Waits until the connections of the caches, made in the background since setup, are up and
+     * their release channels subscribed: what a test that counts connections needs.
+     */
+    static void awaitConnected(ZodiacCache... caches) {
+        for (ZodiacCache cache : caches) {
+            RedisBackend backend = (RedisBackend) ((DefaultZodiacCache) cache).backend();
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> backend.connected() && backend.signals().confirmed());
+        }
     }
 
     /** The exception {@code future} fails with (unwrapped), waiting at most 10 s. */

@@ -21,6 +21,10 @@ public record CacheEvent(String cache, Kind kind, String key, Throwable error) {
         LEASE_EXPIRED,
         /** The backend evicted an entry to respect the maximum size. */
         EVICTION,
+        /** A refresh-ahead ({@code refreshAfter}) stored a new value before the old one expired. */
+        REFRESHED,
+        /** A refresh-ahead failed (the producer or the backend): the old value stays until its TTL. */
+        REFRESH_FAILED,
         /** The circuit breaker opened: the backend is not called for a while. */
         CIRCUIT_OPENED,
         /** The circuit breaker lets one probe call through. */

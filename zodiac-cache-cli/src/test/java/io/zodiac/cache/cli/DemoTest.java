@@ -53,7 +53,7 @@ class DemoTest {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout())
                 .contains("Refresh-ahead: the 10 hottest keys, values living 1")
-                .containsPattern("(?m)^ +refresh after \\S+ +no refresh$")
+                .containsPattern("(?m)^ +refresh after 500 ms +no refresh$")
                 .containsPattern("(?m)^  latency p99 +\\S+ +\\S+$")
                 .containsPattern("(?m)^  latency max +\\S+ +\\S+$");
     }

@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * sharing one Redis. Not JMH: a harness, like {@link RedisStampedeHarness}.
  *
  * <p>Each child JVM runs {@code threads} callers that call {@code blocking().getOrSet} on one hot
- * key for {@code durationMillis}, pausing 1 ms between calls; the producer sleeps
+ * key for {@code durationMillis}, pausing 5 ms between calls (a client that does other work, and a load the machine carries); the producer sleeps
  * {@code loadMillis} (a slow database). The values live {@code ttlMillis}; the refreshing system
  * sets {@code refreshAfter} to {@code refreshMillis}. Reported per system: caller latency
  * percentiles over every call of every JVM (target with refresh: the p99 stays at hit latency,
@@ -254,7 +254,7 @@ public final class RefreshHarness {
                             return "value";
                         }, options);
                         latencies[n++] = System.nanoTime() - start;
-                        LockSupport.parkNanos(1_000_000);
+                        LockSupport.parkNanos(5_000_000);
                     }
                     counts[index] = n;
                 });

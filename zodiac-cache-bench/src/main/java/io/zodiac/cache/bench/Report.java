@@ -389,7 +389,7 @@ public final class Report {
         line("");
         line("Not JMH: a harness. " + harnessContext.getOrDefault("refresh.jvms", "?") + " child JVMs with "
                 + harnessContext.getOrDefault("refresh.threadsPerJvm", "?") + " threads each call `blocking().getOrSet` on one hot key "
-                + "for " + harnessContext.getOrDefault("refresh.durationMillis", "?") + " ms, 1 ms apart; the producer sleeps "
+                + "for " + harnessContext.getOrDefault("refresh.durationMillis", "?") + " ms, 5 ms apart; the producer sleeps "
                 + harnessContext.getOrDefault("refresh.loadMillis", "?") + " ms; values live "
                 + harnessContext.getOrDefault("refresh.ttlMillis", "?") + " ms; `refreshAfter` "
                 + harnessContext.getOrDefault("refresh.refreshAfterMillis", "?") + " ms. Latency: every call of every JVM. "

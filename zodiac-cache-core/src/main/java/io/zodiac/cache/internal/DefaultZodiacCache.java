@@ -225,7 +225,8 @@ public final class DefaultZodiacCache implements ZodiacCache {
         List<String> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
         distinct.forEach(this::requireKey);
         calls.requireOpen();
-        return guard.getOrSetAll(distinct, loader, checked(options));
+        GetOrSetOptions<T> effective = options == null ? GetOrSetOptions.defaults() : options;
+        return guard.getOrSetAll(distinct, loader, checked(effective.refreshAfter(null))); // no refresh-ahead here
     }
 
     /**

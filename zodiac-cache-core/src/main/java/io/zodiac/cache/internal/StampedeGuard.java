@@ -378,11 +378,23 @@ final class StampedeGuard {
         store.readAll(keys, options.type()).whenComplete((found, error) -> {
             if (error != null) {
                 failOpenAll(keys, loader, error, result);
+            } else if (found.size() == keys.size()) {
+                result.complete(allHits(keys, found));
             } else {
                 new Batch<>(keys, found, loader, options, result).start();
             }
         });
         return result;
+    }
+
+    /** Every key was read: the values in the order of the keys. */
+    @SuppressWarnings("unchecked")
+    private static <T> Map<String, T> allHits(List<String> keys, Map<String, Object> found) {
+        Map<String, T> values = new LinkedHashMap<>();
+        for (String key : keys) {
+            values.put(key, (T) found.get(key));
+        }
+        return values;
     }
 
     /** The backend failed the multi-read: the loader runs for every key, its values are returned unstored. */

@@ -32,6 +32,7 @@ if [ "${QUICK:-0}" != 0 ]; then
   REDIS_FORKS=1
   CACHED_FORKS=1
   REQUESTS=20000
+  REFRESH_MILLIS=5000
 else
   # 2 forks x (3 warm-up + 5 measured 1-second iterations) per benchmark and parameter; 3 forks for Redis,
   # whose client, I/O thread and server share the cores and vary most from fork to fork, and for the
@@ -44,6 +45,7 @@ else
   ROUNDS=20
   REDIS_ROUNDS=10
   REQUESTS=100000
+  REFRESH_MILLIS=10000
 fi
 JAVA=(java -Xms1g -Xmx1g)
 JMH=("${JAVA[@]}" -jar "$JAR" "${JMH_OPTS[@]}" -jvmArgs "-Xms1g -Xmx1g")
@@ -92,6 +94,7 @@ if command -v redis-server > /dev/null; then
       jmh "redis-$run-$method" "io.zodiac.cache.bench.RedisBenchmark.$method\$" -f 1 -prof gc
     done
   done
+  jmh batch 'io.zodiac.cache.bench.BatchBenchmark' -f "$FORKS" -prof gc
 else
   echo "redis-server is not installed: the Redis benchmarks are left out"
 fi
@@ -132,6 +135,8 @@ echo "== stampede harness"
 if command -v redis-server > /dev/null; then
   echo "== stampede harness, 4 JVMs on Redis"
   "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RedisStampedeHarness "$RESULTS/redis-stampede.json" 4 50 "$REDIS_ROUNDS" 50
+  echo "== refresh-ahead harness, a hot key across TTL expiries, 4 JVMs on Redis"
+  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RefreshHarness "$RESULTS/refresh.json" 4 8 50 2000 1000 "$REFRESH_MILLIS"
 fi
 if command -v redis-server > /dev/null && command -v memcached > /dev/null; then
   echo "== fault harness (Redis and Memcached paused and killed under load)"

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +44,15 @@ public interface BlockingCache {
 
     /** {@link ZodiacCache#getOrSet(String, Supplier, GetOrSetOptions)} with a plain producer. */
     <T> T getOrSet(String key, Supplier<T> producer, GetOrSetOptions<T> options);
+
+    /**
+     * {@link ZodiacCache#getOrSetAll} with a plain loader, run in the calling thread (a key left to
+     * load on its own after waiting for another caller is loaded there too). A refresh-ahead of a
+     * {@code getOrSet} with {@code refreshAfter} runs its producer on the refresh threads, since its
+     * caller has returned.
+     */
+    <T> Map<String, T> getOrSetAll(Collection<String> keys, Function<Set<String>, Map<String, T>> loader,
+            GetOrSetOptions<T> options);
 
     /** @see ZodiacCache#add(String, Object, Duration) */
     boolean add(String key, Object value, Duration ttl);

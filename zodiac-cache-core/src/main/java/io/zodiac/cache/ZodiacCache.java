@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -72,12 +74,38 @@ public interface ZodiacCache {
     <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer);
 
     /**
-     * {@link #getOrSet(String, Supplier)} with a TTL, a lease, a skip predicate and a type.
-     * A backend failure or timeout is treated as a miss: the producer runs and its value is
-     * returned (the error goes to the plugins and the log).
+     * {@link #getOrSet(String, Supplier)} with a TTL, a lease, a skip predicate, a type, a null TTL
+     * and refresh-ahead. A backend failure or timeout is treated as a miss: the producer runs and
+     * its value is returned (the error goes to the plugins and the log).
+     *
+     * <p>With {@link GetOrSetOptions#refreshAfter} a hit on an entry older than it returns the
+     * stored value and starts one background refresh of the key, on a refresh thread: the producer
+     * runs there (another JVM holding the key's lock refreshes instead). The entry's age is the TTL
+     * it was stored with (the call's, else the cache's default) less its remaining TTL, so
+     * {@code refreshAfter} needs a TTL and must be shorter than it.
+     *
+     * @throws IllegalArgumentException when {@code refreshAfter} is set without a TTL (the call's
+     *         or the cache's default) or is not shorter than it
      */
     <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer,
             GetOrSetOptions<T> options);
+
+    /**
+     * {@code getOrSet} for many keys at once: one multi-read, one {@code loader} call with exactly
+     * the keys that missed, one multi-write of what it returned (values with the TTL, nulls with
+     * {@link GetOrSetOptions#nullTtl}). Each missed key is stampede-protected as in
+     * {@link #getOrSet(String, Supplier, GetOrSetOptions)}: a key being loaded by another caller
+     * (in this JVM, or another one holding its lock) is awaited and read, not loaded again. Keys
+     * the loader does not return are stored as null unless {@code skipCacheIf} says otherwise.
+     *
+     * <p>The result maps every key given, once, in their order, to its value ({@code null} for a
+     * null). The loader runs as {@code getOrSet}'s producer does, with an unmodifiable set; a key
+     * still missing after waiting for another caller is loaded by a call of its own. A loader that
+     * fails fails the result; a backend failure fails open (the loader runs for every key, nothing
+     * is stored). {@link GetOrSetOptions#refreshAfter} does not apply here.
+     */
+    <T> CompletableFuture<Map<String, T>> getOrSetAll(Collection<String> keys,
+            Function<Set<String>, ? extends CompletionStage<Map<String, T>>> loader, GetOrSetOptions<T> options);
 
     /** Stores the value only if the key is absent; {@code true} when stored. */
     CompletableFuture<Boolean> add(String key, Object value, Duration ttl);

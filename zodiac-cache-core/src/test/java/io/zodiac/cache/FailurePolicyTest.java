@@ -12,6 +12,8 @@ import io.zodiac.cache.plugin.OperationEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -123,6 +125,23 @@ class FailurePolicyTest {
         assertThat(events).anyMatch(e -> e.kind() == CacheEvent.Kind.FAIL_OPEN && "k".equals(e.key()));
         backend.mode = FaultyBackend.Mode.OK;
         assertThat(cache.blocking().get("k")).as("a failure loses nothing already stored").isEqualTo("stored");
+    }
+
+    @Test
+    void getOrSetAllFailsOpenWhenTheBackendFails() {
+        cache.blocking().set("a", "stored");
+        backend.mode = FaultyBackend.Mode.FAIL;
+        List<Set<String>> asked = new CopyOnWriteArrayList<>();
+        Map<String, String> values = cache.blocking().getOrSetAll(List.of("b", "a"), keys -> {
+            asked.add(keys);
+            return Map.of("a", "A", "b", "B");
+        }, GetOrSetOptions.defaults());
+        assertThat(asked).as("the loader runs for every key").containsExactly(Set.of("a", "b"));
+        assertThat(new ArrayList<>(values.entrySet())).containsExactly(Map.entry("b", "B"), Map.entry("a", "A"));
+        assertThat(events).anyMatch(e -> e.kind() == CacheEvent.Kind.FAIL_OPEN);
+        backend.mode = FaultyBackend.Mode.OK;
+        assertThat(cache.blocking().get("a")).as("nothing stored, nothing lost").isEqualTo("stored");
+        assertThat(cache.blocking().exists("b")).isFalse();
     }
 
     @Test

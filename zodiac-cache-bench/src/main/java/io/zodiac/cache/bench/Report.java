@@ -188,6 +188,7 @@ public final class Report {
         keys();
         redis();
         stampede();
+        loading();
         faults();
         memory();
         summary();
@@ -379,6 +380,67 @@ public final class Report {
         stampedeTable("redisStampede", new String[] {"zodiac", "spring", "springLocking"},
                 new String[][] {{"zodiac", "spring"}, {"zodiac", "springLocking"}});
         subjects("redisStampede", "zodiac", "spring", "springLocking");
+    }
+
+    /** Refresh-ahead on a hot key ({@code RefreshHarness}) and {@code getOrSetAll} ({@code BatchBenchmark}). */
+    private void loading() {
+        line("## A hot key across TTL expiries, with and without refresh-ahead, " + harnessContext.getOrDefault("refresh.jvms", "?")
+                + " JVMs on one Redis (harness `RefreshHarness`)");
+        line("");
+        line("Not JMH: a harness. " + harnessContext.getOrDefault("refresh.jvms", "?") + " child JVMs with "
+                + harnessContext.getOrDefault("refresh.threadsPerJvm", "?") + " threads each call `blocking().getOrSet` on one hot key "
+                + "for " + harnessContext.getOrDefault("refresh.durationMillis", "?") + " ms, 5 ms apart; the producer sleeps "
+                + harnessContext.getOrDefault("refresh.loadMillis", "?") + " ms; values live "
+                + harnessContext.getOrDefault("refresh.ttlMillis", "?") + " ms; `refreshAfter` "
+                + harnessContext.getOrDefault("refresh.refreshAfterMillis", "?") + " ms. Latency: every call of every JVM. "
+                + "Producer runs per period: runs less than half a period apart are one period (the TTL without refresh, "
+                + "`refreshAfter` with it), the cold load left out. Targets with refresh: p99 below a tenth of the load time "
+                + "(hit latency), 1 producer run per period across the JVMs.");
+        line("");
+        line("| measurement | no refresh | refresh-ahead |");
+        line("|---|---:|---:|");
+        String[][] metrics = {{"calls", "calls"}, {"latencyP50", "latency p50"}, {"latencyP99", "latency p99"},
+                {"latencyP999", "latency p99.9"}, {"latencyMax", "latency max"}, {"producerRuns", "producer runs"},
+                {"periods", "periods"}, {"producerRunsPerPeriod", "producer runs / period (mean)"},
+                {"producerRunsMaxPeriod", "producer runs / period (max)"}};
+        double load = Double.parseDouble(String.valueOf(harnessContext.getOrDefault("refresh.loadMillis", "NaN")));
+        for (String[] metric : metrics) {
+            Score plain = harness("refresh:noRefresh:" + metric[0]);
+            Score refreshed = harness("refresh:refresh:" + metric[0]);
+            if (plain == null || refreshed == null) {
+                absent.add("refresh " + metric[0]);
+                continue;
+            }
+            String value = fmt(refreshed.value()) + (refreshed.unit().equals("ms") ? " ms" : "");
+            if (metric[0].equals("latencyP99")) {
+                boolean met = refreshed.value() < load / 10;
+                if (!met) {
+                    missed.add("refresh-ahead latency p99 " + fmt(refreshed.value()) + " ms (target < " + fmt(load / 10) + " ms)");
+                }
+                value = target(met, value);
+            } else if (metric[0].equals("producerRunsMaxPeriod")) {
+                boolean met = refreshed.value() <= 1;
+                if (!met) {
+                    missed.add("refresh-ahead producer runs per period, max " + fmt(refreshed.value()) + " (target 1)");
+                }
+                value = target(met, value);
+            }
+            line("| " + metric[1] + " | " + fmt(plain.value()) + (plain.unit().equals("ms") ? " ms" : "") + " | " + value + " |");
+        }
+        line("");
+        subjects("refresh", "noRefresh", "refresh");
+
+        line("## `getOrSetAll` of " + BatchBenchmark.BATCH + " keys on Redis, all hits (JMH `BatchBenchmark`, higher is better)");
+        line("");
+        line("Batches per second, one batch at a time: `getOrSetAll` (one `MGET`) against " + BatchBenchmark.BATCH
+                + " concurrent `getOrSet` calls (one `GET` each, pipelined) and against raw Lettuce `mget` of the same keys.");
+        line("");
+        tableHeader();
+        compare("`getOrSetAll`", BatchBenchmark.BATCH + " keys", "BatchBenchmark.zodiac_getOrSetAll",
+                BatchBenchmark.BATCH + " x `getOrSet`", "BatchBenchmark.zodiac_getOrSet_x100", 1, Map.of(), Better.HIGHER, null);
+        compare("`getOrSetAll`", BatchBenchmark.BATCH + " keys", "BatchBenchmark.zodiac_getOrSetAll",
+                "Lettuce `mget`", "BatchBenchmark.lettuce_mget", 1, Map.of(), Better.HIGHER, null);
+        line("");
     }
 
     private void faults() {

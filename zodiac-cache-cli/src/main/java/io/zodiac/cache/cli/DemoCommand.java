@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  zodiac-cache demo",
                 "  zodiac-cache demo --duration 10s --latency 200ms --threads 200 --zipf 1.2",
-                "  zodiac-cache demo --backend redis://127.0.0.1:6379 --processes 4"})
+                "  zodiac-cache demo --backend redis://127.0.0.1:6379 --processes 4",
+                "  zodiac-cache demo --refresh-after 4s --ttl 5s"})
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -73,10 +74,12 @@ final class DemoCommand implements Callable<Integer> {
         check(direct.compareTo(Duration.ofHours(1)) <= 0, "--baseline must be at most 1h, got " + Durations.format(direct));
         check(processes >= 1 && processes <= 64, "--processes must be between 1 and 64, got " + processes);
         check(processes <= workload.threads, "--processes " + processes + " needs at least as many --threads");
+        check(processes == 1 || workload.refreshAfter == null, "--refresh-after compares in one process: drop --processes");
 
         PrintWriter out = spec.commandLine().getOut();
         boolean live = TerminalProgress.onTerminal();
         PhaseResult cached;
+        RefreshComparison refresh = null;
         boolean onServer;
         try (CacheSession session = CacheSession.open(backend, namespace, UnaryOperator.identity())) {
             onServer = !session.inProcess();
@@ -91,6 +94,9 @@ final class DemoCommand implements Callable<Integer> {
                 Workload clients = workload.workload();
                 clients.warmUp(session.cache());
                 cached = clients.throughCache(session, workload.duration, progress);
+                if (workload.refreshAfter != null) {
+                    refresh = RefreshComparison.run(workload, clients, session, live, out);
+                }
             } else {
                 cached = WorkerProcesses.run(workerArguments(), progress);
             }
@@ -101,6 +107,9 @@ final class DemoCommand implements Callable<Integer> {
         PhaseResult uncached = direct.isZero() ? null
                 : workload.workload().direct(direct, new TerminalProgress(out, "no cache", direct, live));
         new Report(out, workload.keys, processes, workload.api()).print(cached, uncached);
+        if (refresh != null) {
+            refresh.print(out);
+        }
         if (onServer && keep) {
             out.printf("%nThe keys stay under zodiac_cache:%s for %d minutes: try zodiac-cache keys --backend %s "
                     + "--namespace %s%n", namespace, Workload.VALUE_TTL.toMinutes(), backend, namespace);

@@ -73,8 +73,8 @@ final class Report {
                     cached.sourceCalls().size(), cached.waitedForALoad(), Workload.key(busiest),
                     cached.coldCallers().get(busiest)));
         } else if (cached.maxCallsPerKey() > 1) {
-            lines.add(String.format(Locale.ROOT, "Some keys were read from the source more than once (up to %d times): a "
-                    + "producer outlived its lease, or the backend failed and getOrSet fell back to the source. Rerun "
+            lines.add(String.format(Locale.ROOT, "Some keys were read from the source more than once (up to %d times): their "
+                    + "values expired (--ttl) or were refreshed (--refresh-after), a producer outlived its lease, or the backend failed and getOrSet fell back to the source. Rerun "
                     + "with --verbose to see the library's log.", cached.maxCallsPerKey()));
         }
         return lines;

@@ -28,6 +28,9 @@ final class Workload {
 
     private static final int WARM_UP_KEYS = 50;
 
+    /** The hottest keys, whose latency the refresh-ahead comparison shows. */
+    static final int HOT_KEYS = 10;
+
     private final int clients;
     private final int keys;
     private final Zipf zipf;
@@ -37,13 +40,17 @@ final class Workload {
     private final boolean cachedProxy;
     /** The lease outlasts the source's latency, so that a producer is never taken over while it runs. */
     private final GetOrSetOptions<String> options;
+    /** The latencies of the requests for the {@value #HOT_KEYS} hottest keys in the last phase. */
+    private volatile Histogram hotLatencies = new Histogram(3);
 
     /**
      * @param think each client's pause between two requests, as a client that does other work
      * @param cachedProxy {@code true} to read through a {@code @Cached} proxy instead of {@code getOrSet}
+     * @param ttl how long values live
+     * @param refreshAfter refresh-ahead, or {@code null} for none
      */
     Workload(int clients, int keys, double zipfExponent, Duration latency, Duration think, long seed,
-            boolean cachedProxy) {
+            boolean cachedProxy, Duration ttl, Duration refreshAfter) {
         this.clients = clients;
         this.keys = keys;
         this.zipf = new Zipf(keys, zipfExponent);
@@ -53,8 +60,14 @@ final class Workload {
         this.cachedProxy = cachedProxy;
         this.options = GetOrSetOptions.<String>defaults()
                 .type(String.class)
-                .ttl(VALUE_TTL)
+                .ttl(ttl)
+                .refreshAfter(refreshAfter)
                 .lease(latency.multipliedBy(2).plusSeconds(2));
+    }
+
+    /** The latencies of the requests for the {@value #HOT_KEYS} hottest keys in the last phase this workload ran. */
+    Histogram hotLatencies() {
+        return hotLatencies;
     }
 
     /** The cache key of key index {@code index}: {@code item:1} is the hottest. */
@@ -115,13 +128,16 @@ final class Workload {
         long elapsed = System.nanoTime() - start;
 
         Histogram latencies = new Histogram(3);
+        Histogram hot = new Histogram(3);
         long errors = 0;
         String firstError = null;
         for (Client client : running) {
             latencies.add(client.latencies);
+            hot.add(client.hotLatencies);
             errors += client.errors;
             firstError = firstError != null ? firstError : client.firstError;
         }
+        hotLatencies = hot;
         Map<Integer, Integer> sourceCalls = new TreeMap<>();
         Map<Integer, Integer> coldCallers = new TreeMap<>();
         for (int index = 0; index < keys; index++) {
@@ -162,6 +178,7 @@ final class Workload {
         private final Shared shared;
         private final SplittableRandom random;
         final Histogram latencies = new Histogram(3);
+        final Histogram hotLatencies = new Histogram(3);
         long errors;
         String firstError;
 
@@ -196,7 +213,11 @@ final class Workload {
                 errors++;
                 firstError = firstError != null ? firstError : CliException.describe(e);
             }
-            latencies.recordValue(System.nanoTime() - start);
+            long took = System.nanoTime() - start;
+            latencies.recordValue(took);
+            if (index < HOT_KEYS) {
+                hotLatencies.recordValue(took);
+            }
             if (cold) {
                 shared.coldCallers.incrementAndGet(index);
                 shared.answered.set(index, 1);

@@ -45,6 +45,16 @@ final class WorkloadOptions {
                     + "@Cached's default, 2 s: keep --latency below it).")
     boolean cachedProxy;
 
+    @Option(names = "--ttl", paramLabel = "TIME", defaultValue = "10m", converter = Durations.class,
+            description = "How long the values live in the cache (default: ${DEFAULT-VALUE}).")
+    Duration ttl;
+
+    @Option(names = "--refresh-after", paramLabel = "TIME", converter = Durations.class,
+            description = "Refresh-ahead: a hit on a value older than this returns it and refreshes it in the "
+                    + "background (shorter than --ttl); the demo then also runs without it and compares the hot "
+                    + "keys' latency.")
+    Duration refreshAfter;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
             description = "Seed of the clients' random key choices, for reproducible runs (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -58,6 +68,11 @@ final class WorkloadOptions {
         check(threads >= 1 && threads <= 10_000, "--threads must be between 1 and 10000, got " + threads);
         check(keys >= 1 && keys <= 1_000_000, "--keys must be between 1 and 1000000, got " + keys);
         check(zipf >= 0 && zipf <= 10, "--zipf must be between 0 and 10, got " + zipf);
+        check(!ttl.isZero() && ttl.compareTo(Duration.ofDays(1)) <= 0, "--ttl must be more than 0 and at most 1d, got "
+                + Durations.format(ttl));
+        check(refreshAfter == null || !refreshAfter.isZero() && refreshAfter.compareTo(ttl) < 0,
+                "--refresh-after must be more than 0 and shorter than --ttl " + Durations.format(ttl) + ", got "
+                        + (refreshAfter == null ? "" : Durations.format(refreshAfter)));
     }
 
     /** Throws the usage error {@code message} unless {@code condition} holds. */
@@ -69,7 +84,12 @@ final class WorkloadOptions {
 
     /** The workload of this process's clients. */
     Workload workload() {
-        return new Workload(threads, keys, zipf, latency, think, seed, cachedProxy);
+        return new Workload(threads, keys, zipf, latency, think, seed, cachedProxy, ttl, refreshAfter);
+    }
+
+    /** The same workload without refresh-ahead, for the comparison. */
+    Workload withoutRefresh() {
+        return new Workload(threads, keys, zipf, latency, think, seed, cachedProxy, ttl, null);
     }
 
     /** What the clients call: {@code getOrSet} or a {@code @Cached} method. */
@@ -84,6 +104,10 @@ final class WorkloadOptions {
                 "--zipf", Double.toString(zipf), "--think", think.toString(), "--seed", Long.toString(workerSeed)));
         if (cachedProxy) {
             arguments.add("--cached-proxy");
+        }
+        arguments.addAll(List.of("--ttl", ttl.toString()));
+        if (refreshAfter != null) {
+            arguments.addAll(List.of("--refresh-after", refreshAfter.toString()));
         }
         return arguments;
     }

@@ -44,4 +44,25 @@ class DemoTest {
                 .containsPattern("(?m)^with cache +\\d+\\.\\ds +[\\d,]+ requests +[\\d,]+ source calls$")
                 .doesNotContain("\r", "source only", "no cache ");
     }
+
+    @Test
+    void refreshAfterComparesTheHotKeysLatencyWithAndWithoutRefresh() {
+        Cli.Result result = Cli.run("demo", "--refresh-after", "500ms", "--ttl", "1s", "--duration", "2500ms",
+                "--latency", "50ms", "--threads", "8", "--keys", "50", "--baseline", "0");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout())
+                .contains("Refresh-ahead: the 10 hottest keys, values living 1")
+                .containsPattern("(?m)^ +refresh after 500 ms +no refresh$")
+                .containsPattern("(?m)^  latency p99 +\\S+ +\\S+$")
+                .containsPattern("(?m)^  latency max +\\S+ +\\S+$");
+    }
+
+    @Test
+    void refreshAfterMustBeShorterThanTheTtl() {
+        Cli.Result result = Cli.run("demo", "--refresh-after", "5s", "--ttl", "5s", "--duration", "1s");
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("--refresh-after must be more than 0 and shorter than --ttl 5");
+    }
 }

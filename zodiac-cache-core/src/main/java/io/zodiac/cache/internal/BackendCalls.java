@@ -9,9 +9,13 @@ import io.zodiac.cache.plugin.Operation;
 import io.zodiac.cache.serializer.SerializationException;
 import io.zodiac.cache.serializer.Serializer;
 import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.StoredValue;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +140,50 @@ final class BackendCalls implements StampedeGuard.Store {
         return call(Operation.GET, key, b -> b.get(key), value -> value == null ? MISS : decode(key, value, type));
     }
 
+    /**
+     * {@link #readNow} with the remaining TTL: {@code null} for an absent or undecodable value, else
+     * the decoded value (a stored null included) and its remaining TTL.
+     */
+    @Override
+    public StoredValue readNowWithTtl(String key, Type type) {
+        return decoded(key, backend.getWithTtlNow(key), type);
+    }
+
+    /** {@link #read} with the remaining TTL, as {@link #readNowWithTtl} gives them; not reported. */
+    @Override
+    public CompletableFuture<StoredValue> readWithTtl(String key, Type type) {
+        return call(Operation.GET, key, b -> b.getWithTtl(key), stored -> decoded(key, stored, type));
+    }
+
+    private StoredValue decoded(String key, StoredValue stored, Type type) {
+        if (stored == null) {
+            return null;
+        }
+        Object value = stored.value() == null ? null : decode(key, stored.value(), type);
+        return value == MISS ? null : new StoredValue(value, stored.remaining());
+    }
+
+    /**
+     * The decoded values of the keys that are present, reported as {@code MULTI_GET}; a stored null
+     * maps to {@code null}, absent and undecodable keys are left out.
+     */
+    @Override
+    public CompletableFuture<Map<String, Object>> readAll(List<String> keys, Type type) {
+        return observed(Operation.MULTI_GET, null, b -> b.multiGet(keys)).thenApply(found -> {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (String key : keys) {
+                if (found.containsKey(key)) {
+                    Object stored = found.get(key);
+                    Object value = stored == null ? null : decode(key, stored, type);
+                    if (value != MISS) {
+                        values.put(key, value);
+                    }
+                }
+            }
+            return values;
+        });
+    }
+
     /** {@link #read}, reported to the plugins as {@code GET}. */
     CompletableFuture<Object> observedRead(String key, Type type) {
         if (events.none()) {
@@ -209,6 +257,22 @@ final class BackendCalls implements StampedeGuard.Store {
     @Override
     public CompletableFuture<Boolean> store(String key, Object value, Duration ttl) {
         return write(Operation.SET, key, value, ttl, Backend::set);
+    }
+
+    /** Encodes and stores every value with one TTL, reported as {@code MULTI_SET}. */
+    @Override
+    public CompletableFuture<Boolean> storeAll(Map<String, ?> values, Duration ttl) {
+        if (values.isEmpty()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        Duration effective = resolveTtl(ttl);
+        Map<String, Object> encoded = new LinkedHashMap<>();
+        try {
+            values.forEach((key, value) -> encoded.put(key, serializer.encode(value)));
+        } catch (RuntimeException e) {
+            return failedBeforeBackend(Operation.MULTI_SET, null, e);
+        }
+        return observed(Operation.MULTI_SET, null, b -> b.multiSet(encoded, effective));
     }
 
     /**

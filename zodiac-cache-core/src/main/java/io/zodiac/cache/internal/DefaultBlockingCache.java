@@ -9,8 +9,12 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** The blocking view of a {@link ZodiacCache}. */
@@ -70,13 +74,39 @@ final class DefaultBlockingCache implements BlockingCache {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOrSet(String key, Supplier<T> producer, GetOrSetOptions<T> options) {
-        Object hit = cache.hitNow(key, (options == null ? GetOrSetOptions.<T>defaults() : options).type());
-        if (hit != DefaultZodiacCache.NOT_HERE) {
-            return (T) hit;
+        GetOrSetOptions<T> effective = options == null ? GetOrSetOptions.defaults() : options;
+        if (effective.refreshAfter() == null) { // a refresh-ahead needs the entry's age: no local fast path
+            Object hit = cache.hitNow(key, effective.type());
+            if (hit != DefaultZodiacCache.NOT_HERE) {
+                return (T) hit;
+            }
         }
         CallerRuns<T> runner = new CallerRuns<>(producer);
         try {
-            return runner.await(cache.getOrSet(key, runner::request, options));
+            return runner.await(cache.getOrSet(key, runner::request, detached(producer), effective));
+        } catch (CompletionException e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** The producer a refresh runs on a refresh thread, its caller gone: the plain supplier, its failure in the stage. */
+    private static <T> Supplier<CompletionStage<T>> detached(Supplier<T> producer) {
+        return () -> {
+            try {
+                return CompletableFuture.completedFuture(producer.get());
+            } catch (RuntimeException | Error e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        };
+    }
+
+    @Override
+    public <T> Map<String, T> getOrSetAll(Collection<String> keys, Function<Set<String>, Map<String, T>> loader,
+            GetOrSetOptions<T> options) {
+        Objects.requireNonNull(loader, "loader");
+        CallerTasks tasks = new CallerTasks();
+        try {
+            return tasks.await(cache.getOrSetAll(keys, wanted -> tasks.run(() -> loader.apply(wanted)), options));
         } catch (CompletionException e) {
             throw rethrow(e);
         }

@@ -12,13 +12,17 @@ import io.zodiac.cache.serializer.Serializer;
 import io.zodiac.cache.spi.Backend;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -207,8 +211,38 @@ public final class DefaultZodiacCache implements ZodiacCache {
     @Override
     public <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer,
             GetOrSetOptions<T> options) {
+        return getOrSet(key, producer, producer, options);
+    }
+
+    /**
+     * {@code getOrSet} with the producer a refresh-ahead runs on the refresh threads: the blocking
+     * view hands its caller-run producer as {@code producer} and the plain one as {@code refresher}.
+     */
+    <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer,
+            Supplier<? extends CompletionStage<T>> refresher, GetOrSetOptions<T> options) {
         requireKey(key);
         Objects.requireNonNull(producer, "producer");
+        return guard.getOrSet(key, producer, refresher, checked(options));
+    }
+
+    @Override
+    public <T> CompletableFuture<Map<String, T>> getOrSetAll(Collection<String> keys,
+            Function<Set<String>, ? extends CompletionStage<Map<String, T>>> loader, GetOrSetOptions<T> options) {
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(loader, "loader");
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
+        distinct.forEach(this::requireKey);
+        calls.requireOpen();
+        GetOrSetOptions<T> effective = options == null ? GetOrSetOptions.defaults() : options;
+        return guard.getOrSetAll(distinct, loader, checked(effective.refreshAfter(null))); // no refresh-ahead here
+    }
+
+    /**
+     * The options of a {@code getOrSet}, checked against the backend's bounds; with
+     * {@code refreshAfter}, the TTL resolved (the call's, else the cache's default), which the
+     * refresh needs to tell an entry's age.
+     */
+    private <T> GetOrSetOptions<T> checked(GetOrSetOptions<T> options) {
         GetOrSetOptions<T> effective = options == null ? GetOrSetOptions.defaults() : options;
         if (effective.ttl() != null) {
             calls.checkLongest("ttl", effective.ttl());
@@ -217,7 +251,19 @@ public final class DefaultZodiacCache implements ZodiacCache {
             calls.checkLongest("nullTtl", effective.nullTtl());
         }
         calls.checkLongest("lease", effective.lease());
-        return guard.getOrSet(key, producer, effective);
+        Duration refreshAfter = effective.refreshAfter();
+        if (refreshAfter == null) {
+            return effective;
+        }
+        Duration ttl = calls.resolveTtl(effective.ttl());
+        if (ttl == null) {
+            throw new IllegalArgumentException("refreshAfter " + refreshAfter + " needs a TTL, but neither the call nor "
+                    + "cache '" + name + "' (defaultTtl) sets one");
+        }
+        if (refreshAfter.compareTo(ttl) >= 0) {
+            throw new IllegalArgumentException("refreshAfter " + refreshAfter + " must be shorter than the ttl " + ttl);
+        }
+        return effective.ttl(ttl);
     }
 
     /** The key, checked: not null, and the cache not closed. */

@@ -5,15 +5,28 @@ import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.Operation;
 import io.zodiac.cache.spi.KeyText;
+import io.zodiac.cache.spi.StoredValue;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +55,23 @@ final class StampedeGuard {
     private final Store store;
     private final Events events;
     private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+    /** The keys whose refresh-ahead runs in this JVM: at most one per key at a time. */
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Runs the producers of refreshes, shared by every cache: daemon threads, created as needed and
+     * dropped after a minute idle. Never a backend's I/O thread, never a caller's.
+     */
+    private static final ExecutorService REFRESHES = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "zodiac-cache-refresh-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    });
 
     StampedeGuard(Store store) {
         this.store = store;
@@ -68,6 +98,18 @@ final class StampedeGuard {
 
         /** The value, {@code null} for a stored null, {@link BackendCalls#MISS} for an absent or undecodable one; not reported. */
         CompletableFuture<Object> read(String key, Type type);
+
+        /** A local backend's value and remaining TTL in the calling thread; {@code null} for an absent or undecodable one. */
+        StoredValue readNowWithTtl(String key, Type type);
+
+        /** The value and its remaining TTL; {@code null} for an absent or undecodable one; not reported. */
+        CompletableFuture<StoredValue> readWithTtl(String key, Type type);
+
+        /** The values of the present keys (a stored null maps to {@code null}), reported as {@code MULTI_GET}. */
+        CompletableFuture<Map<String, Object>> readAll(List<String> keys, Type type);
+
+        /** Stores every value with one TTL, reported as {@code MULTI_SET}. */
+        CompletableFuture<Boolean> storeAll(Map<String, ?> values, Duration ttl);
 
         /** Stores a produced value (a null included) with the call's TTL, reported as {@code SET}. */
         CompletableFuture<Boolean> store(String key, Object value, Duration ttl);
@@ -97,8 +139,22 @@ final class StampedeGuard {
      * (or joins) the key's flight, which then goes straight to the lock, or fails open, without
      * reading again. A key whose flight is already under way joins it without reading.
      */
-    @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options) {
+        return getOrSet(key, producer, producer, options);
+    }
+
+    /**
+     * {@link #getOrSet(String, Supplier, GetOrSetOptions)} with the producer a refresh-ahead runs
+     * ({@code refresher}, on the refresh executor: the caller has its value by then). With
+     * {@link GetOrSetOptions#refreshAfter()} set, {@code options.ttl()} must be the TTL values are
+     * stored with (the cache resolves it).
+     */
+    @SuppressWarnings("unchecked")
+    <T> CompletableFuture<T> getOrSet(String key, Supplier<? extends CompletionStage<T>> producer,
+            Supplier<? extends CompletionStage<T>> refresher, GetOrSetOptions<T> options) {
+        if (options.refreshAfter() != null) {
+            return getOrSetRefreshing(key, producer, refresher, options);
+        }
         long start = events.none() ? 0 : System.nanoTime();
         events.pre(Operation.GET_OR_SET, key);
         long deadline = System.nanoTime() + saturatedNanos(options.lease().plus(store.operationTimeout()));
@@ -120,12 +176,472 @@ final class StampedeGuard {
                 events.post(Operation.GET_OR_SET, key, value, true, start, null);
                 outcome.complete(value);
             } else {
-                Consumer<Leader<T>> next = error == null ? Leader::lock : leader -> leader.failOpen(error);
-                flight(key, producer, options, start, deadline, next)
-                        .whenComplete((result, failure) -> BackendCalls.complete(outcome, result, failure));
+                missed(key, producer, options, start, deadline, error, outcome);
             }
         });
         return (CompletableFuture<T>) outcome;
+    }
+
+    /** After the caller's own read missed (or failed): the flight takes the lock (or fails open) without reading again. */
+    private <T> void missed(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options,
+            long start, long deadline, Throwable error, CompletableFuture<Object> outcome) {
+        Consumer<Leader<T>> next = error == null ? Leader::lock : leader -> leader.failOpen(error);
+        flight(key, producer, options, start, deadline, next)
+                .whenComplete((result, failure) -> BackendCalls.complete(outcome, result, failure));
+    }
+
+    // ---------------------------------------------------------------- refresh-ahead
+
+    /**
+     * {@code getOrSet} with refresh-ahead: reads the value with its remaining TTL; a hit is
+     * returned at once and, when the entry is older than {@code refreshAfter}, starts a background
+     * refresh ({@link Refresh}); a miss goes the ordinary way.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> getOrSetRefreshing(String key, Supplier<? extends CompletionStage<T>> producer,
+            Supplier<? extends CompletionStage<T>> refresher, GetOrSetOptions<T> options) {
+        long start = events.none() ? 0 : System.nanoTime();
+        events.pre(Operation.GET_OR_SET, key);
+        long deadline = System.nanoTime() + saturatedNanos(options.lease().plus(store.operationTimeout()));
+        if (store.local()) {
+            StoredValue hit = store.readNowWithTtl(key, options.type());
+            if (hit != null) {
+                events.post(Operation.GET_OR_SET, key, hit.value(), true, start, null);
+                refreshIfDue(key, hit, refresher, options);
+                return CompletableFuture.completedFuture((T) hit.value());
+            }
+            return (CompletableFuture<T>) flight(key, producer, options, start, deadline, Leader::attempt);
+        }
+        Flight existing = flights.get(key);
+        if (existing != null) {
+            return (CompletableFuture<T>) join(existing, key, producer, options, start, deadline);
+        }
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        store.readWithTtl(key, options.type()).whenComplete((hit, error) -> {
+            if (error == null && hit != null) {
+                events.post(Operation.GET_OR_SET, key, hit.value(), true, start, null);
+                outcome.complete(hit.value());
+                refreshIfDue(key, hit, refresher, options);
+            } else {
+                missed(key, producer, options, start, deadline, error, outcome);
+            }
+        });
+        return (CompletableFuture<T>) outcome;
+    }
+
+    /** Starts a refresh of {@code key} when its entry is due and no refresh of it runs in this JVM. */
+    private <T> void refreshIfDue(String key, StoredValue hit, Supplier<? extends CompletionStage<T>> refresher,
+            GetOrSetOptions<T> options) {
+        if (due(hit, options) && refreshing.add(key)) {
+            new Refresh<>(key, refresher, options).start();
+        }
+    }
+
+    /**
+     * {@code true} when the entry is older than {@code refreshAfter}: its age is the TTL it was
+     * written with (the null TTL for a stored null) less its remaining TTL. An entry whose remaining
+     * TTL is unknown is never due.
+     */
+    private static boolean due(StoredValue hit, GetOrSetOptions<?> options) {
+        if (hit.remaining() == null) {
+            return false;
+        }
+        Duration written = hit.value() == null && options.nullTtl() != null ? options.nullTtl() : options.ttl();
+        return hit.remaining().compareTo(written.minus(options.refreshAfter())) <= 0;
+    }
+
+    /** The TTL a produced value is stored with: the null TTL for a null when there is one, else the call's TTL. */
+    private static Duration ttlFor(Object value, GetOrSetOptions<?> options) {
+        return value == null && options.nullTtl() != null ? options.nullTtl() : options.ttl();
+    }
+
+    /**
+     * One background refresh of a key: takes the key's lock (another JVM holding it refreshes, so
+     * this one does not), reads again (skips an entry that another JVM just refreshed), runs the
+     * producer on the refresh executor, stores the value with a fresh TTL, releases the lock. A
+     * failure keeps the old value, is logged and reported as {@link CacheEvent.Kind#REFRESH_FAILED}.
+     */
+    private final class Refresh<T> {
+        private final String key;
+        private final Supplier<? extends CompletionStage<T>> refresher;
+        private final GetOrSetOptions<T> options;
+
+        Refresh(String key, Supplier<? extends CompletionStage<T>> refresher, GetOrSetOptions<T> options) {
+            this.key = key;
+            this.refresher = refresher;
+            this.options = options;
+        }
+
+        void start() {
+            String token = UUID.randomUUID().toString();
+            CompletableFuture<Boolean> locked;
+            try {
+                locked = store.tryLock(key, token, options.lease());
+            } catch (RuntimeException e) {
+                locked = CompletableFuture.failedFuture(e);
+            }
+            locked.whenComplete((taken, error) -> {
+                if (error != null) {
+                    failed(error, null);
+                } else if (!taken) {
+                    refreshing.remove(key); // another caller (JVM) holds the key: it refreshes or loads it
+                } else {
+                    store.readWithTtl(key, options.type()).whenComplete((current, readError) -> {
+                        if (readError == null && current != null && !due(current, options)) {
+                            done(token); // refreshed meanwhile
+                        } else {
+                            produce(token);
+                        }
+                    });
+                }
+            });
+        }
+
+        private void produce(String token) {
+            CompletableFuture.supplyAsync(() -> invoke(refresher, key), REFRESHES).thenCompose(stage -> stage)
+                    .whenComplete((value, error) -> {
+                        if (error != null) {
+                            failed(error, token);
+                            return;
+                        }
+                        boolean skip;
+                        try {
+                            skip = options.skips(value);
+                        } catch (RuntimeException | Error e) {
+                            failed(e, token);
+                            return;
+                        }
+                        if (skip) {
+                            done(token);
+                            return;
+                        }
+                        store.store(key, value, ttlFor(value, options)).whenComplete((stored, storeError) -> {
+                            if (storeError != null) {
+                                failed(storeError, token);
+                            } else {
+                                events.event(CacheEvent.Kind.REFRESHED, key, null);
+                                done(token);
+                            }
+                        });
+                    });
+        }
+
+        private void failed(Throwable error, String token) {
+            Throwable cause = BackendCalls.unwrap(error);
+            LOG.warn("Cache '{}': refreshing key '{}' failed; the stored value stays until its TTL: {}", store.name(),
+                    KeyText.of(key), cause.toString());
+            events.event(CacheEvent.Kind.REFRESH_FAILED, key, cause);
+            done(token);
+        }
+
+        /** Releases the lock {@code token} holds (none for {@code null}), then lets the next refresh of the key start. */
+        private void done(String token) {
+            if (token == null) {
+                refreshing.remove(key);
+                return;
+            }
+            store.unlock(key, token).whenComplete((released, error) -> {
+                if (error != null) {
+                    LOG.warn("Cache '{}': releasing the lock of key '{}' after a refresh failed; it expires with its lease: {}",
+                            store.name(), KeyText.of(key), BackendCalls.unwrap(error).toString());
+                }
+                refreshing.remove(key);
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- getOrSetAll
+
+    /**
+     * {@code getOrSetAll}: one multi-read; then, for the keys that missed, the stampede protection
+     * of {@code getOrSet} per key, with one loader call for every key this call must load and one
+     * multi-write (two when nulls have a TTL of their own).
+     *
+     * <p>A missed key whose flight already runs in this JVM is joined. This call opens the flight
+     * of every other missed key and tries each key's lock: a key locked by another caller (another
+     * JVM) is awaited as {@code getOrSet} awaits it, then read; the keys it locked are read again
+     * (another holder may have just stored them) and the rest are loaded at once, without waiting
+     * for the keys it joined or awaits, so overlapping batches never wait on each other. A key
+     * still missing after an await, or left behind by a flight that outlived its lease, is loaded
+     * on its own. A failed multi-read fails open: the loader runs for every key and nothing is
+     * stored.
+     *
+     * @param keys distinct keys, in the order of the result
+     */
+    <T> CompletableFuture<Map<String, T>> getOrSetAll(List<String> keys,
+            Function<Set<String>, ? extends CompletionStage<Map<String, T>>> loader, GetOrSetOptions<T> options) {
+        CompletableFuture<Map<String, T>> result = new CompletableFuture<>();
+        if (keys.isEmpty()) {
+            result.complete(new LinkedHashMap<>());
+            return result;
+        }
+        store.readAll(keys, options.type()).whenComplete((found, error) -> {
+            if (error != null) {
+                failOpenAll(keys, loader, error, result);
+            } else if (found.size() == keys.size()) {
+                result.complete(allHits(keys, found));
+            } else {
+                new Batch<>(keys, found, loader, options, result).start();
+            }
+        });
+        return result;
+    }
+
+    /** Every key was read: the values in the order of the keys. */
+    @SuppressWarnings("unchecked")
+    private static <T> Map<String, T> allHits(List<String> keys, Map<String, Object> found) {
+        Map<String, T> values = new LinkedHashMap<>();
+        for (String key : keys) {
+            values.put(key, (T) found.get(key));
+        }
+        return values;
+    }
+
+    /** The backend failed the multi-read: the loader runs for every key, its values are returned unstored. */
+    private <T> void failOpenAll(List<String> keys, Function<Set<String>, ? extends CompletionStage<Map<String, T>>> loader,
+            Throwable error, CompletableFuture<Map<String, T>> result) {
+        Throwable cause = BackendCalls.unwrap(error);
+        if (!(cause instanceof CacheUnavailableException)) {
+            LOG.warn("Cache '{}': backend failed for a batch of {} keys, running the loader without the cache: {}",
+                    store.name(), keys.size(), cause.toString());
+        }
+        events.event(CacheEvent.Kind.FAIL_OPEN, null, cause);
+        load(loader, new LinkedHashSet<>(keys)).whenComplete((loaded, loadError) -> {
+            if (loadError != null) {
+                result.completeExceptionally(BackendCalls.unwrap(loadError));
+                return;
+            }
+            Map<String, T> values = new LinkedHashMap<>();
+            keys.forEach(key -> values.put(key, loaded.get(key)));
+            result.complete(values);
+        });
+    }
+
+    /**
+     * Calls the loader: in the calling thread on a local backend, else on the common pool (never
+     * on a backend's I/O thread); a thrown exception or a null stage or map fails the future.
+     */
+    private <T> CompletableFuture<Map<String, T>> load(Function<Set<String>, ? extends CompletionStage<Map<String, T>>> loader,
+            Set<String> keys) {
+        Set<String> wanted = Collections.unmodifiableSet(keys);
+        Supplier<CompletableFuture<Map<String, T>>> call = () -> {
+            try {
+                CompletionStage<Map<String, T>> stage = loader.apply(wanted);
+                if (stage == null) {
+                    return CompletableFuture.failedFuture(new NullPointerException("loader returned null instead of a CompletionStage"));
+                }
+                return stage.toCompletableFuture().thenApply(loaded -> {
+                    if (loaded == null) {
+                        throw new NullPointerException("loader returned a null map");
+                    }
+                    return loaded;
+                });
+            } catch (RuntimeException | Error e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        };
+        return store.local() ? call.get() : CompletableFuture.supplyAsync(call, ForkJoinPool.commonPool()).thenCompose(stage -> stage);
+    }
+
+    /** One {@code getOrSetAll} call past its multi-read. */
+    private final class Batch<T> {
+        private final List<String> keys;
+        private final Map<String, Object> found;
+        private final Function<Set<String>, ? extends CompletionStage<Map<String, T>>> loader;
+        private final GetOrSetOptions<T> options;
+        private final CompletableFuture<Map<String, T>> result;
+        private final long start = System.nanoTime();
+        private final long deadline;
+        /** Every key's outcome, in the order of the keys. */
+        private final Map<String, CompletableFuture<Object>> outcomes = new LinkedHashMap<>();
+        /** The flights this call opened, by key. */
+        private final Map<String, Flight> opened = new LinkedHashMap<>();
+        /** The lock token of each key this call holds. */
+        private final Map<String, String> held = new ConcurrentHashMap<>();
+        /** The keys to load without a lock (taking it failed: fail open). */
+        private final Set<String> unlocked = ConcurrentHashMap.newKeySet();
+
+        Batch(List<String> keys, Map<String, Object> found, Function<Set<String>, ? extends CompletionStage<Map<String, T>>> loader,
+                GetOrSetOptions<T> options, CompletableFuture<Map<String, T>> result) {
+            this.keys = keys;
+            this.found = found;
+            this.loader = loader;
+            this.options = options;
+            this.result = result;
+            this.deadline = start + saturatedNanos(options.lease().plus(store.operationTimeout()));
+        }
+
+        void start() {
+            for (String key : keys) {
+                if (found.containsKey(key)) {
+                    outcomes.put(key, CompletableFuture.completedFuture(found.get(key)));
+                    continue;
+                }
+                Flight flight = new Flight();
+                Flight existing = flights.putIfAbsent(key, flight);
+                if (existing != null) {
+                    outcomes.put(key, join(existing, key, alone(key), options, start, deadline));
+                } else {
+                    opened.put(key, flight);
+                    outcomes.put(key, flight.result);
+                }
+            }
+            CompletableFuture.allOf(outcomes.values().toArray(CompletableFuture[]::new)).whenComplete((done, error) -> finish());
+            if (!opened.isEmpty()) {
+                lockAll();
+            }
+        }
+
+        /** The producer of one key loaded on its own (after an await, or a flight that outlived its lease). */
+        private Supplier<CompletionStage<T>> alone(String key) {
+            return () -> load(loader, new LinkedHashSet<>(Set.of(key))).thenApply(loaded -> loaded.get(key));
+        }
+
+        /** Tries the lock of every opened key; once all have answered, loads the keys it holds. */
+        private void lockAll() {
+            List<CompletableFuture<Void>> answers = new ArrayList<>(opened.size());
+            opened.forEach((key, flight) -> {
+                CompletableFuture<Void> released = store.releaseSignal(key);
+                String token = UUID.randomUUID().toString();
+                answers.add(store.tryLock(key, token, options.lease()).handle((locked, error) -> {
+                    if (error != null) {
+                        released.cancel(false);
+                        events.event(CacheEvent.Kind.FAIL_OPEN, key, BackendCalls.unwrap(error));
+                        unlocked.add(key);
+                    } else if (locked) {
+                        released.cancel(false);
+                        held.put(key, token);
+                    } else {
+                        new Leader<>(key, alone(key), options, flight, start, deadline).awaitRelease(released);
+                    }
+                    return null;
+                }));
+            });
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> readHeld());
+        }
+
+        /** Reads the locked keys again: another holder may have stored them just before this call took the lock. */
+        private void readHeld() {
+            if (held.isEmpty()) {
+                loadMissing(Set.of());
+                return;
+            }
+            List<String> locked = keys.stream().filter(held::containsKey).toList();
+            store.readAll(locked, options.type()).whenComplete((stored, error) -> {
+                Map<String, Object> now = error == null ? stored : Map.of();
+                for (String key : locked) {
+                    if (now.containsKey(key)) {
+                        Object value = now.get(key);
+                        String token = held.remove(key);
+                        unlock(key, token).whenComplete((ignored, unlockError) -> settle(key, value, null));
+                    }
+                }
+                loadMissing(held.keySet());
+            });
+        }
+
+        /** Loads the keys this call holds and those it could not lock, stores what it may, settles their flights. */
+        private void loadMissing(Set<String> locked) {
+            Set<String> wanted = new LinkedHashSet<>();
+            for (String key : keys) {
+                if (locked.contains(key) || unlocked.contains(key)) {
+                    wanted.add(key);
+                }
+            }
+            if (wanted.isEmpty()) {
+                return;
+            }
+            long now = System.nanoTime() | 1;
+            wanted.forEach(key -> opened.get(key).producingSince = now);
+            load(loader, wanted).whenComplete((loaded, error) -> {
+                if (error != null) {
+                    Throwable cause = BackendCalls.unwrap(error);
+                    wanted.forEach(key -> unlock(key, held.get(key)).whenComplete((ignored, unlockError) -> settle(key, null, cause)));
+                    return;
+                }
+                store(wanted, loaded);
+            });
+        }
+
+        /** One multi-write of the values, one of the nulls when they have a TTL of their own; then unlock and settle. */
+        private void store(Set<String> wanted, Map<String, T> loaded) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            Map<String, Object> nulls = new LinkedHashMap<>();
+            Throwable failure = null;
+            for (String key : wanted) {
+                T value = loaded.get(key);
+                try {
+                    if (!options.skips(value)) {
+                        (value == null && options.nullTtl() != null ? nulls : values).put(key, value);
+                    }
+                } catch (RuntimeException | Error e) {
+                    failure = e; // a failing skipCacheIf predicate fails the call
+                    break;
+                }
+            }
+            if (failure != null) {
+                Throwable cause = failure;
+                wanted.forEach(key -> unlock(key, held.get(key)).whenComplete((ignored, unlockError) -> settle(key, null, cause)));
+                return;
+            }
+            CompletableFuture<Boolean> storedValues = storeLogged(values, options.ttl());
+            CompletableFuture<Boolean> storedNulls = storeLogged(nulls, options.nullTtl());
+            storedValues.runAfterBoth(storedNulls, () -> wanted.forEach(key ->
+                    unlock(key, held.get(key)).whenComplete((ignored, unlockError) -> settle(key, loaded.get(key), null))));
+        }
+
+        private CompletableFuture<Boolean> storeLogged(Map<String, Object> values, Duration ttl) {
+            return store.storeAll(values, ttl).exceptionally(error -> {
+                LOG.warn("Cache '{}': storing {} loaded values failed; returning them unstored: {}", store.name(),
+                        values.size(), BackendCalls.unwrap(error).toString());
+                return false;
+            });
+        }
+
+        private CompletableFuture<Boolean> unlock(String key, String token) {
+            if (token == null) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return store.unlock(key, token).exceptionally(error -> {
+                LOG.warn("Cache '{}': releasing the lock of key '{}' failed; it expires with its lease: {}",
+                        store.name(), KeyText.of(key), BackendCalls.unwrap(error).toString());
+                return false;
+            });
+        }
+
+        /** Completes the flight this call opened for {@code key}, off the map first (as {@link Leader#finish} does). */
+        private void settle(String key, Object value, Throwable error) {
+            Flight flight = opened.get(key);
+            flights.remove(key, flight);
+            BackendCalls.complete(flight.result, value, error);
+        }
+
+        @SuppressWarnings("unchecked")
+        private void finish() {
+            Map<String, T> values = new LinkedHashMap<>();
+            for (Map.Entry<String, CompletableFuture<Object>> entry : outcomes.entrySet()) {
+                CompletableFuture<Object> outcome = entry.getValue();
+                if (outcome.isCompletedExceptionally()) {
+                    outcome.whenComplete((ignored, error) -> result.completeExceptionally(BackendCalls.unwrap(error)));
+                    return;
+                }
+                values.put(entry.getKey(), (T) outcome.join());
+            }
+            result.complete(values);
+        }
+    }
+
+    /** Runs a producer, turning what it throws or a null stage into a failed future. */
+    private static <T> CompletableFuture<T> invoke(Supplier<? extends CompletionStage<T>> producer, String key) {
+        try {
+            CompletionStage<T> stage = producer.get();
+            return stage == null
+                    ? CompletableFuture.failedFuture(new NullPointerException("producer of key '" + KeyText.of(key)
+                            + "' returned null instead of a CompletionStage"))
+                    : stage.toCompletableFuture();
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -316,8 +832,7 @@ final class StampedeGuard {
                 } else if (skip) {
                     unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
                 } else {
-                    Duration ttl = produced == null && options.nullTtl() != null ? options.nullTtl() : options.ttl();
-                    store.store(key, produced, ttl).whenComplete((stored, storeError) -> {
+                    store.store(key, produced, ttlFor(produced, options)).whenComplete((stored, storeError) -> {
                         if (storeError != null) {
                             LOG.warn("Cache '{}': storing the produced value of key '{}' failed; returning it unstored: {}",
                                     store.name(), KeyText.of(key), BackendCalls.unwrap(storeError).toString());
@@ -371,14 +886,7 @@ final class StampedeGuard {
         }
 
         private CompletableFuture<T> invokeProducer() {
-            try {
-                CompletionStage<T> stage = producer.get();
-                return stage == null
-                        ? CompletableFuture.failedFuture(new NullPointerException("producer of key '" + KeyText.of(key) + "' returned null instead of a CompletionStage"))
-                        : stage.toCompletableFuture();
-            } catch (RuntimeException | Error e) {
-                return CompletableFuture.failedFuture(e);
-            }
+            return invoke(producer, key);
         }
 
         private void finish(Object value, boolean hit, Throwable error) {

@@ -27,6 +27,10 @@ public record CacheEvent(String cache, Kind kind, String key, Throwable error) {
          * returns it unstored, and its producer runs again on the next call.
          */
         VALUE_TOO_LARGE,
+        /** A refresh-ahead ({@code refreshAfter}) stored a new value before the old one expired. */
+        REFRESHED,
+        /** A refresh-ahead failed (the producer or the backend): the old value stays until its TTL. */
+        REFRESH_FAILED,
         /** The circuit breaker opened: the backend is not called for a while. */
         CIRCUIT_OPENED,
         /** The circuit breaker lets one probe call through. */

@@ -160,6 +160,25 @@ public interface Backend {
         return get(key).join();
     }
 
+    /**
+     * The stored value with its remaining time to live, read together (one round trip), or
+     * {@code null} when the key is absent or expired. Refresh-ahead
+     * ({@link io.zodiac.cache.GetOrSetOptions#refreshAfter}) tells an entry's age from it. The
+     * default reads {@link #get} and reports the remaining TTL as unknown ({@code null}): on such a
+     * backend entries never look old, so they are never refreshed ahead.
+     */
+    default CompletableFuture<StoredValue> getWithTtl(String key) {
+        return get(key).thenApply(value -> value == null ? null : new StoredValue(value, null));
+    }
+
+    /**
+     * {@link #getWithTtl} read in the calling thread, as {@link #getNow} is: called on
+     * {@link #local()} backends only. The default joins {@link #getWithTtl}.
+     */
+    default StoredValue getWithTtlNow(String key) {
+        return getWithTtl(key).join();
+    }
+
     /** Releases the backend's connections and threads. */
     CompletableFuture<Void> close();
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -742,6 +743,287 @@ public abstract class CacheContract {
         // The lease is five minutes: a waiter that only woke at the lease would time out here.
         assertThat(within(Duration.ofSeconds(10), waiter)).isEqualTo("v");
         assertThat(within(Duration.ofSeconds(10), producer)).isEqualTo("v");
+    }
+
+    // ------------------------------------------------------------------ loading: refresh-ahead, null TTL, batches
+
+    /** Records the events of a cache. */
+    protected static final class RecordedEvents implements CachePlugin {
+        final List<CacheEvent> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onEvent(CacheEvent event) {
+            events.add(event);
+        }
+
+        long count(CacheEvent.Kind kind) {
+            return events.stream().filter(event -> event.kind() == kind).count();
+        }
+    }
+
+    /** Refresh-ahead options: a TTL of 8 s, refreshed after 1 s (two ticks of a coarser clock). */
+    private GetOrSetOptions<String> refreshing() {
+        Duration twoTicks = capabilities().ttlGranularity().multipliedBy(2);
+        Duration refreshAfter = twoTicks.compareTo(Duration.ofSeconds(1)) > 0 ? twoTicks : Duration.ofSeconds(1);
+        return GetOrSetOptions.<String>defaults().ttl(Duration.ofSeconds(8)).refreshAfter(refreshAfter).lease(LONG_LEASE);
+    }
+
+    /** Calls getOrSet until the entry is old enough to refresh, checking each call hits {@code stored}. */
+    private static void awaitRefreshStarted(ZodiacCache on, String key, String stored, AtomicInteger calls,
+            java.util.function.Supplier<CompletableFuture<String>> producer, GetOrSetOptions<String> options) {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            assertThat(within(Duration.ofSeconds(5), on.getOrSet(key, producer, options))).isEqualTo(stored);
+            return calls.get() >= 1;
+        });
+    }
+
+    @Test
+    void aStaleHitReturnsTheStoredValueAtOnceAndOneRefreshStoresTheNewOne() throws Exception {
+        GetOrSetOptions<String> options = refreshing();
+        assertThat(blocking.getOrSet("k", () -> "v1", options)).isEqualTo("v1");
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        java.util.function.Supplier<CompletableFuture<String>> producer = () -> {
+            calls.incrementAndGet();
+            return gate;
+        };
+        assertThat(cache.getOrSet("k", producer, options).join()).as("a fresh hit").isEqualTo("v1");
+        assertThat(calls).as("no refresh of a fresh entry").hasValue(0);
+
+        awaitRefreshStarted(cache, "k", "v1", calls, producer, options);
+        // the refresh is under way: many concurrent stale hits get the stored value at once, and start no other
+        List<CompletableFuture<String>> hits = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 8; i++) {
+                    hits.add(cache.getOrSet("k", producer, options));
+                }
+            });
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join(10_000);
+        }
+        assertThat(hits).hasSize(64);
+        for (CompletableFuture<String> hit : hits) {
+            assertThat(within(Duration.ofSeconds(5), hit)).isEqualTo("v1");
+        }
+        gate.complete("v2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "v2".equals(blocking.get("k")));
+        assertThat(calls).as("refreshes").hasValue(1);
+        assertThat(cache.getOrSet("k", producer, options).join()).isEqualTo("v2");
+        if (capabilities().reportsTtl()) {
+            assertThat(blocking.ttl("k")).as("stored with a fresh TTL").isGreaterThan(options.ttl().minus(options.refreshAfter()));
+        }
+    }
+
+    @Test
+    void theBlockingRefreshRunsItsProducerOffTheCallersThread() {
+        GetOrSetOptions<String> options = refreshing();
+        assertThat(blocking.getOrSet("k", () -> "v1", options)).isEqualTo("v1");
+        Thread caller = Thread.currentThread();
+        AtomicInteger calls = new AtomicInteger();
+        List<Thread> ranOn = new CopyOnWriteArrayList<>();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            assertThat(blocking.getOrSet("k", () -> {
+                ranOn.add(Thread.currentThread());
+                return "v" + (1 + calls.incrementAndGet());
+            }, options)).isIn("v1", "v2");
+            return calls.get() >= 1;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> "v2".equals(blocking.get("k")));
+        assertThat(ranOn).hasSize(1).doesNotContain(caller);
+    }
+
+    @Test
+    void aFailingRefreshKeepsTheStoredValueAndIsReported() {
+        RecordedEvents recorded = new RecordedEvents();
+        ZodiacCache observed = manager.setup(otherPrefix("events"), config().name("events").plugins(recorded).build());
+        GetOrSetOptions<String> options = refreshing();
+        assertThat(observed.getOrSet("k", () -> CompletableFuture.completedFuture("v1"), options).join()).isEqualTo("v1");
+        AtomicInteger calls = new AtomicInteger();
+        IllegalStateException boom = new IllegalStateException("source down");
+        awaitRefreshStarted(observed, "k", "v1", calls, () -> {
+            calls.incrementAndGet();
+            return CompletableFuture.failedFuture(boom);
+        }, options);
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorded.count(CacheEvent.Kind.REFRESH_FAILED) >= 1);
+        assertThat(recorded.events).filteredOn(event -> event.kind() == CacheEvent.Kind.REFRESH_FAILED)
+                .allSatisfy(event -> {
+                    assertThat(event.key()).isEqualTo("k");
+                    assertThat(event.error()).isSameAs(boom);
+                });
+        assertThat(observed.get("k").join()).as("the old value stays").isEqualTo("v1");
+
+        // the lock was released: the next stale hit refreshes again
+        assertThat(within(Duration.ofSeconds(5), observed.getOrSet("k", () -> CompletableFuture.completedFuture("v2"), options)))
+                .isEqualTo("v1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "v2".equals(observed.get("k").join()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorded.count(CacheEvent.Kind.REFRESHED) >= 1);
+    }
+
+    @Test
+    void twoManagersRacingARefreshOfOneKeyRefreshItOnce() throws Exception {
+        try (CacheManager elsewhere = new CacheManager()) {
+            ZodiacCache other = elsewhere.setup(prefix, config().build());
+            GetOrSetOptions<String> options = refreshing();
+            assertThat(blocking.getOrSet("k", () -> "v1", options)).isEqualTo("v1");
+            if (!capabilities().sharesAcrossManagers()) {
+                assertThat(other.get("k").join()).as("each manager has its own store").isNull();
+                return;
+            }
+            AtomicInteger calls = new AtomicInteger();
+            CompletableFuture<String> gate = new CompletableFuture<>();
+            java.util.function.Supplier<CompletableFuture<String>> producer = () -> {
+                calls.incrementAndGet();
+                return gate;
+            };
+            // both managers hit the stale entry, over and over, until a refresh has started
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                CompletableFuture<String> here = cache.getOrSet("k", producer, options);
+                CompletableFuture<String> there = other.getOrSet("k", producer, options);
+                assertThat(within(Duration.ofSeconds(5), here)).isEqualTo("v1");
+                assertThat(within(Duration.ofSeconds(5), there)).isEqualTo("v1");
+                return calls.get() >= 1;
+            });
+            for (int i = 0; i < 20; i++) {
+                assertThat(within(Duration.ofSeconds(5), other.getOrSet("k", producer, options))).isEqualTo("v1");
+                assertThat(within(Duration.ofSeconds(5), cache.getOrSet("k", producer, options))).isEqualTo("v1");
+            }
+            gate.complete("v2");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "v2".equals(other.get("k").join()));
+            assertThat(calls).as("refreshes across both managers").hasValue(1);
+        }
+    }
+
+    @Test
+    void refreshAfterNeedsATtlLongerThanItself() {
+        GetOrSetOptions<String> tooLate = GetOrSetOptions.<String>defaults().ttl(Duration.ofSeconds(5))
+                .refreshAfter(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> cache.getOrSet("k", () -> CompletableFuture.completedFuture("v"), tooLate))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refreshAfter PT5S")
+                .hasMessageContaining("ttl PT5S");
+        GetOrSetOptions<String> noTtl = GetOrSetOptions.<String>defaults().refreshAfter(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> blocking.getOrSet("k", () -> "v", noTtl))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a TTL");
+        assertThat(blocking.exists("k")).isFalse();
+        ZodiacCache withDefault = manager.setup(otherPrefix("default-ttl"), config().name("default-ttl").defaultTtl(Duration.ofMinutes(1)).build());
+        assertThat(withDefault.blocking().getOrSet("k", () -> "v", noTtl)).as("the cache's default TTL counts").isEqualTo("v");
+    }
+
+    @Test
+    void aStoredNullExpiresAfterTheNullTtlWhileValuesLiveOn() {
+        GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults().ttl(Duration.ofMinutes(5))
+                .nullTtl(capabilities().shortTtl());
+        assertThat(blocking.getOrSet("none", () -> null, options)).isNull();
+        assertThat(blocking.getOrSet("some", () -> "v", options)).isEqualTo("v");
+        Map<String, String> batch = blocking.getOrSetAll(List.of("batch-none", "batch-some"),
+                keys -> Map.of("batch-some", "w"), options);
+        assertThat(batch).containsEntry("batch-some", "w").containsEntry("batch-none", null);
+        assertThat(blocking.exists("batch-none")).as("a missing key is stored as null").isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !blocking.exists("none") && !blocking.exists("batch-none"));
+        assertThat(blocking.get("some")).isEqualTo("v");
+        assertThat(blocking.get("batch-some")).isEqualTo("w");
+    }
+
+    @Test
+    void getOrSetAllLoadsExactlyTheMissesOnceAndKeepsTheOrderOfTheKeys() {
+        blocking.set("a", "A");
+        blocking.set("b", null);
+        List<Set<String>> asked = new CopyOnWriteArrayList<>();
+        Map<String, String> values = blocking.getOrSetAll(List.of("c", "a", "b", "d", "a", "e"), keys -> {
+            asked.add(keys);
+            return Map.of("c", "C", "e", "E");
+        }, GetOrSetOptions.defaults());
+        assertThat(asked).containsExactly(Set.of("c", "d", "e"));
+        assertThat(new ArrayList<>(values.keySet())).containsExactly("c", "a", "b", "d", "e");
+        assertThat(values).containsEntry("a", "A").containsEntry("b", null).containsEntry("c", "C").containsEntry("d", null)
+                .containsEntry("e", "E");
+        assertThat(blocking.get("c")).isEqualTo("C");
+        assertThat(blocking.exists("d")).as("a key the loader did not return is stored as null").isTrue();
+
+        Map<String, String> again = cache.<String>getOrSetAll(List.of("e", "d", "c"), keys -> {
+            asked.add(keys);
+            return CompletableFuture.completedFuture(Map.of());
+        }, GetOrSetOptions.defaults()).join();
+        assertThat(asked).as("all hits: no loader call").hasSize(1);
+        assertThat(new ArrayList<>(again.keySet())).containsExactly("e", "d", "c");
+
+        GetOrSetOptions<String> skip = GetOrSetOptions.<String>defaults().skipCacheIf(v -> v == null || v.startsWith("-"));
+        Map<String, String> skipped = blocking.getOrSetAll(List.of("x", "y", "z"), keys -> Map.of("x", "-1", "y", "Y"), skip);
+        assertThat(skipped).containsEntry("x", "-1").containsEntry("y", "Y").containsEntry("z", null);
+        assertThat(blocking.exists("x")).isFalse();
+        assertThat(blocking.exists("z")).isFalse();
+        assertThat(blocking.get("y")).isEqualTo("Y");
+        assertThat(blocking.getOrSetAll(List.of(), keys -> Map.of("never", "called"), skip)).isEmpty();
+    }
+
+    @Test
+    void aFailingLoaderFailsTheBatchStoresNothingAndReleasesTheLocks() {
+        GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults().lease(LONG_LEASE);
+        IllegalStateException boom = new IllegalStateException("source down");
+        assertThat(failure(cache.<String>getOrSetAll(List.of("a", "b"), keys -> CompletableFuture.failedFuture(boom), options)))
+                .isSameAs(boom);
+        assertThatThrownBy(() -> blocking.getOrSetAll(List.of("a", "b"), keys -> {
+            throw boom;
+        }, options)).isSameAs(boom);
+        assertThat(blocking.exists("a")).isFalse();
+        assertThat(within(Duration.ofSeconds(5), cache.getOrSet("a", () -> CompletableFuture.completedFuture("A"), options)))
+                .as("the lock was released").isEqualTo("A");
+    }
+
+    @Test
+    void overlappingConcurrentBatchesLoadEachKeyOnce() throws Exception {
+        int threads = 12;
+        int keys = 40;
+        int width = 15;
+        GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults().lease(LONG_LEASE);
+        Map<String, AtomicInteger> loads = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch called = new CountDownLatch(threads);
+        CompletableFuture<Void> allCalled = new CompletableFuture<>();
+        AtomicReferenceArray<Object> results = new AtomicReferenceArray<>(threads);
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int index = t;
+            List<String> batch = new ArrayList<>();
+            for (int i = 0; i < width; i++) {
+                batch.add("k" + ((index * 3 + i) % keys));
+            }
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    CompletableFuture<Map<String, String>> result = cache.getOrSetAll(batch, wanted -> {
+                        wanted.forEach(key -> loads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
+                        // every loader answers once every batch has been asked for: the batches overlap
+                        return allCalled.thenApply(ignored -> wanted.stream()
+                                .collect(Collectors.toMap(key -> key, key -> "value of " + key)));
+                    }, options);
+                    called.countDown();
+                    results.set(index, result.get(30, TimeUnit.SECONDS));
+                } catch (Exception e) {
+                    results.set(index, e);
+                }
+            });
+            thread.start();
+            started.add(thread);
+        }
+        start.countDown();
+        assertThat(called.await(20, TimeUnit.SECONDS)).isTrue();
+        allCalled.complete(null);
+        for (Thread thread : started) {
+            thread.join(30_000);
+        }
+        for (int t = 0; t < threads; t++) {
+            assertThat(results.get(t)).as("batch %d", t).isInstanceOf(Map.class);
+            Map<?, ?> result = (Map<?, ?>) results.get(t);
+            assertThat(result).hasSize(width);
+            result.forEach((key, value) -> assertThat(value).isEqualTo("value of " + key));
+        }
+        loads.forEach((key, count) -> assertThat(count.get()).as("loads of %s", key).isEqualTo(1));
+        assertThat(blocking.get("k0")).isEqualTo("value of k0");
     }
 
     // ------------------------------------------------------------------ key shapes

@@ -51,4 +51,24 @@ final class Expiry {
     static int leaseSeconds(Duration lease) {
         return (int) Math.min((long) seconds(lease) + 1, Integer.MAX_VALUE);
     }
+
+    /**
+     * The unix time at which an entry written now with {@code ttl} expires, as kept in its item
+     * flags for {@link #remaining}; {@link #NEVER} for {@code null}.
+     */
+    static int deadline(Duration ttl) {
+        if (ttl == null) {
+            return NEVER;
+        }
+        return (int) Math.min(Instant.now().getEpochSecond() + seconds(ttl), LAST);
+    }
+
+    /** The time left until the unix time {@code deadline}, {@code null} for {@link #NEVER}; never negative. */
+    static Duration remaining(int deadline) {
+        if (deadline == NEVER) {
+            return null;
+        }
+        Duration left = Duration.between(Instant.now(), Instant.ofEpochSecond(Integer.toUnsignedLong(deadline)));
+        return left.isNegative() ? Duration.ZERO : left;
+    }
 }

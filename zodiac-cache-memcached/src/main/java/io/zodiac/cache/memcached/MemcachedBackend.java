@@ -5,6 +5,7 @@ import com.spotify.folsom.MemcacheAuthenticationException;
 import com.spotify.folsom.MemcacheStatus;
 import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.spi.KeyText;
+import io.zodiac.cache.spi.StoredValue;
 import io.zodiac.cache.ZodiacCacheException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +49,22 @@ final class MemcachedBackend implements Backend {
         return generation.run(g -> client.get(keys.value(key, g)).toCompletableFuture().thenApply(value -> value));
     }
 
+    /**
+     * A {@code gets}, whose item flags hold the entry's expiry as a unix time (written by every
+     * {@code set}, {@code add} and {@code multiSet}; 0: never). {@code expire} ({@code touch})
+     * cannot change flags: after it, the remaining TTL is still counted from the expiry the value
+     * was written with. Counters and values written without flags read as never expiring.
+     */
+    @Override
+    public CompletableFuture<StoredValue> getWithTtl(String key) {
+        return generation.run(g -> client.casGet(keys.value(key, g)).toCompletableFuture().thenApply(result -> {
+            if (result == null || result.getValue() == null) {
+                return null;
+            }
+            return new StoredValue(result.getValue(), Expiry.remaining(result.getFlags()));
+        }));
+    }
+
     @Override
     public CompletableFuture<Map<String, Object>> multiGet(List<String> wanted) {
         if (wanted.isEmpty()) {
@@ -86,7 +103,8 @@ final class MemcachedBackend implements Backend {
         }
         return generation.run(g -> {
             List<CompletableFuture<Boolean>> sets = new ArrayList<>(encoded.size());
-            encoded.forEach((key, bytes) -> sets.add(client.set(keys.value(key, g), bytes, seconds).toCompletableFuture()
+            int flags = Expiry.deadline(ttl);
+            encoded.forEach((key, bytes) -> sets.add(client.set(keys.value(key, g), bytes, seconds, flags).toCompletableFuture()
                     .thenApply(status -> expect(status, null, "SET", key))));
             return CompletableFuture.allOf(sets.toArray(CompletableFuture[]::new)).thenApply(done -> true);
         });
@@ -101,7 +119,8 @@ final class MemcachedBackend implements Backend {
             return CompletableFuture.failedFuture(e);
         }
         int seconds = Expiry.seconds(ttl);
-        return generation.run(g -> client.add(keys.value(key, g), bytes, seconds).toCompletableFuture()
+        int flags = Expiry.deadline(ttl);
+        return generation.run(g -> client.add(keys.value(key, g), bytes, seconds, flags).toCompletableFuture()
                 .thenApply(status -> expect(status, MemcacheStatus.ITEM_NOT_STORED, "ADD", key)));
     }
 

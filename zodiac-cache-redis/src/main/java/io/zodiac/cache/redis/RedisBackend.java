@@ -12,6 +12,7 @@ import io.zodiac.cache.CacheUnavailableException;
 import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.spi.ConnectionGate;
 import io.zodiac.cache.spi.KeyText;
+import io.zodiac.cache.spi.StoredValue;
 import io.zodiac.cache.plugin.Operation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import java.util.function.Supplier;
  *   <li>{@code set}/{@code add}: {@code SET [NX] [PX]}; {@code multiSet}: {@code MSET} without a
  *       TTL, else one {@code SET PX} per key, so each key gets its value and TTL atomically;
  *       {@code multiGet}: {@code MGET} (split by slot in a cluster)</li>
+ *   <li>{@code getWithTtl}: {@code GET} and {@code PTTL}, pipelined</li>
  *   <li>{@code increment}: {@code INCRBY} (keeps the TTL); {@code expire}: {@code PEXPIRE}, or a
  *       script that persists the key when the TTL is none; {@code ttl}: {@code PTTL}</li>
  *   <li>{@code keys} and {@code clear}: {@code SCAN MATCH} over every master, {@code clear} then
@@ -128,6 +130,25 @@ final class RedisBackend implements Backend {
         }
         // the command's own future, seen as a future of Object: no stage of its own on the hit path
         return (CompletableFuture<Object>) (CompletableFuture<?>) redis.get(namespace.key(key)).toCompletableFuture();
+    }
+
+    /**
+     * {@code GET} and {@code PTTL} sent back to back on the same connection (pipelined: one round
+     * trip; on a cluster both go to the key's node). A key that expires between the two reads as
+     * due ({@link Duration#ZERO} remaining).
+     */
+    @Override
+    public CompletableFuture<StoredValue> getWithTtl(String key) {
+        String redisKey = namespace.key(key);
+        CompletableFuture<byte[]> value = redis.get(redisKey).toCompletableFuture();
+        CompletableFuture<Long> ttl = redis.pttl(redisKey).toCompletableFuture();
+        return value.thenCombine(ttl, (bytes, millis) -> {
+            if (bytes == null) {
+                return null;
+            }
+            Duration remaining = millis == -1 ? null : Duration.ofMillis(Math.max(0, millis));
+            return new StoredValue(bytes, remaining);
+        });
     }
 
     @Override

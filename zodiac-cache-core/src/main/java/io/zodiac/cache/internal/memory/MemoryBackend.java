@@ -7,6 +7,7 @@ import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.spi.BackendContext;
 import io.zodiac.cache.spi.KeyText;
 import io.zodiac.cache.spi.LeaseLocks;
+import io.zodiac.cache.spi.StoredValue;
 import io.zodiac.cache.serializer.ReferenceSerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -126,6 +127,29 @@ final class MemoryBackend implements Backend {
     @Override
     public Object getNow(String key) {
         return live(key);
+    }
+
+    @Override
+    public CompletableFuture<StoredValue> getWithTtl(String key) {
+        return CompletableFuture.completedFuture(getWithTtlNow(key));
+    }
+
+    /** The value with the time left to its deadline; {@code null} remaining for an entry without a TTL. */
+    @Override
+    public StoredValue getWithTtlNow(String key) {
+        Object stored = cache.getIfPresent(key);
+        if (stored == null) {
+            return null;
+        }
+        if (!(stored instanceof Expiring expiring)) {
+            return new StoredValue(stored, null);
+        }
+        long remaining = expiring.deadlineNanos() - System.nanoTime();
+        if (remaining <= 0) {
+            map.remove(key, expiring);
+            return null;
+        }
+        return new StoredValue(expiring.value(), Duration.ofNanos(remaining));
     }
 
     @Override

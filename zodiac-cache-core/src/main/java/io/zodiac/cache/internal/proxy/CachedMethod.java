@@ -105,7 +105,8 @@ final class CachedMethod {
     Object invoke(CacheManager manager, Object receiver, Object[] args, CachedInvoker.Invocation invocation) throws Throwable {
         DefaultZodiacCache cache = ManagerAccess.cache(manager, cacheName);
         String key = key(receiver, args);
-        Object hit = cache.hitNow(key, options.type());
+        // refresh-ahead needs the entry's age, which the local fast path does not read
+        Object hit = options.refreshAfter() == null ? cache.hitNow(key, options.type()) : DefaultZodiacCache.NOT_HERE;
         if (hit != DefaultZodiacCache.NOT_HERE) {
             return async ? CompletableFuture.completedFuture(hit) : hit;
         }

@@ -53,7 +53,10 @@ final class ArgumentEncoder {
         this.digest = digest;
     }
 
-    /** Forgets what was written, for the next key: the buffer and the digest start empty. */
+    /**
+     * Forgets what was written after a key failed half-way: the buffer and the digest start empty.
+     * (A finished key needs no reset: reading the digest resets it.)
+     */
     void reset() {
         position = 0;
         digest.reset();

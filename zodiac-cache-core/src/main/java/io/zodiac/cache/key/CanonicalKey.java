@@ -13,8 +13,8 @@ import java.util.Objects;
 
 /**
  * A compiled key template: {@code {prefix}:{hash}}, where the hash is the first 128 bits, as 32
- * lowercase hex digits, of the SHA-256 of the seed's own SHA-256 (computed once) followed by the
- * canonical, type-tagged encoding of the call's arguments. The same arguments give the same key in every JVM and every
+ * lowercase hex digits, of the SHA-256 of the first 128 bits of the seed's own SHA-256 (computed
+ * once) followed by the canonical, type-tagged encoding of the call's arguments. The same arguments give the same key in every JVM and every
  * run; arguments that differ in value or type give different keys.
  *
  * <ul>
@@ -42,6 +42,7 @@ import java.util.Objects;
 public final class CanonicalKey {
 
     private static final int HASH_BYTES = 16;
+    private static final int SEED_BYTES = 16;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final byte[] HEX_BYTES = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final Object[] NO_ARGS = {};
@@ -65,7 +66,10 @@ public final class CanonicalKey {
     private final char[] prefix;
     /** The prefix as ISO-8859-1 bytes, or {@code null} when it has a char above U+00FF. */
     private final byte[] latin1Prefix;
-    /** The SHA-256 of the seed: the first bytes hashed for every call. */
+    /**
+     * The first 128 bits of the seed's SHA-256: the first bytes hashed for every call. Half the
+     * hash keeps a short argument list within one 64-byte SHA-256 block.
+     */
     private final byte[] seed;
     /** The method whose arguments are encoded, or {@code null} for a named key. */
     private final Method method;
@@ -82,7 +86,7 @@ public final class CanonicalKey {
     private CanonicalKey(String prefix, MessageDigest seeded, Method method, String description) {
         this.prefix = prefix.toCharArray();
         this.latin1Prefix = latin1(prefix);
-        this.seed = seeded.digest();
+        this.seed = Arrays.copyOf(seeded.digest(), SEED_BYTES);
         this.method = method;
         this.description = description;
     }
@@ -238,9 +242,9 @@ public final class CanonicalKey {
             scratch = new Scratch(); // a key built while this thread builds another
         }
         scratch.busy = true;
+        boolean done = false;
         try {
             ArgumentEncoder encoder = scratch.encoder;
-            encoder.reset();
             scratch.digest.update(seed);
             encoder.int32(values.length);
             for (int i = 0; i < values.length; i++) {
@@ -251,8 +255,13 @@ public final class CanonicalKey {
                 }
             }
             encoder.flush();
-            return key(scratch);
+            String key = key(scratch); // reading the digest resets it for the next key
+            done = true;
+            return key;
         } finally {
+            if (!done) {
+                scratch.encoder.reset();
+            }
             scratch.busy = false;
         }
     }

@@ -311,4 +311,58 @@ class CacheConfigTest {
         assertThatThrownBy(() -> option.from(options(option.name(), raw)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll(messageParts);
     }
+
+    // ---------------------------------------------------------------- seed parity
+
+    @Test
+    void defaultTtlWinsOverTtlWhateverTheMapsOrder() {
+        Map<String, Object> ttlFirst = new LinkedHashMap<>();
+        ttlFirst.put("ttl", 20);
+        ttlFirst.put("default_ttl", 10);
+        Map<String, Object> defaultFirst = new LinkedHashMap<>();
+        defaultFirst.put("default_ttl", 10);
+        defaultFirst.put("ttl", 20);
+
+        assertThat(CacheConfig.fromMap(ttlFirst).defaultTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(CacheConfig.fromMap(defaultFirst).defaultTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(CacheConfig.fromMap(Map.of("ttl", 20, "default_ttl", 10)).defaultTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(CacheConfig.fromMap(Map.of("ttl", 20)).defaultTtl()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aiocacheSerializerClassNamesMapToOursAndPickleIsRefusedWithTheReason() {
+        assertThat(CacheConfig.fromMap(Map.of("serializer", Map.of("class", "aiocache.serializers.JsonSerializer")))
+                .serializerName()).isEqualTo("json");
+        assertThat(CacheConfig.fromMap(Map.of("serializer", "aiocache.serializers.StringSerializer"))
+                .serializerName()).isEqualTo("string");
+        assertThat(CacheConfig.fromMap(Map.of("serializer", "JsonSerializer")).serializerName()).isEqualTo("json");
+        assertThatThrownBy(() -> CacheConfig.fromMap(Map.of("serializer", Map.of("class", "aiocache.serializers.PickleSerializer"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pickle is Python's native serialization and is not offered")
+                .hasMessageContaining("use json")
+                .hasMessageContaining("JavaSerializer.allowing");
+    }
+
+    @Test
+    void aNamespaceOptionIsAcceptedAndOverridden() {
+        try (CacheManager manager = new CacheManager()) {
+            ZodiacCache cache = manager.setup("mine", CacheConfig.builder().option("namespace", "elsewhere").build());
+            assertThat(cache.namespace()).isEqualTo("zodiac_cache:mine");
+            CacheConfig.registerAlias("option_namespace", CacheConfig.builder().name("other").option("namespace", "x").build());
+            assertThat(manager.setup("theirs", CacheConfig.alias("option_namespace")).namespace()).isEqualTo("zodiac_cache:theirs");
+        }
+    }
+
+    @Test
+    void settingUpANameAgainWithAnotherPluginInstanceIsAConflict() {
+        HitMissRatioPlugin first = new HitMissRatioPlugin();
+        try (CacheManager manager = new CacheManager()) {
+            ZodiacCache cache = manager.setup("app", CacheConfig.builder().plugins(first).build());
+            assertThat(manager.setup("app", CacheConfig.builder().plugins(first).build())).as("the same instance").isSameAs(cache);
+            assertThatThrownBy(() -> manager.setup("app", CacheConfig.builder().plugins(new HitMissRatioPlugin()).build()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already configured with different settings")
+                    .hasMessageContaining("plugins");
+        }
+    }
 }

@@ -67,7 +67,6 @@ final class CachedMethod implements CacheOperation {
      * @throws IllegalArgumentException when the annotation or the method cannot be cached; the
      *     message names the method
      */
-    @SuppressWarnings("deprecation") // includeSelf: accepted, no effect
     static CachedMethod compile(Method method, Method annotated, Cached cached, Class<?> boundType, Class<?> targetClass) {
         Class<?> returned = method.getReturnType();
         if (returned == void.class || returned == Void.class) {

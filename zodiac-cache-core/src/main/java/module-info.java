@@ -15,6 +15,8 @@ module io.zodiac.cache {
     requires org.slf4j;
     /* Only CachedProxy.subclass needs Byte Buddy; without it that method fails naming the dependency. */
     requires static net.bytebuddy;
+    /* Only @Cached methods returning Mono or Flux need Reactor; nothing of it is loaded otherwise. */
+    requires static reactor.core;
 
     exports io.zodiac.cache;
     exports io.zodiac.cache.key;

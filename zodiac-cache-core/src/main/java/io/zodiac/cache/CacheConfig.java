@@ -258,12 +258,13 @@ public final class CacheConfig {
         return serializer instanceof JavaSerializer java ? text + java.toString().substring(java.name().length()) : text;
     }
 
+    /** The same plugin objects (or equal ones, for a plugin class that defines equals): another instance sees other events. */
     private static boolean samePlugins(List<CachePlugin> a, List<CachePlugin> b) {
         if (a.size() != b.size()) {
             return false;
         }
         for (int i = 0; i < a.size(); i++) {
-            if (a.get(i).getClass() != b.get(i).getClass()) {
+            if (!a.get(i).equals(b.get(i))) {
                 return false;
             }
         }
@@ -286,7 +287,7 @@ public final class CacheConfig {
         return classes;
     }
 
-    /** Equal when every setting is: plugins by class, serializers by name and class, options by value. */
+    /** Equal when every setting is: plugins by instance, serializers by name and class, options by value. */
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -376,6 +377,9 @@ public final class CacheConfig {
             if (option.equals(ConfigSources.MAX_VALUE_SIZE)) {
                 maxValueSize = value == null ? null : ConfigSources.byteSize(ConfigSources.MAX_VALUE_SIZE, value);
                 return this;
+            }
+            if (option.equals("namespace")) {
+                return this; // the namespace is always zodiac_cache:{prefix}: a given one is accepted and overridden, as in the seed
             }
             if (value == null) {
                 options.remove(option);

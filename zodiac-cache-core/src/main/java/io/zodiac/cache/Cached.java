@@ -49,12 +49,19 @@ import java.util.function.Predicate;
  *       argument for async methods), so JSON-backed caches return {@code List<User>}, not maps.
  * </ul>
  *
- * <p>The default key is {@code {declaring class}:{method}:{hash}} (see
- * {@link io.zodiac.cache.key.CanonicalKey}): the hash covers the parameter types and a
- * type-tagged encoding of the arguments, and is the same in every JVM. It accepts {@code null},
- * boxed primitives, {@code String}, {@code byte[]}, enums, and lists, arrays and records of those;
- * any other argument type fails the call with an {@code IllegalArgumentException} before the
- * method runs: give such methods a {@link #keyBuilder()}.
+ * <p>The default key is {@code {target class}:{method}:{hash}} (see
+ * {@link io.zodiac.cache.key.CanonicalKey}), where the target class is the implementation that
+ * runs (the user's class behind a JDK, CGLIB or Byte Buddy proxy): two implementations of one
+ * interface method never share entries, and one implementation shares them across JVMs. The hash
+ * covers the parameter types and a type-tagged encoding of the arguments, and is the same in every
+ * JVM. It accepts {@code null}, boxed primitives, {@code String}, {@code byte[]}, enums, and lists,
+ * arrays and records of those; any other argument type fails the call with an
+ * {@code IllegalArgumentException} before the method runs: give such methods a {@link #key()}
+ * template or a {@link #keyBuilder()}.
+ *
+ * <p>A {@link #key()} template makes the key readable, so that other code can name it: the same
+ * template on {@link CacheInvalidate} or {@link CacheUpdate} of a writing method, or
+ * {@code cache.delete("user:42")}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -72,9 +79,25 @@ public @interface Cached {
     String name() default "";
 
     /**
+     * A key template, {@code ""} (the default) for the default hashed key. Literal text and
+     * placeholders: {@code {0}} (the first argument), {@code {id}} (the parameter named {@code id};
+     * needs classes compiled with {@code javac -parameters}), {@code {user.id}} (a path of record
+     * components, getters ({@code getId()}, {@code isActive()}, {@code id()}) and public fields from
+     * a parameter; {@code {0.id}} works too). A placeholder's value is written as text:
+     * {@code String}s as they are, numbers, booleans and characters by {@code String.valueOf},
+     * enums by {@code name()}, {@code UUID}, {@code BigDecimal} and {@code java.time} values by
+     * {@code toString()}, {@code null} (anywhere on a path) as {@code null}; a placeholder must end
+     * at such a value type. The template is compiled when the proxy is created: an unknown
+     * parameter, a path that does not exist or that ends at another type fails there, with an
+     * {@code IllegalArgumentException} naming the method and the placeholder. The key is used as is
+     * under the cache's namespace: {@code @Cached(key = "user:{id}")} of {@code find(42)} is
+     * {@code user:42}. {@code key} and {@link #keyBuilder()} exclude each other.
+     */
+    String key() default "";
+
+    /**
      * A custom key builder, instantiated once per method through its no-argument constructor;
-     * it replaces the default key, and {@link #includeSelf()} and {@link #includeCls()} are then
-     * not applied. The default, {@link DefaultKeyBuilder}{@code .class}, is the marker for "no
+     * it replaces the default key, and {@link #includeCls()} is then not applied. The default, {@link DefaultKeyBuilder}{@code .class}, is the marker for "no
      * key builder given": the default key.
      */
     Class<? extends KeyBuilder> keyBuilder() default DefaultKeyBuilder.class;
@@ -87,16 +110,36 @@ public @interface Cached {
     Class<? extends Predicate<?>> skipCacheIf() default SkipNull.class;
 
     /**
+     * Refresh-ahead, in seconds: a hit on an entry stored longer ago than this returns the stored
+     * value and refreshes the entry in the background (see
+     * {@link GetOrSetOptions#refreshAfter}); {@code -1} (the default) never refreshes. Must be
+     * positive and, with a {@link #ttl()}, shorter than it; checked when the proxy is created.
+     */
+    long refreshAfter() default -1;
+
+    /**
+     * The TTL of a stored {@code null} result, in seconds (negative caching; see
+     * {@link GetOrSetOptions#nullTtl}): {@code -1} (the default) stores nulls with the TTL of
+     * values. Only matters when nulls are stored, with {@code skipCacheIf = CacheAll.class}.
+     */
+    long nullTtl() default -1;
+
+    /**
      * Scopes the default key to the type the proxy was created for (the interface given to
-     * {@link CachedProxy#of}, the class given to {@link CachedProxy#subclass}): proxies created
-     * for different types keep separate entries of an inherited method.
+     * {@link CachedProxy#of}, the class given to {@link CachedProxy#subclass}, the bean class in the
+     * Spring starter): one implementation proxied through two interfaces keeps separate entries
+     * of a method that both declare.
      */
     boolean includeCls() default false;
 
     /**
-     * Scopes the default key to the receiver's class (the target's class for {@link CachedProxy#of},
-     * the proxied class for {@link CachedProxy#subclass}): instances of one class share entries,
-     * a subclass gets its own. Never instance-scoped.
+     * No effect since the default key carries the target class: the implementation that runs is
+     * always part of the key, which is what this element used to add (instances of one class share
+     * entries, a subclass gets its own, never instance-scoped). Kept so that annotations that set
+     * it still compile.
+     *
+     * @deprecated the default key is always scoped to the implementation class
      */
+    @Deprecated
     boolean includeSelf() default false;
 }

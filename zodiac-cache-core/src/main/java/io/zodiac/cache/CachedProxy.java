@@ -55,11 +55,12 @@ public final class CachedProxy {
     }
 
     /**
-     * A JDK proxy of {@code type} that caches the {@link Cached} methods of {@code target} in
-     * {@code manager}'s caches. {@code @Cached} is read from the interface's methods and from the
-     * target class's implementations of them (they must agree where both carry it); every other
-     * method, {@code equals}, {@code hashCode} and {@code toString} included, calls the target
-     * directly.
+     * A JDK proxy of {@code type} that runs the {@link Cached}, {@link CacheInvalidate} and
+     * {@link CacheUpdate} methods of {@code target} through {@code manager}'s caches. The
+     * annotations are read from the target class's implementation of each interface method, its
+     * superclasses' and the interfaces' (they must agree where a class and an interface both carry
+     * them); default keys carry the target's class. Every other method, {@code equals},
+     * {@code hashCode} and {@code toString} included, calls the target directly.
      *
      * @throws IllegalArgumentException when {@code type} is not an interface, {@code target} does
      *     not implement it, or a {@code @Cached} annotation is invalid
@@ -92,9 +93,11 @@ public final class CachedProxy {
      * A new instance of a generated subclass of {@code type} that caches its {@link Cached}
      * methods in {@code manager}'s caches, created through the constructor of {@code type} that
      * accepts {@code constructorArgs} (the most specific one when several do; primitives take
-     * their boxed values; no varargs spreading). {@code @Cached} is read from the most specific
-     * declaration of each method in the class hierarchy; it must be on a method a subclass can
-     * override (not private, static or final).
+     * their boxed values; no varargs spreading). The annotations ({@code @Cached},
+     * {@code @CacheInvalidate}, {@code @CacheUpdate}) are read from the most specific declaration
+     * that has them: the class's method, a superclass's, or an interface's (default methods are
+     * intercepted too); the method must be one a subclass can override (not private, static or
+     * final). Default keys carry {@code type}.
      *
      * <p>Needs Byte Buddy ({@code net.bytebuddy:byte-buddy}), an optional dependency of this
      * library: without it this method throws {@link IllegalStateException} naming it.

@@ -36,10 +36,11 @@ class CacheConfigTest {
 
     @Test
     void configurationsAreComparedByValue() {
+        HitMissRatioPlugin plugin = new HitMissRatioPlugin();
         CacheConfig a = CacheConfig.builder().name("s").backend("redis").option("port", 6379).option("endpoint", "h")
-                .serializer("json").plugins(new HitMissRatioPlugin()).defaultTtl(Duration.ofSeconds(3)).build();
+                .serializer("json").plugins(plugin).defaultTtl(Duration.ofSeconds(3)).build();
         CacheConfig b = CacheConfig.builder().name("s").backend("redis").option("endpoint", "h").option("port", 6379)
-                .serializer("json").plugins(new HitMissRatioPlugin()).defaultTtl(Duration.ofSeconds(3)).build();
+                .serializer("json").plugins(plugin).defaultTtl(Duration.ofSeconds(3)).build();
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
         assertThat(a.toBuilder().build()).isEqualTo(a);
         assertThat(a.toBuilder().option("port", 6380).build()).isNotEqualTo(a);
@@ -271,8 +272,10 @@ class CacheConfigTest {
     @Test
     void theSameSettingsFromBuilderMapAndAliasAreEqual() {
         JavaSerializer java = JavaSerializer.allowing("com.example.**");
+        HitMissRatioPlugin ratio = new HitMissRatioPlugin();
+        TimingPlugin timing = new TimingPlugin();
         CacheConfig built = CacheConfig.builder().name("s").backend("redis").option("endpoint", "h").option("port", 6379)
-                .serializer(java).plugins(new HitMissRatioPlugin(), new TimingPlugin())
+                .serializer(java).plugins(ratio, timing)
                 .defaultTtl(Duration.ofSeconds(300)).operationTimeout(Duration.ofMillis(500)).maxSize(10).build();
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("cache", "aiocache.RedisCache");
@@ -280,7 +283,7 @@ class CacheConfigTest {
         map.put("endpoint", "h");
         map.put("port", 6379);
         map.put("serializer", JavaSerializer.allowing("com.example.**"));
-        map.put("plugins", List.of("HitMissRatioPlugin", new TimingPlugin()));
+        map.put("plugins", List.of(ratio, timing));
         map.put("ttl", 300);
         map.put("timeout", "0.5");
         map.put("max_size", 10);
@@ -295,8 +298,9 @@ class CacheConfigTest {
 
     @Test
     void everySettingTakesPartInEquality() {
+        HitMissRatioPlugin plugin = new HitMissRatioPlugin();
         CacheConfig base = CacheConfig.builder().name("s").backend("redis").option("endpoint", "h")
-                .serializer(JavaSerializer.allowing("a.**")).plugins(new HitMissRatioPlugin())
+                .serializer(JavaSerializer.allowing("a.**")).plugins(plugin)
                 .defaultTtl(Duration.ofSeconds(3)).build();
         List<Map.Entry<String, CacheConfig>> changed = new ArrayList<>();
         changed.add(Map.entry("name", base.toBuilder().name("t").build()));
@@ -317,8 +321,8 @@ class CacheConfigTest {
         changed.add(Map.entry("circuitBreaker", base.toBuilder()
                 .circuitBreaker(CircuitBreakerPolicy.defaults().openFor(Duration.ofSeconds(9))).build()));
 
-        assertThat(base.toBuilder().plugins(new HitMissRatioPlugin()).build()).as("plugins by class")
-                .isEqualTo(base).hasSameHashCodeAs(base);
+        assertThat(base.toBuilder().plugins(plugin).build()).as("the same plugin").isEqualTo(base).hasSameHashCodeAs(base);
+        changed.add(Map.entry("plugins", base.toBuilder().plugins(new HitMissRatioPlugin()).build()));
         for (Map.Entry<String, CacheConfig> change : changed) {
             String setting = change.getKey();
             assertThat(change.getValue()).as(setting).isNotEqualTo(base);
@@ -338,5 +342,59 @@ class CacheConfigTest {
     private static void assertRejected(BackendOption<?> option, Object raw, String... messageParts) {
         assertThatThrownBy(() -> option.from(options(option.name(), raw)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll(messageParts);
+    }
+
+    // ---------------------------------------------------------------- seed parity
+
+    @Test
+    void defaultTtlWinsOverTtlWhateverTheMapsOrder() {
+        Map<String, Object> ttlFirst = new LinkedHashMap<>();
+        ttlFirst.put("ttl", 20);
+        ttlFirst.put("default_ttl", 10);
+        Map<String, Object> defaultFirst = new LinkedHashMap<>();
+        defaultFirst.put("default_ttl", 10);
+        defaultFirst.put("ttl", 20);
+
+        assertThat(CacheConfig.fromMap(ttlFirst).defaultTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(CacheConfig.fromMap(defaultFirst).defaultTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(CacheConfig.fromMap(Map.of("ttl", 20, "default_ttl", 10)).defaultTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(CacheConfig.fromMap(Map.of("ttl", 20)).defaultTtl()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aiocacheSerializerClassNamesMapToOursAndPickleIsRefusedWithTheReason() {
+        assertThat(CacheConfig.fromMap(Map.of("serializer", Map.of("class", "aiocache.serializers.JsonSerializer")))
+                .serializerName()).isEqualTo("json");
+        assertThat(CacheConfig.fromMap(Map.of("serializer", "aiocache.serializers.StringSerializer"))
+                .serializerName()).isEqualTo("string");
+        assertThat(CacheConfig.fromMap(Map.of("serializer", "JsonSerializer")).serializerName()).isEqualTo("json");
+        assertThatThrownBy(() -> CacheConfig.fromMap(Map.of("serializer", Map.of("class", "aiocache.serializers.PickleSerializer"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pickle is Python's native serialization and is not offered")
+                .hasMessageContaining("use json")
+                .hasMessageContaining("JavaSerializer.allowing");
+    }
+
+    @Test
+    void aNamespaceOptionIsAcceptedAndOverridden() {
+        try (CacheManager manager = new CacheManager()) {
+            ZodiacCache cache = manager.setup("mine", CacheConfig.builder().option("namespace", "elsewhere").build());
+            assertThat(cache.namespace()).isEqualTo("zodiac_cache:mine");
+            CacheConfig.registerAlias("option_namespace", CacheConfig.builder().name("other").option("namespace", "x").build());
+            assertThat(manager.setup("theirs", CacheConfig.alias("option_namespace")).namespace()).isEqualTo("zodiac_cache:theirs");
+        }
+    }
+
+    @Test
+    void settingUpANameAgainWithAnotherPluginInstanceIsAConflict() {
+        HitMissRatioPlugin first = new HitMissRatioPlugin();
+        try (CacheManager manager = new CacheManager()) {
+            ZodiacCache cache = manager.setup("app", CacheConfig.builder().plugins(first).build());
+            assertThat(manager.setup("app", CacheConfig.builder().plugins(first).build())).as("the same instance").isSameAs(cache);
+            assertThatThrownBy(() -> manager.setup("app", CacheConfig.builder().plugins(new HitMissRatioPlugin()).build()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already configured with different settings")
+                    .hasMessageContaining("plugins");
+        }
     }
 }

@@ -63,11 +63,12 @@ class CacheManagerTest {
 
     @Test
     void setupAgainWithEqualSettingsKeepsTheSameCache() {
-        CacheConfig config = CacheConfig.builder().defaultTtl(Duration.ofSeconds(300)).plugins(new HitMissRatioPlugin()).build();
+        HitMissRatioPlugin plugin = new HitMissRatioPlugin();
+        CacheConfig config = CacheConfig.builder().defaultTtl(Duration.ofSeconds(300)).plugins(plugin).build();
         ZodiacCache first = manager.setup("myapp", config);
         first.set("kept", 1).join();
         ZodiacCache second = manager.setup("myapp", CacheConfig.builder().defaultTtl(Duration.ofSeconds(300))
-                .plugins(new HitMissRatioPlugin()).build());
+                .plugins(plugin).build());
         assertThat(second).isSameAs(first);
         assertThat(second.get("kept").join()).isEqualTo(1);
     }

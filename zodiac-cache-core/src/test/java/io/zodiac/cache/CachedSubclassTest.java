@@ -243,12 +243,12 @@ class CachedSubclassTest {
     }
 
     @Test
-    void theMostSpecificDeclarationDecides() {
+    void anOverrideInheritsTheSuperclassAnnotation() {
         Counter.CALLS.set(0);
         Overridden proxy = CachedProxy.subclass(manager, Overridden.class);
-        proxy.who(1);
-        proxy.who(1);
-        assertThat(Counter.CALLS).hasValue(2);
+        assertThat(proxy.who(1)).isEqualTo("overridden");
+        assertThat(proxy.who(1)).isEqualTo("overridden");
+        assertThat(Counter.CALLS).hasValue(1);
     }
 
     public static class FinalMethod {

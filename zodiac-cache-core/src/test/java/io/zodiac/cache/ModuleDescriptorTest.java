@@ -41,6 +41,8 @@ class ModuleDescriptorTest {
         ModuleDescriptor module = descriptor();
         assertThat(module.requires()).filteredOn(r -> r.name().equals("net.bytebuddy"))
                 .singleElement().satisfies(r -> assertThat(r.modifiers()).contains(ModuleDescriptor.Requires.Modifier.STATIC));
+        assertThat(module.requires()).as("Reactor is optional too").filteredOn(r -> r.name().equals("reactor.core"))
+                .singleElement().satisfies(r -> assertThat(r.modifiers()).contains(ModuleDescriptor.Requires.Modifier.STATIC));
         assertThat(module.uses()).containsExactly("io.zodiac.cache.spi.BackendProvider");
         assertThat(module.provides()).singleElement().satisfies(p -> {
             assertThat(p.service()).isEqualTo("io.zodiac.cache.spi.BackendProvider");

@@ -26,12 +26,13 @@ import org.springframework.cache.interceptor.SimpleKeyGenerator;
  * <ul>
  *   <li>{@code zodiac_defaultKeyBuilder}: {@code new DefaultKeyBuilder().build(target, method, args)},
  *       the public {@code KeyBuilder}, which compiles the method's key on every call;</li>
- *   <li>{@code zodiac_compiledKey}: {@code CanonicalKey.forMethod(method)} compiled once, then
+ *   <li>{@code zodiac_compiledKey}: {@code CanonicalKey.forMethod(Target.class, method)} compiled once, then
  *       {@code build(args)}: what {@code CachedProxy} does on every {@code @Cached} call. The
  *       {@code (int, String, long)} arrays are scalars, which the key's memo remembers (all 1,024
  *       fit), so this measures a memo lookup; a list is never remembered;</li>
  *   <li>{@code zodiac_compiledKey_computed}: the same with the memo off, so every call encodes
- *       and hashes;</li>
+ *       and hashes (in the thread's reusable digest and buffers: the key string is what it
+ *       allocates);</li>
  *   <li>{@code spring_simpleKeyGenerator} (the peer): Spring's default key,
  *       {@code SimpleKeyGenerator.generate(target, method, args)};</li>
  *   <li>{@code jetcache_fastjson2Key}: JetCache's default key convertor on the argument array.</li>
@@ -95,7 +96,7 @@ public class KeyBenchmark {
             }
             default -> throw new IllegalArgumentException(shape);
         }
-        compiled = CanonicalKey.forMethod(method);
+        compiled = CanonicalKey.forMethod(Target.class, method);
     }
 
     @Benchmark

@@ -31,7 +31,7 @@ import java.util.List;
  *
  * Lengths and counts are 4-byte big-endian ints. Anything else, or nesting deeper than
  * {@value #MAX_DEPTH} levels (a list that contains itself, say), is {@link Unsupported}.
- * Not thread-safe: one encoder per key.
+ * Not thread-safe: one encoder per thread, {@link #reset()} between keys.
  */
 final class ArgumentEncoder {
 
@@ -51,6 +51,15 @@ final class ArgumentEncoder {
 
     ArgumentEncoder(MessageDigest digest) {
         this.digest = digest;
+    }
+
+    /**
+     * Forgets what was written after a key failed half-way: the buffer and the digest start empty.
+     * (A finished key needs no reset: reading the digest resets it.)
+     */
+    void reset() {
+        position = 0;
+        digest.reset();
     }
 
     /** Encodes one value of the accepted types, nested values included. */

@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -11,13 +13,13 @@ import java.util.Objects;
 
 /**
  * A compiled key template: {@code {prefix}:{hash}}, where the hash is the first 128 bits, as 32
- * lowercase hex digits, of the SHA-256 of a fixed seed followed by the canonical, type-tagged
- * encoding of the call's arguments. The same arguments give the same key in every JVM and every
+ * lowercase hex digits, of the SHA-256 of the first 128 bits of the seed's own SHA-256 (computed
+ * once) followed by the canonical, type-tagged encoding of the call's arguments. The same arguments give the same key in every JVM and every
  * run; arguments that differ in value or type give different keys.
  *
  * <ul>
- *   <li>{@link #forMethod(Method, Class...)}: the key of a method,
- *       {@code {declaring class}:{method}:{hash}}; the seed covers the declaring class, the method
+ *   <li>{@link #forMethod(Class, Method, Class...)}: the key of a method as it runs on a class,
+ *       {@code {target class}:{method}:{hash}}; the seed covers the target class, the method
  *       name, the parameter types (overloads never collide) and the scope classes.
  *   <li>{@link #forName(String)}: the key of a named function, {@code {name}:{hash}}.
  * </ul>
@@ -28,8 +30,9 @@ import java.util.Objects;
  * and name), and {@code List}s, arrays and records of those, nested. Lists are compared by
  * content whatever their class; records by class name and components.
  *
- * <p>All reflective work and the seed's digest happen once, in the factory; {@link #build} clones
- * the seeded digest and encodes only the arguments. Each instance also remembers the keys of up to
+ * <p>All reflective work and the seed's digest happen once, in the factory; {@link #build} encodes
+ * only the arguments, into a digest and buffers that each thread reuses (no copy of a digest, no
+ * intermediate arrays: the key string is what a computed key allocates). Each instance also remembers the keys of up to
  * {@value #DEFAULT_MEMO_SIZE} frequent argument lists made of scalars (null, strings, boxed
  * primitives, enums), so that repeated calls skip SHA-256: about 100-200 bytes an argument list
  * (the key string is shared with the in-memory cache's entry), a few megabytes at most per method.
@@ -39,7 +42,9 @@ import java.util.Objects;
 public final class CanonicalKey {
 
     private static final int HASH_BYTES = 16;
+    private static final int SEED_BYTES = 16;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX_BYTES = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final Object[] NO_ARGS = {};
     private static final String ACCEPTED = "null, Boolean, Byte, Short, Integer, Long, Float, Double, Character, "
             + "String, byte[] (and other primitive arrays), enums, and Lists, arrays and records of those";
@@ -55,8 +60,17 @@ public final class CanonicalKey {
 
     private static final int MEMO_SIZE = memoSize();
 
+    /** Each thread's digest and buffers; a key built while another is being built (a record accessor that builds one) gets fresh ones. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private final char[] prefix;
-    private final MessageDigest seeded;
+    /** The prefix as ISO-8859-1 bytes, or {@code null} when it has a char above U+00FF. */
+    private final byte[] latin1Prefix;
+    /**
+     * The first 128 bits of the seed's SHA-256: the first bytes hashed for every call. Half the
+     * hash keeps a short argument list within one 64-byte SHA-256 block.
+     */
+    private final byte[] seed;
     /** The method whose arguments are encoded, or {@code null} for a named key. */
     private final Method method;
     private final String description;
@@ -71,7 +85,8 @@ public final class CanonicalKey {
 
     private CanonicalKey(String prefix, MessageDigest seeded, Method method, String description) {
         this.prefix = prefix.toCharArray();
-        this.seeded = seeded;
+        this.latin1Prefix = latin1(prefix);
+        this.seed = Arrays.copyOf(seeded.digest(), SEED_BYTES);
         this.method = method;
         this.description = description;
     }
@@ -130,20 +145,36 @@ public final class CanonicalKey {
     }
 
     /**
-     * The key of a method's calls, {@code {declaring class}:{method}:{hash}}.
+     * The key of a method's calls as declared, {@code {declaring class}:{method}:{hash}}: the same
+     * as {@code forMethod(method.getDeclaringClass(), method, scope)}.
      *
      * @param method the method; its arguments are what {@link #build} takes
-     * @param scope classes the key is scoped to, in order (the proxies pass the proxied type for
-     *     {@code includeCls} and the receiver's class for {@code includeSelf}); the same arguments
-     *     under another scope give another key
+     * @param scope classes the key is scoped to, in order
      */
     public static CanonicalKey forMethod(Method method, Class<?>... scope) {
+        Objects.requireNonNull(method, "method");
+        return forMethod(method.getDeclaringClass(), method, scope);
+    }
+
+    /**
+     * The key of a method's calls on objects of {@code targetClass},
+     * {@code {target class}:{method}:{hash}}: what {@code @Cached} uses, with the implementation
+     * that runs as the target class, so two implementations of one interface method never share
+     * keys, and one implementation has the same keys in every JVM.
+     *
+     * @param targetClass the class the method runs on; its name is part of the key and the seed
+     * @param method the method; its arguments are what {@link #build} takes
+     * @param scope classes the key is scoped to, in order (the proxies pass the proxied type for
+     *     {@code includeCls}); the same arguments under another scope give another key
+     */
+    public static CanonicalKey forMethod(Class<?> targetClass, Method method, Class<?>... scope) {
+        Objects.requireNonNull(targetClass, "targetClass");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(scope, "scope");
         MessageDigest digest = sha256();
         ArgumentEncoder seed = new ArgumentEncoder(digest);
-        seed.string("zodiac-cache/method/1");
-        seed.string(method.getDeclaringClass().getName());
+        seed.string("zodiac-cache/method/2");
+        seed.string(targetClass.getName());
         seed.string(method.getName());
         Class<?>[] parameters = method.getParameterTypes();
         seed.int32(parameters.length);
@@ -155,7 +186,7 @@ public final class CanonicalKey {
             seed.string(Objects.requireNonNull(type, "scope class").getName());
         }
         seed.flush();
-        String prefix = method.getDeclaringClass().getName() + ":" + method.getName() + ":";
+        String prefix = targetClass.getName() + ":" + method.getName() + ":";
         return new CanonicalKey(prefix, digest, method, describe(method));
     }
 
@@ -206,38 +237,87 @@ public final class CanonicalKey {
     }
 
     private String compute(Object[] values) {
-        MessageDigest digest = digest();
-        ArgumentEncoder encoder = new ArgumentEncoder(digest);
-        encoder.int32(values.length);
-        for (int i = 0; i < values.length; i++) {
-            try {
-                encoder.value(values[i]);
-            } catch (ArgumentEncoder.Unsupported e) {
-                throw unsupported(i, values[i], e);
+        Scratch scratch = SCRATCH.get();
+        if (scratch.busy) {
+            scratch = new Scratch(); // a key built while this thread builds another
+        }
+        scratch.busy = true;
+        boolean done = false;
+        try {
+            ArgumentEncoder encoder = scratch.encoder;
+            scratch.digest.update(seed);
+            encoder.int32(values.length);
+            for (int i = 0; i < values.length; i++) {
+                try {
+                    encoder.value(values[i]);
+                } catch (ArgumentEncoder.Unsupported e) {
+                    throw unsupported(i, values[i], e);
+                }
+            }
+            encoder.flush();
+            String key = key(scratch); // reading the digest resets it for the next key
+            done = true;
+            return key;
+        } finally {
+            if (!done) {
+                scratch.encoder.reset();
+            }
+            scratch.busy = false;
+        }
+    }
+
+    /** The prefix and the hash's first {@value #HASH_BYTES} bytes in hex, built in the thread's buffer: one copy, into the String. */
+    private String key(Scratch scratch) {
+        byte[] hash = scratch.hash;
+        try {
+            scratch.digest.digest(hash, 0, hash.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-256 digest failed", e);
+        }
+        if (latin1Prefix == null) {
+            char[] key = new char[prefix.length + HASH_BYTES * 2];
+            System.arraycopy(prefix, 0, key, 0, prefix.length);
+            int at = prefix.length;
+            for (int i = 0; i < HASH_BYTES; i++) {
+                key[at++] = HEX[(hash[i] >>> 4) & 0xf];
+                key[at++] = HEX[hash[i] & 0xf];
+            }
+            return new String(key);
+        }
+        int length = latin1Prefix.length + HASH_BYTES * 2;
+        byte[] text = scratch.text(length);
+        System.arraycopy(latin1Prefix, 0, text, 0, latin1Prefix.length);
+        int at = latin1Prefix.length;
+        for (int i = 0; i < HASH_BYTES; i++) {
+            text[at++] = HEX_BYTES[(hash[i] >>> 4) & 0xf];
+            text[at++] = HEX_BYTES[hash[i] & 0xf];
+        }
+        return new String(text, 0, length, StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] latin1(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > 0xff) {
+                return null;
             }
         }
-        encoder.flush();
-        return key(digest.digest());
+        return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private MessageDigest digest() {
-        try {
-            return (MessageDigest) seeded.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the SHA-256 implementation of " + seeded.getProvider()
-                    + " cannot be cloned; zodiac-cache needs a cloneable one", e);
-        }
-    }
+    /** One thread's SHA-256, encoder and buffers, reused by every key the thread computes. */
+    private static final class Scratch {
+        final MessageDigest digest = sha256();
+        final ArgumentEncoder encoder = new ArgumentEncoder(digest);
+        final byte[] hash = new byte[32];
+        private byte[] text = new byte[128];
+        boolean busy;
 
-    private String key(byte[] hash) {
-        char[] key = new char[prefix.length + HASH_BYTES * 2];
-        System.arraycopy(prefix, 0, key, 0, prefix.length);
-        int at = prefix.length;
-        for (int i = 0; i < HASH_BYTES; i++) {
-            key[at++] = HEX[(hash[i] >>> 4) & 0xf];
-            key[at++] = HEX[hash[i] & 0xf];
+        byte[] text(int length) {
+            if (text.length < length) {
+                text = new byte[Math.max(length, text.length * 2)];
+            }
+            return text;
         }
-        return new String(key);
     }
 
     private IllegalArgumentException unsupported(int index, Object argument, ArgumentEncoder.Unsupported e) {

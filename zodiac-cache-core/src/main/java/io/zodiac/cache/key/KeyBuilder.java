@@ -19,8 +19,8 @@ import java.lang.reflect.Method;
  *
  * <p>An implementation needs a no-argument constructor (it may be non-public). The proxies create
  * one instance per method and proxied class and share it between threads, so it must be
- * thread-safe. A custom builder replaces the default key entirely: {@code includeSelf} and
- * {@code includeCls} are not applied, and the key it returns (never {@code null}) is used as is,
+ * thread-safe. A custom builder replaces the default key entirely: {@code includeCls} is not
+ * applied, and the key it returns (never {@code null}) is used as is,
  * under the cache's namespace.
  */
 @FunctionalInterface

@@ -1,15 +1,18 @@
 package io.zodiac.cache.spring;
 
 import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.CacheInvalidate;
+import io.zodiac.cache.CacheUpdate;
 import io.zodiac.cache.Cached;
 import java.util.function.Supplier;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
+import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 
 /**
- * Proxies the beans that have {@link Cached} methods (on their class, its superclasses or its
- * interfaces) so that those methods run through their caches, and checks the annotations when it
+ * Proxies the beans that have {@link Cached}, {@link CacheInvalidate} or {@link CacheUpdate}
+ * methods (on their class, its superclasses or its interfaces) so that those methods run through their caches, and checks the annotations when it
  * does, so that a wrong one fails the context's startup. A bean that is already a proxy (for
  * {@code @Transactional}, say) gets the caching advice first in its chain, so a hit skips the
  * rest. Class-based proxies, as Spring Boot's default.
@@ -20,7 +23,11 @@ final class CachedAnnotationBeanPostProcessor extends AbstractBeanFactoryAwareAd
 
     CachedAnnotationBeanPostProcessor(Supplier<CacheManager> manager) {
         this.interceptor = new CachedMethodInterceptor(manager);
-        this.advisor = new DefaultPointcutAdvisor(new AnnotationMatchingPointcut(null, Cached.class, true), interceptor);
+        ComposablePointcut annotated = new ComposablePointcut(new AnnotationMatchingPointcut(null, Cached.class, true))
+                .union(new AnnotationMatchingPointcut(null, CacheInvalidate.class, true))
+                .union(new AnnotationMatchingPointcut(null, CacheInvalidate.List.class, true))
+                .union(new AnnotationMatchingPointcut(null, CacheUpdate.class, true));
+        this.advisor = new DefaultPointcutAdvisor(annotated, interceptor);
         setBeforeExistingAdvisors(true);
         setProxyTargetClass(true);
     }

@@ -1,7 +1,6 @@
 package io.zodiac.cache.spring;
 
 import io.zodiac.cache.CacheManager;
-import io.zodiac.cache.Cached;
 import io.zodiac.cache.internal.proxy.CachedInvoker;
 import java.lang.reflect.Method;
 import java.util.HashMap;
@@ -12,18 +11,15 @@ import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.core.annotation.MergedAnnotation;
-import org.springframework.core.annotation.MergedAnnotations;
-import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Runs the {@link Cached} methods of Spring beans through their caches with the core's
- * {@link CachedInvoker}: the keys, options and semantics of {@link io.zodiac.cache.CachedProxy}.
- * The annotation is found on the bean class's method or on the interface or superclass method it
- * overrides; the method that declares it makes the key, as for {@code CachedProxy} (an interface
- * method gives the keys of {@code CachedProxy.of}, a class method those of
- * {@code CachedProxy.subclass}). Looked up once per method and bean class.
+ * Runs the {@link io.zodiac.cache.Cached @Cached}, {@link io.zodiac.cache.CacheInvalidate @CacheInvalidate}
+ * and {@link io.zodiac.cache.CacheUpdate @CacheUpdate} methods of Spring beans through their
+ * caches with the core's {@link CachedInvoker}: the keys, options and semantics of
+ * {@link io.zodiac.cache.CachedProxy}. The annotations are found on the bean class's method or on
+ * the superclass or interface method it overrides; default keys carry the bean's user class, as
+ * for {@code CachedProxy}. Looked up once per method and bean class.
  */
 final class CachedMethodInterceptor implements MethodInterceptor {
 
@@ -85,13 +81,12 @@ final class CachedMethodInterceptor implements MethodInterceptor {
         }).get(targetClass);
     }
 
-    /** The invoker of a {@code @Cached} method; the method that declares the annotation makes the key. */
+    /**
+     * The invoker of a method with cache annotations ({@code @Cached}, {@code @CacheInvalidate},
+     * {@code @CacheUpdate}) on the bean class, its superclasses or interfaces; the default key
+     * carries the bean's user class.
+     */
     private static Optional<CachedInvoker> compile(Method method, Class<?> targetClass) {
-        Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
-        MergedAnnotation<Cached> cached = MergedAnnotations.from(specific, SearchStrategy.TYPE_HIERARCHY).get(Cached.class);
-        if (!cached.isPresent() || !(cached.getSource() instanceof Method declaring)) {
-            return Optional.empty();
-        }
-        return Optional.of(CachedInvoker.forMethod(targetClass, declaring, cached.synthesize()));
+        return CachedInvoker.find(targetClass, AopUtils.getMostSpecificMethod(method, targetClass));
     }
 }

@@ -3,7 +3,9 @@ package io.zodiac.cache.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zodiac.cache.CacheInvalidate;
 import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.CacheUpdate;
 import io.zodiac.cache.Cached;
 import io.zodiac.cache.CachedProxy;
 import io.zodiac.cache.ZodiacCache;
@@ -14,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.test.util.AopTestUtils;
 
-/** {@code @Cached} on Spring beans, through the starter's AOP interceptor. */
+/** {@code @Cached}, {@code @CacheInvalidate} and {@code @CacheUpdate} on Spring beans, through the starter's AOP interceptor. */
 class CachedBeansTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -96,6 +99,56 @@ class CachedBeansTest {
     public static class Beta extends Named {
     }
 
+    /** Reads and writes of one cache, annotated on the interface. */
+    public interface Directory {
+        @Cached(key = "user:{id}")
+        String find(long id);
+
+        @CacheInvalidate(key = "user:{id}")
+        void remove(long id);
+
+        @CacheUpdate(key = "user:{id}")
+        String rename(long id, String name);
+    }
+
+    public static class DbDirectory implements Directory {
+        final AtomicInteger finds = new AtomicInteger();
+
+        @Override
+        public String find(long id) {
+            return "user-" + id + "-" + finds.incrementAndGet();
+        }
+
+        @Override
+        public void remove(long id) {
+        }
+
+        @Override
+        public String rename(long id, String name) {
+            return name;
+        }
+    }
+
+    /** A generic interface with two bean implementations. */
+    public interface Repo<T> {
+        @Cached
+        T find(long id);
+    }
+
+    public static class Letters implements Repo<String> {
+        @Override
+        public String find(long id) {
+            return "letter " + id;
+        }
+    }
+
+    public static class Numbers implements Repo<Long> {
+        @Override
+        public Long find(long id) {
+            return id * 10;
+        }
+    }
+
     public static class Broken {
         @Cached
         public void nothingToCache() {
@@ -153,7 +206,7 @@ class CachedBeansTest {
     }
 
     @Test
-    void annotationsOnAnInterfaceGiveTheKeysOfCachedProxyOf() {
+    void annotationsOnAnInterfaceGiveTheKeysOfCachedProxyOfTheSameImplementation() {
         runner.withBean(Warehouse.class).run(context -> {
             CacheManager manager = context.getBean(CacheManager.class);
             Stock bean = context.getBean(Stock.class);
@@ -164,7 +217,39 @@ class CachedBeansTest {
             assertThat(CachedProxy.of(manager, Stock.class, other).available("x")).isEqualTo(7);
             assertThat(other.runs).hasValue(0);
             assertThat(cache(context).keys("", 10).join()).singleElement()
-                    .satisfies(key -> assertThat(key).startsWith(Stock.class.getName() + ":available:"));
+                    .satisfies(key -> assertThat(key).startsWith(Warehouse.class.getName() + ":available:"));
+        });
+    }
+
+    @Test
+    void invalidationAndUpdateRunOnBeans() {
+        runner.withBean(DbDirectory.class).run(context -> {
+            Directory directory = context.getBean(Directory.class);
+            DbDirectory target = (DbDirectory) AopTestUtils.getTargetObject(directory);
+            assertThat(directory.find(1)).isEqualTo("user-1-1");
+            assertThat(directory.find(1)).isEqualTo("user-1-1");
+            assertThat(cache(context).blocking().get("user:1")).isEqualTo("user-1-1");
+
+            directory.remove(1);
+            assertThat(cache(context).blocking().exists("user:1")).isFalse();
+            assertThat(directory.find(1)).isEqualTo("user-1-2");
+
+            assertThat(directory.rename(1, "ada")).isEqualTo("ada");
+            assertThat(directory.find(1)).isEqualTo("ada");
+            assertThat(target.finds).hasValue(2);
+        });
+    }
+
+    @Test
+    void twoBeansImplementingOneGenericInterfaceNeverShareEntries() {
+        runner.withBean(Letters.class).withBean(Numbers.class).run(context -> {
+            Letters letters = context.getBean(Letters.class);
+            Numbers numbers = context.getBean(Numbers.class);
+            for (int i = 0; i < 2; i++) {
+                assertThat(letters.find(1)).isEqualTo("letter 1");
+                assertThat(numbers.find(1)).isEqualTo(10L);
+            }
+            assertThat(cache(context).keys("", 10).join()).hasSize(2);
         });
     }
 

@@ -114,7 +114,13 @@ public final class ConfigSources {
             switch (key) {
                 case "cache", "backend" -> builder.backend(backendName(value.toString()));
                 case "name" -> builder.name(value.toString());
-                case "ttl", "default_ttl", "defaultTtl" -> builder.defaultTtl(duration(key, value));
+                case "default_ttl", "defaultTtl" -> builder.defaultTtl(duration(key, value));
+                case "ttl" -> {
+                    // default_ttl wins whatever the map's order, as in the seed
+                    if (map.get("default_ttl") == null && map.get("defaultTtl") == null) {
+                        builder.defaultTtl(duration(key, value));
+                    }
+                }
                 case TIMEOUT, "operation_timeout" -> builder.operationTimeout(duration(key, value));
                 case "max_size", "maxSize" -> builder.maxSize(longValue(key, value));
                 case MAX_VALUE_SIZE, "maxValueSize" -> builder.maxValueSize(byteSize(key, value));
@@ -142,10 +148,26 @@ public final class ConfigSources {
         if (value instanceof Serializer serializer) {
             builder.serializer(serializer);
         } else if (value instanceof Map<?, ?> spec && spec.get("class") != null) {
-            builder.serializer(spec.get("class").toString());
+            builder.serializer(serializerName(spec.get("class").toString()));
         } else {
-            builder.serializer(value.toString());
+            builder.serializer(serializerName(value.toString()));
         }
+    }
+
+    /** Our serializer for one of aiocache's serializer class names; other names unchanged. */
+    static String serializerName(String name) {
+        String simple = name.startsWith("aiocache.serializers.") ? name.substring("aiocache.serializers.".length())
+                : name.startsWith("aiocache.") ? name.substring("aiocache.".length()) : name;
+        return switch (simple) {
+            case "JsonSerializer" -> "json";
+            case "StringSerializer" -> "string";
+            case "NullSerializer" -> "reference";
+            case "PickleSerializer" -> throw new IllegalArgumentException("serializer '" + name + "': pickle is Python's native "
+                    + "serialization and is not offered, since reading it (like Java's) runs code chosen by whoever wrote the bytes; "
+                    + "use json (JsonSerializer), or JavaSerializer.allowing(\"com.example.**\") for Java objects behind a class "
+                    + "allowlist");
+            default -> name;
+        };
     }
 
     private static List<CachePlugin> plugins(Object value) {

@@ -1,7 +1,6 @@
 package io.zodiac.cache.internal.proxy;
 
 import io.zodiac.cache.CacheManager;
-import io.zodiac.cache.Cached;
 import io.zodiac.cache.CachedProxy;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -14,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The handler of {@link CachedProxy#of} proxies: {@link Cached} methods go through their
- * {@link CachedMethod}; every other method, {@code equals}, {@code hashCode} and {@code toString}
+ * The handler of {@link CachedProxy#of} proxies: methods with cache annotations go through their
+ * {@link CacheOperation}; every other method, {@code equals}, {@code hashCode} and {@code toString}
  * included, goes straight to the target.
  */
 public final class CachedInvocationHandler implements InvocationHandler {
@@ -23,66 +22,57 @@ public final class CachedInvocationHandler implements InvocationHandler {
     private static final Object[] NO_ARGS = {};
 
     /** Compiled methods per target class and proxied interface: reflection once per pair, not per proxy. */
-    private static final ClassValue<ConcurrentMap<Class<?>, Map<Method, CachedMethod>>> COMPILED = new ClassValue<>() {
+    private static final ClassValue<ConcurrentMap<Class<?>, Map<Method, CacheOperation>>> COMPILED = new ClassValue<>() {
         @Override
-        protected ConcurrentMap<Class<?>, Map<Method, CachedMethod>> computeValue(Class<?> targetClass) {
+        protected ConcurrentMap<Class<?>, Map<Method, CacheOperation>> computeValue(Class<?> targetClass) {
             return new ConcurrentHashMap<>();
         }
     };
 
     private final CacheManager manager;
     private final Object target;
-    private final Map<Method, CachedMethod> cached;
+    private final Map<Method, CacheOperation> cached;
 
     public CachedInvocationHandler(CacheManager manager, Class<?> type, Object target) {
         this.manager = manager;
         this.target = target;
         Class<?> targetClass = target.getClass();
-        ConcurrentMap<Class<?>, Map<Method, CachedMethod>> compiled = COMPILED.get(targetClass);
-        Map<Method, CachedMethod> methods = compiled.get(type);
+        ConcurrentMap<Class<?>, Map<Method, CacheOperation>> compiled = COMPILED.get(targetClass);
+        Map<Method, CacheOperation> methods = compiled.get(type);
         if (methods == null) {
             // compiled outside the map: key builders' constructors may create proxies themselves
-            Map<Method, CachedMethod> fresh = compile(type, targetClass);
+            Map<Method, CacheOperation> fresh = compile(type, targetClass);
             methods = compiled.putIfAbsent(type, fresh);
             methods = methods == null ? fresh : methods;
         }
         this.cached = methods;
     }
 
-    /** The {@code @Cached} methods of the interface, found on it or on the target class's implementation. */
-    private static Map<Method, CachedMethod> compile(Class<?> type, Class<?> targetClass) {
-        Map<Method, CachedMethod> methods = new HashMap<>();
+    /**
+     * The annotated methods of the interface, found on the target class's implementation, its
+     * superclasses or the interfaces (see {@link CacheAnnotations}). Default keys carry the target
+     * class, or the interface when the target's class has no stable name (a lambda, a JDK proxy).
+     */
+    private static Map<Method, CacheOperation> compile(Class<?> type, Class<?> targetClass) {
+        Class<?> userClass = TargetClasses.userClass(targetClass);
+        Class<?> keyClass = userClass != null ? userClass : type;
+        Map<Method, CacheOperation> methods = new HashMap<>();
         for (Method method : type.getMethods()) {
             if (Modifier.isStatic(method.getModifiers()) || CachedMethod.isObjectMethod(method)) {
                 continue;
             }
-            Cached cached = annotation(method, targetClass);
-            if (cached != null) {
-                methods.put(method, CachedMethod.compile(method, cached, type, targetClass));
+            CacheOperation operation = CacheAnnotations.compile(method, targetClass, type, keyClass);
+            if (operation != null) {
+                methods.put(method, operation);
             }
         }
         return Map.copyOf(methods);
     }
 
-    private static Cached annotation(Method method, Class<?> targetClass) {
-        Cached declared = method.getAnnotation(Cached.class);
-        Cached implemented;
-        try {
-            implemented = targetClass.getMethod(method.getName(), method.getParameterTypes()).getAnnotation(Cached.class);
-        } catch (NoSuchMethodException e) {
-            implemented = null;
-        }
-        if (declared != null && implemented != null && !declared.equals(implemented)) {
-            throw new IllegalArgumentException("@Cached " + CachedMethod.describe(method) + " is annotated differently on "
-                    + targetClass.getName() + ": " + declared + " vs " + implemented + "; annotate one of them");
-        }
-        return declared != null ? declared : implemented;
-    }
-
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         Object[] arguments = args == null ? NO_ARGS : args;
-        CachedMethod cachedMethod = cached.get(method);
+        CacheOperation cachedMethod = cached.get(method);
         if (cachedMethod != null) {
             return cachedMethod.invoke(manager, target, arguments, null); // null: the target's own method on a miss
         }

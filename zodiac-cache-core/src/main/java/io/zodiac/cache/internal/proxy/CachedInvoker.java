@@ -5,6 +5,7 @@ import io.zodiac.cache.Cached;
 import io.zodiac.cache.CachedProxy;
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -33,6 +34,14 @@ public final class CachedInvoker {
 
     private static final Object[] NO_ARGS = {};
 
+    /** Compiled methods per target class, empty for a method without annotations. */
+    private static final ClassValue<ConcurrentMap<Method, Optional<CachedInvoker>>> FOUND = new ClassValue<>() {
+        @Override
+        protected ConcurrentMap<Method, Optional<CachedInvoker>> computeValue(Class<?> targetClass) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
     /** Compiled methods per target class. */
     private static final ClassValue<ConcurrentMap<Method, CachedInvoker>> COMPILED = new ClassValue<>() {
         @Override
@@ -41,10 +50,43 @@ public final class CachedInvoker {
         }
     };
 
-    private final CachedMethod method;
+    private final CacheOperation method;
 
-    private CachedInvoker(CachedMethod method) {
+    private CachedInvoker(CacheOperation method) {
         this.method = method;
+    }
+
+    /**
+     * The compiled invoker of {@code method} for targets of {@code targetClass}, with whatever cache
+     * annotations it has ({@link Cached}, {@link io.zodiac.cache.CacheInvalidate},
+     * {@link io.zodiac.cache.CacheUpdate}), found on the target class's method, its superclasses'
+     * or its interfaces'; empty when it has none. The default key carries the target class (the
+     * user class behind a CGLIB or Byte Buddy class). Compiled once per target class and method.
+     *
+     * @param targetClass the class of the objects the method will run on
+     * @param method the method, as the framework intercepts it
+     * @return the invoker, or empty
+     * @throws IllegalArgumentException when the annotations are invalid; the message names the method
+     */
+    public static Optional<CachedInvoker> find(Class<?> targetClass, Method method) {
+        Objects.requireNonNull(targetClass, "targetClass");
+        Objects.requireNonNull(method, "method");
+        ConcurrentMap<Method, Optional<CachedInvoker>> methods = FOUND.get(targetClass);
+        Optional<CachedInvoker> found = methods.get(method);
+        if (found == null) {
+            // compiled outside the map: key builders' constructors may create proxies themselves
+            Class<?> keyClass = keyClass(targetClass);
+            CacheOperation operation = CacheAnnotations.compile(method, targetClass, keyClass, keyClass);
+            Optional<CachedInvoker> fresh = Optional.ofNullable(operation).map(CachedInvoker::new);
+            found = methods.putIfAbsent(method, fresh);
+            found = found == null ? fresh : found;
+        }
+        return found;
+    }
+
+    private static Class<?> keyClass(Class<?> targetClass) {
+        Class<?> userClass = TargetClasses.userClass(targetClass);
+        return userClass != null ? userClass : targetClass;
     }
 
     /**
@@ -120,8 +162,9 @@ public final class CachedInvoker {
         CachedInvoker compiled = methods.get(method);
         if (compiled == null) {
             // compiled outside the map: key builders' constructors may create proxies themselves
-            CachedInvoker fresh = new CachedInvoker(CachedMethod.compile(method, Objects.requireNonNull(cached, "cached"),
-                    targetClass, targetClass));
+            Class<?> keyClass = keyClass(targetClass);
+            CachedInvoker fresh = new CachedInvoker(CachedMethod.compile(method, method, Objects.requireNonNull(cached, "cached"),
+                    keyClass, keyClass));
             compiled = methods.putIfAbsent(method, fresh);
             compiled = compiled == null ? fresh : compiled;
         }

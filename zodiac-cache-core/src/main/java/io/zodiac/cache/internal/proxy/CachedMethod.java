@@ -17,42 +17,41 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
-import java.util.stream.BaseStream;
 
 /**
- * One {@link Cached} method of one proxied type, compiled once: the cache name, the getOrSet
- * options (TTL, skip predicate, the return type to read values as), and the key (the compiled
- * default key or the custom key builder). A call costs a cache lookup by name, the key and the
- * getOrSet; nothing reflective.
+ * One {@link Cached} method of one target class, compiled once: the cache name, the getOrSet
+ * options (TTL, refresh-ahead, null TTL, skip predicate, the type to read values as), how the
+ * result is delivered ({@link ReturnKind}) and the key (a template, the compiled default key or a
+ * custom key builder). A call costs a cache lookup by name, the key and the getOrSet; nothing
+ * reflective.
  */
-final class CachedMethod {
+final class CachedMethod implements CacheOperation {
 
     private final Method method;
     private final String cacheName;
-    private final boolean async;
+    private final ReturnKind kind;
     private final GetOrSetOptions<Object> options;
-    /** The default key, or {@code null} when a custom builder is given. */
+    /** The key template, or {@code null}. */
+    private final KeyTemplate template;
+    /** The default key, or {@code null} when a template or a custom builder is given. */
     private final CanonicalKey defaultKey;
     private final KeyBuilder keyBuilder;
 
-    private CachedMethod(Method method, String cacheName, boolean async, GetOrSetOptions<Object> options,
-            CanonicalKey defaultKey, KeyBuilder keyBuilder) {
+    private CachedMethod(Method method, String cacheName, ReturnKind kind, GetOrSetOptions<Object> options,
+            KeyTemplate template, CanonicalKey defaultKey, KeyBuilder keyBuilder) {
         this.method = method;
         this.cacheName = cacheName;
-        this.async = async;
+        this.kind = kind;
         this.options = options;
+        this.template = template;
         this.defaultKey = defaultKey;
         this.keyBuilder = keyBuilder;
     }
@@ -60,41 +59,70 @@ final class CachedMethod {
     /**
      * Compiles a method.
      *
+     * @param method the method as the proxy intercepts it
+     * @param annotated the declaration that carries the annotation (its parameter names serve the key template)
      * @param boundType the type the proxy is created for ({@code includeCls})
-     * @param receiverClass the class of the object the method runs on ({@code includeSelf})
+     * @param targetClass the implementation whose name the default key carries; the return type's
+     *     type variables are resolved against it
      * @throws IllegalArgumentException when the annotation or the method cannot be cached; the
      *     message names the method
      */
-    static CachedMethod compile(Method method, Cached cached, Class<?> boundType, Class<?> receiverClass) {
+    static CachedMethod compile(Method method, Method annotated, Cached cached, Class<?> boundType, Class<?> targetClass) {
         Class<?> returned = method.getReturnType();
         if (returned == void.class || returned == Void.class) {
             throw invalid(method, "it returns void: there is no result to cache");
         }
-        if (BaseStream.class.isAssignableFrom(returned) || Iterator.class.isAssignableFrom(returned)) {
-            throw invalid(method, "it returns a " + returned.getName() + ", which can be consumed only once; return a List");
+        String uncacheable = ReturnKind.uncacheable(method.getGenericReturnType());
+        if (uncacheable != null) {
+            throw invalid(method, "it returns " + uncacheable);
         }
-        boolean async = returned == CompletableFuture.class || returned == CompletionStage.class;
-        if (!async && (CompletionStage.class.isAssignableFrom(returned) || Future.class.isAssignableFrom(returned))) {
+        ReturnKind kind = ReturnKind.of(method);
+        if (kind == ReturnKind.PLAIN && (CompletionStage.class.isAssignableFrom(returned) || Future.class.isAssignableFrom(returned))) {
             throw invalid(method, "it returns " + returned.getName() + "; async methods must return CompletableFuture or CompletionStage");
         }
+        Duration ttl = ttl(method, "ttl", cached.ttl(), true);
+        Duration refreshAfter = ttl(method, "refreshAfter", cached.refreshAfter(), false);
+        if (refreshAfter != null && ttl != null && !ttl.isZero() && refreshAfter.compareTo(ttl) >= 0) {
+            throw invalid(method, "refreshAfter = " + cached.refreshAfter() + " is not shorter than ttl = " + cached.ttl());
+        }
         GetOrSetOptions<Object> options = GetOrSetOptions.defaults()
-                .ttl(ttl(method, cached.ttl()))
+                .ttl(ttl)
+                .refreshAfter(refreshAfter)
+                .nullTtl(ttl(method, "nullTtl", cached.nullTtl(), false))
                 .skipCacheIf(skipPredicate(method, cached.skipCacheIf()))
-                .type(TypeRef.of(resolve(valueType(method.getGenericReturnType(), async), method, receiverClass)));
+                .type(TypeRef.of(storedType(method, kind, targetClass)));
         String cacheName = cached.name().isEmpty() ? CacheManager.DEFAULT_CACHE_NAME : cached.name();
         method.trySetAccessible(); // for call() on a non-public interface
-        if (cached.keyBuilder() != DefaultKeyBuilder.class) {
+        boolean customBuilder = cached.keyBuilder() != DefaultKeyBuilder.class;
+        if (!cached.key().isEmpty()) {
+            if (customBuilder) {
+                throw invalid(method, "it has both key = \"" + cached.key() + "\" and keyBuilder = "
+                        + cached.keyBuilder().getName() + "; give one of them");
+            }
+            return new CachedMethod(method, cacheName, kind, options, KeyTemplate.compile("@Cached", annotated, cached.key()),
+                    null, null);
+        }
+        if (customBuilder) {
             KeyBuilder builder = instantiate(method, "keyBuilder", cached.keyBuilder());
-            return new CachedMethod(method, cacheName, async, options, null, builder);
+            return new CachedMethod(method, cacheName, kind, options, null, null, builder);
         }
-        List<Class<?>> scope = new ArrayList<>(2);
-        if (cached.includeCls()) {
-            scope.add(boundType);
+        Class<?>[] scope = cached.includeCls() ? new Class<?>[] {boundType} : new Class<?>[0];
+        return new CachedMethod(method, cacheName, kind, options, null, CanonicalKey.forMethod(targetClass, method, scope), null);
+    }
+
+    /** The type values are stored and read as: the resolved value type, a list of it for a {@code Flux}. */
+    static Type storedType(Method method, ReturnKind kind, Class<?> targetClass) {
+        Type value = resolve(valueType(method.getGenericReturnType(), kind), method, targetClass);
+        if (kind != ReturnKind.FLUX) {
+            return value;
         }
-        if (cached.includeSelf()) {
-            scope.add(stableName(method, receiverClass));
-        }
-        return new CachedMethod(method, cacheName, async, options, CanonicalKey.forMethod(method, scope.toArray(Class<?>[]::new)), null);
+        TypeFactory types = TypeFactory.defaultInstance();
+        return types.constructCollectionType(List.class, types.constructType(value));
+    }
+
+    /** The getOrSet options of every call, for tests. */
+    GetOrSetOptions<Object> options() {
+        return options;
     }
 
     /**
@@ -102,17 +130,27 @@ final class CachedMethod {
      * {@code null}, this method run on {@code receiver}), stored on the way. A hit in memory
      * without plugins returns at once, allocating nothing here.
      */
-    Object invoke(CacheManager manager, Object receiver, Object[] args, CachedInvoker.Invocation invocation) throws Throwable {
+    @Override
+    public Object invoke(CacheManager manager, Object receiver, Object[] args, CachedInvoker.Invocation invocation) throws Throwable {
         DefaultZodiacCache cache = ManagerAccess.cache(manager, cacheName);
         String key = key(receiver, args);
-        // refresh-ahead needs the entry's age, which the local fast path does not read
-        Object hit = options.refreshAfter() == null ? cache.hitNow(key, options.type()) : DefaultZodiacCache.NOT_HERE;
-        if (hit != DefaultZodiacCache.NOT_HERE) {
-            return async ? CompletableFuture.completedFuture(hit) : hit;
-        }
         CachedInvoker.Invocation run = invocation != null ? invocation : () -> call(receiver, args);
-        if (async) {
-            return cache.getOrSet(key, () -> produceAsync(run), options);
+        switch (kind) {
+            case MONO:
+                return Reactive.mono(() -> cache.getOrSet(key, () -> produceLater(run, ReturnKind.MONO), options));
+            case FLUX:
+                return Reactive.flux(() -> cache.getOrSet(key, () -> produceLater(run, ReturnKind.FLUX), options));
+            default:
+                break;
+        }
+        if (options.refreshAfter() == null) { // refresh-ahead needs getOrSet to see the hit
+            Object hit = cache.hitNow(key, options.type());
+            if (hit != DefaultZodiacCache.NOT_HERE) {
+                return kind == ReturnKind.FUTURE ? CompletableFuture.completedFuture(hit) : hit;
+            }
+        }
+        if (kind == ReturnKind.FUTURE) {
+            return cache.getOrSet(key, () -> produceLater(run, ReturnKind.FUTURE), options);
         }
         try {
             return cache.blocking().getOrSet(key, () -> produce(run), options);
@@ -134,6 +172,9 @@ final class CachedMethod {
         if (defaultKey != null) {
             return defaultKey.build(args);
         }
+        if (template != null) {
+            return template.render(args);
+        }
         String key = keyBuilder.build(receiver, method, args);
         if (key == null) {
             throw new IllegalStateException("keyBuilder " + keyBuilder.getClass().getName() + " returned null for "
@@ -150,10 +191,16 @@ final class CachedMethod {
         }
     }
 
+    /** The value of the method's future, {@code Mono} or {@code Flux}; what the method throws, in the stage. */
     @SuppressWarnings("unchecked")
-    private static CompletionStage<Object> produceAsync(CachedInvoker.Invocation invocation) {
+    private static CompletionStage<Object> produceLater(CachedInvoker.Invocation invocation, ReturnKind kind) {
         try {
-            return (CompletionStage<Object>) invocation.proceed();
+            Object result = invocation.proceed();
+            return switch (kind) {
+                case MONO -> Reactive.monoValue(result);
+                case FLUX -> Reactive.fluxValues(result);
+                default -> (CompletionStage<Object>) result;
+            };
         } catch (Throwable t) {
             return CompletableFuture.failedFuture(t);
         }
@@ -173,20 +220,25 @@ final class CachedMethod {
 
     // ---------------------------------------------------------------- compile helpers
 
-    private static Duration ttl(Method method, long seconds) {
+    /** A duration element in seconds: -1 means none ({@code null}); 0 (where {@code zeroAllowed}: no expiry) or positive. */
+    private static Duration ttl(Method method, String element, long seconds, boolean zeroAllowed) {
         if (seconds == -1) {
             return null;
         }
-        if (seconds < 0) {
-            throw invalid(method, "ttl = " + seconds + "; use -1 (the cache's default TTL), 0 (no expiry) or a positive number of seconds");
+        if (seconds < 0 || (seconds == 0 && !zeroAllowed)) {
+            throw invalid(method, element + " = " + seconds + "; use -1 (" + (zeroAllowed ? "the cache's default TTL), 0 (no expiry)"
+                    : "none)") + " or a positive number of seconds");
         }
         return Duration.ofSeconds(seconds);
     }
 
-    /** The type of the cached value: the return type, or the future's type argument; primitives boxed. */
-    private static Type valueType(Type returned, boolean async) {
+    /**
+     * The type of the cached value: the return type, the future's or the {@code Mono}'s type
+     * argument, or the {@code Flux}'s element type (stored as a list of them); primitives boxed.
+     */
+    static Type valueType(Type returned, ReturnKind kind) {
         Type type = returned;
-        if (async) {
+        if (kind != ReturnKind.PLAIN) {
             type = returned instanceof ParameterizedType future ? future.getActualTypeArguments()[0] : Object.class;
             if (type instanceof WildcardType wildcard) {
                 type = wildcard.getUpperBounds()[0];
@@ -201,7 +253,7 @@ final class CachedMethod {
      * {@code UserRepo implements Repo<User>}, so typed reads give a {@code User} back.
      */
     private static Type resolve(Type type, Method method, Class<?> receiverClass) {
-        if (type instanceof Class<?> || receiverClass == null) {
+        if (type instanceof Class<?> || type instanceof JavaType || receiverClass == null) {
             return type;
         }
         TypeFactory types = TypeFactory.defaultInstance();
@@ -222,15 +274,6 @@ final class CachedMethod {
         } catch (NoSuchMethodException e) {
             return false;
         }
-    }
-
-    /** A receiver class whose name is the same in every JVM, as a key scope must be. */
-    private static Class<?> stableName(Method method, Class<?> receiverClass) {
-        if (receiverClass.isHidden() || Proxy.isProxyClass(receiverClass)) {
-            throw invalid(method, "includeSelf needs a receiver class with a stable name, but "
-                    + receiverClass.getName() + " is " + (receiverClass.isHidden() ? "a hidden class (a lambda?)" : "a JDK proxy"));
-        }
-        return receiverClass;
     }
 
     /** The skip predicate; it is applied to results of the method's return type only. */

@@ -11,9 +11,9 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.modifier.FieldPersistence;
 import net.bytebuddy.description.modifier.SyntheticState;
@@ -32,6 +32,9 @@ import net.bytebuddy.matcher.ElementMatchers;
  * run uncached.
  */
 public final class CachedSubclasses {
+
+    /** The end of the generated classes' names. */
+    static final String SUFFIX = "$ZodiacCached";
 
     /** The generated field holding an instance's manager. */
     static final String MANAGER_FIELD = "zodiac$cacheManager";
@@ -86,7 +89,7 @@ public final class CachedSubclasses {
      */
     private static Generated generate(Class<?> type) {
         check(type);
-        String name = type.getName() + "$ZodiacCached";
+        String name = type.getName() + SUFFIX;
         Class<?> proxyClass = defined(name, type);
         if (proxyClass == null) {
             proxyClass = define(name, type);
@@ -115,10 +118,13 @@ public final class CachedSubclasses {
                 .name(name)
                 .defineField(MANAGER_FIELD, CacheManager.class, Visibility.PRIVATE, FieldPersistence.TRANSIENT, SyntheticState.SYNTHETIC);
         for (Method method : cachedMethods(type)) {
-            CachedMethod compiled = CachedMethod.compile(method, method.getAnnotation(Cached.class), type, type);
-            builder = builder.method(ElementMatchers.is(method)).intercept(MethodDelegation.withDefaultConfiguration()
-                    .filter(ElementMatchers.named("intercept"))
-                    .to(new SubclassInterceptor(compiled)));
+            CacheOperation compiled = CacheAnnotations.compile(method, type, type, type);
+            builder = builder.method(ElementMatchers.named(method.getName())
+                            .and(ElementMatchers.takesArguments(method.getParameterTypes()))
+                            .and(ElementMatchers.not(ElementMatchers.isStatic())))
+                    .intercept(MethodDelegation.withDefaultConfiguration()
+                            .filter(ElementMatchers.named("intercept"))
+                            .to(new SubclassInterceptor(compiled)));
         }
         try (DynamicType.Unloaded<?> unloaded = builder.make()) {
             return unloaded.load(type.getClassLoader(), loadingStrategy(type)).getLoaded();
@@ -146,35 +152,49 @@ public final class CachedSubclasses {
     }
 
     /**
-     * The {@code @Cached} methods a subclass can override: the most specific declaration of each
-     * signature in the class hierarchy. An annotated method that cannot be overridden is an error.
+     * The methods with cache annotations that a subclass can override, whether the annotations are
+     * on the class's method, a superclass's or an interface's (default methods included): for each
+     * signature, the implementation the class runs (the most specific class method, else the
+     * interface's default method). An annotated method that cannot be overridden is an error.
      */
     private static List<Method> cachedMethods(Class<?> type) {
-        List<Method> methods = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        Map<String, Method> implementations = new LinkedHashMap<>();
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Method method : c.getDeclaredMethods()) {
                 if (method.isBridge() || method.isSynthetic()) {
                     continue;
                 }
-                boolean annotated = method.isAnnotationPresent(Cached.class);
                 int modifiers = method.getModifiers();
                 if (Modifier.isStatic(modifiers) || Modifier.isPrivate(modifiers)) {
-                    if (annotated) {
+                    if (CacheAnnotations.annotated(method)) {
                         throw notOverridable(method, Modifier.isStatic(modifiers) ? "static" : "private");
                     }
                     continue;
                 }
-                if (!seen.add(method.getName() + Arrays.toString(method.getParameterTypes())) || !annotated || CachedMethod.isObjectMethod(method)) {
-                    continue;
-                }
-                if (Modifier.isFinal(modifiers)) {
-                    throw notOverridable(method, "final");
-                }
-                methods.add(method);
+                implementations.putIfAbsent(signature(method), method);
             }
         }
+        for (Method method : type.getMethods()) { // public interface methods: defaults, and the abstract ones the class implements
+            if (method.getDeclaringClass().isInterface() && !Modifier.isStatic(method.getModifiers())) {
+                implementations.putIfAbsent(signature(method), method);
+            }
+        }
+        List<Method> methods = new ArrayList<>();
+        for (Method method : implementations.values()) {
+            if (CachedMethod.isObjectMethod(method)
+                    || CacheAnnotations.find(type, method.getName(), method.getParameterTypes()) == null) {
+                continue;
+            }
+            if (Modifier.isFinal(method.getModifiers())) {
+                throw notOverridable(method, "final");
+            }
+            methods.add(method);
+        }
         return methods;
+    }
+
+    private static String signature(Method method) {
+        return method.getName() + Arrays.toString(method.getParameterTypes());
     }
 
     private static IllegalArgumentException notOverridable(Method method, String modifier) {

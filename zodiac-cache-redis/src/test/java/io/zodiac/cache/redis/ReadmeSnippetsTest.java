@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>A block is compiled only, not run, when it names a host that is not loopback (it would
  * connect to {@code redis.example.com} or {@code 10.0.0.7}), when it declares types only (there is
  * nothing to run), or when the line before it is the invisible marker
- * {@value ReadmeSnippet#COMPILE_ONLY_MARKER}. A block that is run has Redis's port {@code 6379}
+ * {@code <!-- compile-only -->}. A block that is run has Redis's port {@code 6379}
  * replaced by the port of this test's Redis server, and a fresh {@code manager}; the global
  * manager must have no caches before it and is shut down after it.
  */
@@ -198,7 +198,12 @@ class ReadmeSnippetsTest {
         Path output = Files.createDirectories(classes.resolve(className));
         compile(snippet, unit, className, output);
         if (run) {
-            run(output, className);
+            try {
+                run(output, className);
+            } catch (Throwable e) {
+                throw new AssertionError("The README.md block at line " + snippet.line() + " (" + snippet.firstLine()
+                        + ") compiles but fails when run: " + e, e);
+            }
         }
     }
 

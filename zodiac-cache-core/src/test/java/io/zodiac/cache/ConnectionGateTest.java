@@ -2,8 +2,10 @@ package io.zodiac.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.spi.ConnectionGate;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -83,5 +85,24 @@ class ConnectionGateTest {
         assertThat(failure(waiting)).isInstanceOf(IllegalStateException.class).hasMessage("closed");
         assertThat(failure(call())).isInstanceOf(IllegalStateException.class).hasMessage("closed");
         assertThat(runs).hasValue(0);
+    }
+
+    @Test
+    void theGuardForwardsEveryMethodOfTheBackendSpi() {
+        // a default method of Backend that the guard does not override would answer with the
+        // default (a memcached cache would forget its TTL bound, refresh-ahead its entry ages)
+        Backend guarded = gate.guard(new io.zodiac.cache.internal.memory.MemoryBackendProvider().create(
+                new io.zodiac.cache.spi.BackendContext("gate", "zodiac_cache:gate", CacheConfig.defaults(),
+                        io.zodiac.cache.serializer.ReferenceSerializer.INSTANCE, new io.zodiac.cache.spi.SharedResources(),
+                        key -> { })), BOUND, () -> new CacheUnavailableException("not connected yet", null));
+        for (java.lang.reflect.Method method : Backend.class.getMethods()) {
+            if (java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+                continue;
+            }
+            assertThat(Arrays.stream(guarded.getClass().getDeclaredMethods())
+                    .anyMatch(m -> m.getName().equals(method.getName())
+                            && Arrays.equals(m.getParameterTypes(), method.getParameterTypes())))
+                    .as("the guard overrides %s", method).isTrue();
+        }
     }
 }

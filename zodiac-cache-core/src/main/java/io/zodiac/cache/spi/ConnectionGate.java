@@ -149,6 +149,21 @@ public final class ConnectionGate {
         }
 
         @Override
+        public CompletableFuture<StoredValue> getWithTtl(String key) {
+            return call(() -> backend.getWithTtl(key));
+        }
+
+        @Override
+        public StoredValue getWithTtlNow(String key) {
+            return backend.getWithTtlNow(key);
+        }
+
+        @Override
+        public Object getNow(String key) {
+            return backend.getNow(key);
+        }
+
+        @Override
         public CompletableFuture<Map<String, Object>> multiGet(List<String> keys) {
             return call(() -> backend.multiGet(keys));
         }
@@ -221,6 +236,11 @@ public final class ConnectionGate {
         @Override
         public boolean local() {
             return backend.local();
+        }
+
+        @Override
+        public Duration maxTtl() {
+            return backend.maxTtl();
         }
 
         @Override

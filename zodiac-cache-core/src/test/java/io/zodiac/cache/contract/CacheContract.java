@@ -56,7 +56,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Every row gets a fresh {@link CacheManager} and a prefix of its own, so rows never see each
  * other's keys on a shared server.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a row stuck in join() fails instead of hanging the build
 public abstract class CacheContract {
 
     private static final AtomicInteger PREFIXES = new AtomicInteger();

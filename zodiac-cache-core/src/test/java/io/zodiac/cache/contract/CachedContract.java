@@ -36,7 +36,7 @@ import reactor.core.scheduler.Schedulers;
  * shows invalidations and updates to a second manager. A subclass per backend gives its
  * configuration; every row gets fresh managers and prefixes of its own.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a row stuck in join() fails instead of hanging the build
 public abstract class CachedContract {
 
     private static final AtomicInteger PREFIXES = new AtomicInteger();

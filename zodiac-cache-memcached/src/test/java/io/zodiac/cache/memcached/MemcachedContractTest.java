@@ -1,11 +1,15 @@
 package io.zodiac.cache.memcached;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.contract.BackendCapabilities;
 import io.zodiac.cache.contract.ServerCacheContract;
 import io.zodiac.cache.contract.ServerFaults;
 import io.zodiac.cache.testkit.MemcachedExtension;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cache contract on a memcached server. */
@@ -35,5 +39,14 @@ class MemcachedContractTest extends ServerCacheContract {
     @Override
     protected ServerFaults faults() {
         return ServerFaults.of(MEMCACHED.server());
+    }
+
+    @Test
+    void ttlsPast2038AreRefusedNotCut() {
+        // memcached's expiry times are 32-bit unix times; folsom would quietly cut a later one to 2038
+        assertThatThrownBy(() -> blocking.set("k", "v", Duration.ofDays(365L * 20)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backend 'memcached'")
+                .hasMessageContaining("at most");
+        assertThat(blocking.set("k", "v", Duration.ofDays(365L * 10))).isTrue();
     }
 }

@@ -139,6 +139,9 @@ final class RedisBackend implements Backend {
      */
     @Override
     public CompletableFuture<StoredValue> getWithTtl(String key) {
+        if (redis == null) {
+            return whenConnected(() -> getWithTtl(key));
+        }
         String redisKey = namespace.key(key);
         CompletableFuture<byte[]> value = redis.get(redisKey).toCompletableFuture();
         CompletableFuture<Long> ttl = redis.pttl(redisKey).toCompletableFuture();

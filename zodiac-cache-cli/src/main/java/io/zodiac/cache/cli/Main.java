@@ -1,8 +1,10 @@
 package io.zodiac.cache.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code zodiac-cache} command. {@code zodiac-cache demo} shows what the library does on the
@@ -10,7 +12,7 @@ import picocli.CommandLine.ParameterException;
  * inspect a running Redis or Memcached. {@code zodiac-cache --help} lists everything.
  *
  * <p>Exit codes: 0 done, 1 key absent or clear not confirmed, 2 bad arguments, 3 backend
- * unreachable or failing. Errors are one line on stderr; {@code --verbose} adds the stack trace
+ * unreachable or failing, 130 interrupted (Ctrl-C). Errors are one line on stderr; {@code --verbose} adds the stack trace
  * and the library's log.
  */
 public final class Main {
@@ -37,8 +39,22 @@ public final class Main {
     private static int badArguments(ParameterException error, String[] args) {
         CommandLine command = error.getCommandLine();
         command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + oneLine(error.getMessage())
-                + " (see " + command.getCommandSpec().qualifiedName() + " --help)");
+                + suggestion(error) + " (see " + command.getCommandSpec().qualifiedName() + " --help)");
         return CliException.USAGE;
+    }
+
+    /** For a mistyped command or option ({@code dmeo}, {@code --thread}): the names it is closest to. */
+    private static String suggestion(ParameterException error) {
+        if (error instanceof UnmatchedArgumentException unmatched) {
+            List<String> close = unmatched.getSuggestions().stream()
+                    .filter(name -> !name.equals(DemoWorkerCommand.NAME))
+                    .limit(3)
+                    .toList();
+            if (!close.isEmpty()) {
+                return "; did you mean " + String.join(" or ", close) + "?";
+            }
+        }
+        return "";
     }
 
     private static int failed(Exception error, CommandLine command, boolean verbose) {

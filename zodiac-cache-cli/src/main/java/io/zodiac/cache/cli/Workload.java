@@ -37,6 +37,8 @@ final class Workload {
     private final boolean cachedProxy;
     /** The lease outlasts the source's latency, so that a producer is never taken over while it runs. */
     private final GetOrSetOptions<String> options;
+    /** Set by {@link #stop()}: the clients end after their current request. */
+    private volatile boolean stopped;
 
     /**
      * @param think each client's pause between two requests, as a client that does other work
@@ -55,6 +57,14 @@ final class Workload {
                 .type(String.class)
                 .ttl(VALUE_TTL)
                 .lease(latency.multipliedBy(2).plusSeconds(2));
+    }
+
+    /**
+     * Ends the running phase early (Ctrl-C): each client ends after its current request, and the
+     * phase returns what it measured so far. A phase started afterwards ends at once.
+     */
+    void stop() {
+        stopped = true;
     }
 
     /** The cache key of key index {@code index}: {@code item:1} is the hottest. */
@@ -174,7 +184,7 @@ final class Workload {
         public void run() {
             try {
                 shared.gate.await();
-                while (System.nanoTime() < shared.deadline) {
+                while (!stopped && System.nanoTime() < shared.deadline) {
                     request(zipf.next(random));
                     if (thinkNanos > 0) {
                         TimeUnit.NANOSECONDS.sleep(thinkNanos);

@@ -3,11 +3,8 @@ package io.zodiac.cache.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code zodiac-cache bench}: the JMH benchmarks against the peers. They are built from a source
@@ -27,10 +24,6 @@ final class BenchCommand implements Callable<Integer> {
 
     static final String SCRIPT = "zodiac-cache-bench/run.sh";
 
-    /** Passed to run.sh as they are. */
-    @Unmatched
-    private List<String> arguments = new ArrayList<>();
-
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path script = find(Path.of("").toAbsolutePath());
@@ -38,9 +31,7 @@ final class BenchCommand implements Callable<Integer> {
             throw CliException.usage("the benchmarks run from a source checkout: no " + SCRIPT
                     + " in this directory or above it; clone the project and run ./zodiac-cache bench there");
         }
-        List<String> command = new ArrayList<>(List.of(script.toString()));
-        command.addAll(arguments);
-        return new ProcessBuilder(command).directory(script.getParent().getParent().toFile()).inheritIO().start()
+        return new ProcessBuilder(script.toString()).directory(script.getParent().getParent().toFile()).inheritIO().start()
                 .waitFor();
     }
 

@@ -1,8 +1,11 @@
 package io.zodiac.cache.cli;
 
 import java.io.PrintWriter;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -45,16 +48,25 @@ public final class Main {
 
     /** For a mistyped command or option ({@code dmeo}, {@code --thread}): the names it is closest to. */
     private static String suggestion(ParameterException error) {
-        if (error instanceof UnmatchedArgumentException unmatched) {
-            List<String> close = unmatched.getSuggestions().stream()
-                    .filter(name -> !name.equals(DemoWorkerCommand.NAME))
-                    .limit(3)
-                    .toList();
-            if (!close.isEmpty()) {
-                return "; did you mean " + String.join(" or ", close) + "?";
-            }
+        if (!(error instanceof UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
+            return "";
         }
-        return "";
+        String typed = unmatched.getUnmatched().get(0);
+        CommandSpec spec = error.getCommandLine().getCommandSpec();
+        Stream<String> names = typed.startsWith("-")
+                ? spec.options().stream().filter(option -> !option.hidden()).flatMap(option -> Stream.of(option.names()))
+                : spec.subcommands().values().stream().filter(command -> !command.getCommandSpec().usageMessage().hidden())
+                        .map(CommandLine::getCommandName);
+        // typos (transposed or missing letters) first, then picocli's own guesses (same start, similar letters)
+        List<String> close = Stream.concat(
+                        names.filter(name -> Typos.distance(typed, name) <= Math.max(1, name.length() / 3))
+                                .sorted(Comparator.comparingInt(name -> Typos.distance(typed, name))),
+                        unmatched.getSuggestions().stream())
+                .filter(name -> !name.equals(DemoWorkerCommand.NAME))
+                .distinct()
+                .limit(3)
+                .toList();
+        return close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?";
     }
 
     private static int failed(Exception error, CommandLine command, boolean verbose) {

@@ -43,8 +43,7 @@ class WalkthroughTest {
 
         Cli.Result keys = zodiacCache("keys", "--prefix", "item:", "--limit", "10");
         assertThat(keys.exitCode()).as(keys.toString()).isZero();
-        assertThat(keys.stdout().lines()).as(keys.toString()).isNotEmpty().allMatch(key -> key.startsWith("item:"))
-                .contains("item:1");
+        assertThat(keys.stdout().lines()).as(keys.toString()).hasSize(10).allMatch(key -> key.startsWith("item:"));
 
         Cli.Result get = zodiacCache("get", "item:1");
         assertThat(get.exitCode()).as(get.toString()).isZero();

@@ -30,6 +30,15 @@ public final class Main {
         System.exit(commandLine().execute(args));
     }
 
+    /**
+     * The JVM option that lets Netty load its native transport without JDK 22+'s warnings on
+     * stderr, for the JVMs this command starts; the runnable jar's manifest says the same
+     * ({@code Enable-Native-Access: ALL-UNNAMED}).
+     */
+    static List<String> nativeAccess() {
+        return Runtime.version().feature() >= 22 ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
+    }
+
     /** The configured command line: one-line errors, exit codes as documented. */
     static CommandLine commandLine() {
         RootCommand root = new RootCommand();

@@ -38,6 +38,11 @@ final class BackendOptions {
     }
 
     private String prefix() {
+        return prefixOf(namespace);
+    }
+
+    /** The prefix in a {@code --namespace} value, which may be given whole ({@code zodiac_cache:PREFIX}). */
+    static String prefixOf(String namespace) {
         String given = namespace == null ? "" : namespace.strip();
         String full = CacheManager.ZODIAC_CACHE_NAMESPACE + ":";
         return given.startsWith(full) ? given.substring(full.length()) : given;

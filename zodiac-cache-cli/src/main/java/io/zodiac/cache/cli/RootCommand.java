@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "A unified cache layer for Java: in-memory, Redis and Memcached behind one API, "
                 + "with stampede protection inside one JVM and across JVMs.",
-        subcommands = {DemoCommand.class, GetCommand.class, TtlCommand.class, KeysCommand.class, StatsCommand.class,
+        subcommands = {DemoCommand.class, BenchCommand.class, GetCommand.class, TtlCommand.class, KeysCommand.class, StatsCommand.class,
                 ClearCommand.class, DemoWorkerCommand.class, HelpCommand.class},
         footerHeading = "%n",
         footer = {"Start with: zodiac-cache demo",
@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                         + "--namespace PREFIX (or ZODIAC_CACHE_NAMESPACE): the cache's keys live under "
                         + "zodiac_cache:PREFIX.",
                 "Exit codes: 0 done, 1 key absent or clear not confirmed, 2 bad arguments, 3 backend unreachable "
-                        + "or failing."})
+                        + "or failing, 130 interrupted (Ctrl-C)."})
 final class RootCommand implements Callable<Integer> {
 
     /** The slf4j-simple setting that the library's log follows. */

@@ -76,8 +76,9 @@ final class WorkerProcesses {
             this.ready = ready;
             this.finished = finished;
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(Main.nativeAccess());
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
             command.addAll(arguments);
             this.process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             Thread reader = new Thread(this::read, "demo-worker-" + number + "-stdout");

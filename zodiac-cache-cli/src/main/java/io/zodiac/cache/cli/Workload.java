@@ -42,6 +42,8 @@ final class Workload {
     private final GetOrSetOptions<String> options;
     /** The latencies of the requests for the {@value #HOT_KEYS} hottest keys in the last phase. */
     private volatile Histogram hotLatencies = new Histogram(3);
+    /** Set by {@link #stop()}: the clients end after their current request. */
+    private volatile boolean stopped;
 
     /**
      * @param think each client's pause between two requests, as a client that does other work
@@ -68,6 +70,14 @@ final class Workload {
     /** The latencies of the requests for the {@value #HOT_KEYS} hottest keys in the last phase this workload ran. */
     Histogram hotLatencies() {
         return hotLatencies;
+    }
+
+    /**
+     * Ends the running phase early (Ctrl-C): each client ends after its current request, and the
+     * phase returns what it measured so far. A phase started afterwards ends at once.
+     */
+    void stop() {
+        stopped = true;
     }
 
     /** The cache key of key index {@code index}: {@code item:1} is the hottest. */
@@ -191,7 +201,7 @@ final class Workload {
         public void run() {
             try {
                 shared.gate.await();
-                while (System.nanoTime() < shared.deadline) {
+                while (!stopped && System.nanoTime() < shared.deadline) {
                     request(zipf.next(random));
                     if (thinkNanos > 0) {
                         TimeUnit.NANOSECONDS.sleep(thinkNanos);

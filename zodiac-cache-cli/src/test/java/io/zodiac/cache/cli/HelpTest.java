@@ -35,7 +35,7 @@ class HelpTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout())
                 .contains("Start with: zodiac-cache demo")
-                .contains("  demo ", "  get ", "  ttl ", "  keys ", "  stats ", "  clear ")
+                .contains("  demo ", "  bench ", "  get ", "  ttl ", "  keys ", "  stats ", "  clear ")
                 .doesNotContain("demo-worker");
     }
 

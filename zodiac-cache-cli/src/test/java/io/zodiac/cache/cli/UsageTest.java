@@ -20,6 +20,8 @@ class UsageTest {
                 Arguments.of(new String[] {"demo", "--processes", "2"}, "--processes needs a server"),
                 Arguments.of(new String[] {"demo", "--backend", "ftp://example.org"}, "uri scheme 'ftp' is unknown"),
                 Arguments.of(new String[] {"frobnicate"}, "Unmatched argument"),
+                Arguments.of(new String[] {"dmeo"}, "did you mean demo?"),
+                Arguments.of(new String[] {"demo", "--thread", "4"}, "did you mean --threads"),
                 Arguments.of(new String[] {"get", "user:1", "--namespace", "app"}, "no backend: pass --backend"),
                 Arguments.of(new String[] {"keys", "--backend", "memory://", "--namespace", "app"},
                         "the in-memory cache lives inside one process"),

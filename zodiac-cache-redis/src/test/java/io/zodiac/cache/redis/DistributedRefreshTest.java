@@ -90,7 +90,7 @@ class DistributedRefreshTest {
             Object refreshed = cache.get(key).join();
             assertThat(refreshed).asString().startsWith("refreshed-by-");
             assertThat(values).as("hits return the stored value, or the refreshed one once it is stored")
-                    .contains("stored").containsOnly("stored", (String) refreshed);
+                    .contains("stored").isSubsetOf("stored", (String) refreshed);
             Duration sinceGo = Duration.ofNanos(System.nanoTime() - go);
             assertThat(cache.ttl(key).join()).as("stored after GO with a fresh TTL").isGreaterThan(TTL.minus(sinceGo).minusMillis(5));
         } finally {

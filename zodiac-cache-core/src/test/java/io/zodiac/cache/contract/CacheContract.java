@@ -1339,6 +1339,12 @@ public abstract class CacheContract {
                 .hasMessageContaining("closed");
         assertThatThrownBy(() -> within(Duration.ofSeconds(10), cache.getOrSet("k",
                 () -> CompletableFuture.completedFuture("p")))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> within(Duration.ofSeconds(10), cache.getOrSet("k",
+                () -> CompletableFuture.completedFuture("p"), refreshing()))).as("refreshing getOrSet of a closed cache")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> within(Duration.ofSeconds(10), cache.getOrSetAll(List.of("k", "j"),
+                missed -> CompletableFuture.completedFuture(Map.<String, String>of()), GetOrSetOptions.defaults())))
+                .as("getOrSetAll of a closed cache").isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThatThrownBy(manager::cache).hasMessageContaining("is not initialized");
     }
 

@@ -4,9 +4,6 @@ import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.ZodiacCache;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -74,43 +70,11 @@ public final class RefreshChild {
         String me = Long.toString(ProcessHandle.current().pid());
         try (CacheManager manager = new CacheManager()) {
             ZodiacCache cache = manager.setup(prefix, CacheConfig.fromMap(config));
-            CountDownLatch go = new CountDownLatch(1);
-            List<String> results = new ArrayList<>();
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                Thread caller = new Thread(() -> {
-                    try {
-                        go.await();
-                        for (int call = 0; call < CALLS; call++) {
-                            String value = cache.getOrSet(key, () -> produce(cache, me, produce), options).join();
-                            synchronized (results) {
-                                results.add("RESULT " + value);
-                            }
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (RuntimeException e) {
-                        synchronized (results) {
-                            results.add("FAILED " + e);
-                        }
-                    }
-                }, "caller-" + i);
-                caller.start();
-                threads.add(caller);
-            }
-            System.out.println("READY");
-            System.out.flush();
-            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            if (!"GO".equals(stdin.readLine())) {
-                System.out.println("FAILED no GO on stdin");
-            }
-            go.countDown();
-            for (Thread thread : threads) {
-                thread.join(30_000);
-            }
-            synchronized (results) {
-                results.forEach(System.out::println);
-            }
+            List<String> results = GatedCallers.run(callers, report -> {
+                for (int call = 0; call < CALLS; call++) {
+                    report.accept("RESULT " + cache.getOrSet(key, () -> produce(cache, me, produce), options).join());
+                }
+            });
             // the refresh (here or in another JVM) has been started: wait for its value to land
             String first = results.isEmpty() ? null : results.get(0).substring("RESULT ".length());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

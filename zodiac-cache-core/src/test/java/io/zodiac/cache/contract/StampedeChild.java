@@ -7,9 +7,6 @@ import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.plugin.Operation;
 import io.zodiac.cache.plugin.OperationEvent;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -106,42 +102,10 @@ public final class StampedeChild {
                 cache.get("warmup:" + me + ":" + i, String.class).join();
             }
 
-            CountDownLatch go = new CountDownLatch(1);
-            List<String> results = new ArrayList<>();
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                Thread caller = new Thread(() -> {
-                    try {
-                        go.await();
-                        String value = cache.getOrSet(key, () -> produce(cache, me, produce), getOrSet).join();
-                        long at = System.currentTimeMillis();
-                        synchronized (results) {
-                            results.add("RESULT " + value + " " + at);
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (RuntimeException e) {
-                        synchronized (results) {
-                            results.add("FAILED " + e);
-                        }
-                    }
-                }, "caller-" + i);
-                caller.start();
-                threads.add(caller);
-            }
-            System.out.println("READY");
-            System.out.flush();
-            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            if (!"GO".equals(stdin.readLine())) {
-                System.out.println("FAILED no GO on stdin");
-            }
-            go.countDown();
-            for (Thread thread : threads) {
-                thread.join(30_000);
-            }
-            synchronized (results) {
-                results.forEach(System.out::println);
-            }
+            GatedCallers.run(callers, report -> {
+                String value = cache.getOrSet(key, () -> produce(cache, me, produce), getOrSet).join();
+                report.accept("RESULT " + value + " " + System.currentTimeMillis());
+            });
             if (released.isDone()) {
                 System.out.println("RELEASE " + released.join());
             }

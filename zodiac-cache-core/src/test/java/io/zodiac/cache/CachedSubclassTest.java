@@ -96,7 +96,7 @@ class CachedSubclassTest {
         assertThat(catalog.price(2)).isEqualTo("shop:2");
         assertThat(catalog.price(2)).isEqualTo("shop:2");
         assertThat(catalog.calls.get() - constructorCalls).isEqualTo(1);
-        assertThat(cache.keys(Catalog.class.getName() + ":price:", 10).join()).hasSize(1);
+        assertThat(cache.keys(Catalog.class.getSimpleName() + ":price:", 10).join()).hasSize(1);
     }
 
     @Test

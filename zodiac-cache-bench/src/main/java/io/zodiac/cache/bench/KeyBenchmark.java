@@ -1,9 +1,15 @@
 package io.zodiac.cache.bench;
 
+import com.alicp.jetcache.anno.method.ClassUtil;
+import com.alicp.jetcache.external.ExternalKeyUtil;
 import com.alicp.jetcache.support.Fastjson2KeyConvertor;
 import io.zodiac.cache.key.CanonicalKey;
 import io.zodiac.cache.key.DefaultKeyBuilder;
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,7 +41,14 @@ import org.springframework.cache.interceptor.SimpleKeyGenerator;
  *       allocates);</li>
  *   <li>{@code spring_simpleKeyGenerator} (the peer): Spring's default key,
  *       {@code SimpleKeyGenerator.generate(target, method, args)};</li>
- *   <li>{@code jetcache_fastjson2Key}: JetCache's default key convertor on the argument array.</li>
+ *   <li>{@code jetcache_fastjson2Key}: JetCache's default key convertor on the argument array;</li>
+ *   <li>{@code jetcache_remoteKey}: the key JetCache's remote cache sends for a {@code @Cached}
+ *       call: its cache name ({@code c.b.KeyBenchmark$Target.find(ILjava/lang/String;J)}, the
+ *       name JetCache gives an unnamed {@code @Cached} method) followed by the fastjson2 key, as
+ *       bytes ({@code ExternalKeyUtil.buildKeyAfterConvert});</li>
+ *   <li>{@code jdk_sha256}: the floor under zodiac's computed key: SHA-256 of a
+ *       {@value #SHA256_INPUT_BYTES}-byte input (the seed and the encoding of an
+ *       {@code (int, String, long)} call) into a reused digest and buffer, nothing else.</li>
  * </ul>
  *
  * <p>The keys differ in kind: zodiac's is a String holding 128 bits of SHA-256 over a type-tagged
@@ -47,6 +60,8 @@ import org.springframework.cache.interceptor.SimpleKeyGenerator;
 public class KeyBenchmark {
 
     static final int ARG_SETS = 1 << 10;
+    /** The bytes a computed {@code (int, String, long)} key hashes: 16 of seed, 4 of count, 5 + 11 + 9 of arguments. */
+    static final int SHA256_INPUT_BYTES = 45;
 
     @Param({"intStringLong", "list5"})
     String shape;
@@ -55,6 +70,7 @@ public class KeyBenchmark {
     Object[][] args;
     final DefaultKeyBuilder defaultKeyBuilder = new DefaultKeyBuilder();
     CanonicalKey compiled;
+    String jetcachePrefix;
     final SimpleKeyGenerator simpleKeyGenerator = new SimpleKeyGenerator();
     final Object target = new Target();
 
@@ -97,6 +113,25 @@ public class KeyBenchmark {
             default -> throw new IllegalArgumentException(shape);
         }
         compiled = CanonicalKey.forMethod(Target.class, method);
+        jetcachePrefix = ClassUtil.getShortClassName(Target.class.getName()) + "." + method.getName()
+                + ClassUtil.getMethodSig(method);
+    }
+
+    /** One thread's SHA-256 and buffers, for the floor. */
+    @State(Scope.Thread)
+    public static class DigestState {
+        final MessageDigest digest;
+        final byte[] input = new byte[SHA256_INPUT_BYTES];
+        final byte[] hash = new byte[32];
+        int index;
+
+        public DigestState() {
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @Benchmark
@@ -124,6 +159,20 @@ public class KeyBenchmark {
     @Benchmark
     public int jetcache_fastjson2Key(ThreadState state, Blackhole bh) {
         return lookupReady(Fastjson2KeyConvertor.INSTANCE.apply(state.next(args)), bh);
+    }
+
+    @Benchmark
+    public byte[] jetcache_remoteKey(ThreadState state) throws IOException {
+        return ExternalKeyUtil.buildKeyAfterConvert(Fastjson2KeyConvertor.INSTANCE.apply(state.next(args)), jetcachePrefix);
+    }
+
+    /** SHA-256 of one short input, digest and buffers reused: what the computed key cannot go below. */
+    @Benchmark
+    public byte jdk_sha256(DigestState state) throws DigestException {
+        state.input[0] = (byte) state.index++;
+        state.digest.update(state.input, 0, SHA256_INPUT_BYTES);
+        state.digest.digest(state.hash, 0, state.hash.length);
+        return state.hash[0];
     }
 
     /**

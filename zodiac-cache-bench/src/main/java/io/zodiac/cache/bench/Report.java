@@ -314,6 +314,13 @@ public final class Report {
                     "Spring `SimpleKeyGenerator`", "KeyBenchmark.spring_simpleKeyGenerator", 1, params, Better.HIGHER, null);
             compare("compiled `CanonicalKey`, computed", what, "KeyBenchmark.zodiac_compiledKey_computed",
                     "JetCache fastjson2 key", "KeyBenchmark.jetcache_fastjson2Key", 1, params, Better.HIGHER, null);
+            compare("compiled `CanonicalKey`, computed", what, "KeyBenchmark.zodiac_compiledKey_computed",
+                    "JetCache remote key (name + fastjson2, bytes)", "KeyBenchmark.jetcache_remoteKey", 1, params,
+                    Better.HIGHER, null);
+            if (shape.equals("intStringLong")) {
+                compare("*(floor)* SHA-256 of the 45-byte input alone", what, "KeyBenchmark.jdk_sha256",
+                        "JetCache fastjson2 key", "KeyBenchmark.jetcache_fastjson2Key", 1, params, Better.HIGHER, null);
+            }
         }
         line("");
     }

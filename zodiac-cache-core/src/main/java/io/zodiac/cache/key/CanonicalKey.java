@@ -19,8 +19,9 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link #forMethod(Class, Method, Class...)}: the key of a method as it runs on a class,
- *       {@code {target class}:{method}:{hash}}; the seed covers the target class, the method
- *       name, the parameter types (overloads never collide) and the scope classes.
+ *       {@code {target class}:{method}:{hash}} with the class's simple name; the seed covers the
+ *       target class's full name, the method name, the parameter types (overloads never collide)
+ *       and the scope classes.
  *   <li>{@link #forName(String)}: the key of a named function, {@code {name}:{hash}}.
  * </ul>
  *
@@ -158,11 +159,13 @@ public final class CanonicalKey {
 
     /**
      * The key of a method's calls on objects of {@code targetClass},
-     * {@code {target class}:{method}:{hash}}: what {@code @Cached} uses, with the implementation
+     * {@code {target class}:{method}:{hash}} with the class's simple name (its full name is in the
+     * hash): what {@code @Cached} uses, with the implementation
      * that runs as the target class, so two implementations of one interface method never share
      * keys, and one implementation has the same keys in every JVM.
      *
-     * @param targetClass the class the method runs on; its name is part of the key and the seed
+     * @param targetClass the class the method runs on; its simple name is part of the key, its full
+     *     name part of the seed
      * @param method the method; its arguments are what {@link #build} takes
      * @param scope classes the key is scoped to, in order (the proxies pass the proxied type for
      *     {@code includeCls}); the same arguments under another scope give another key
@@ -186,8 +189,23 @@ public final class CanonicalKey {
             seed.string(Objects.requireNonNull(type, "scope class").getName());
         }
         seed.flush();
-        String prefix = targetClass.getName() + ":" + method.getName() + ":";
+        String prefix = readableName(targetClass) + ":" + method.getName() + ":";
         return new CanonicalKey(prefix, digest, method, describe(method));
+    }
+
+    /**
+     * The class as the key shows it: its simple name ({@code UserService}), or, for an anonymous
+     * class, its binary name without the package. The full name is in the hash's seed, so two
+     * classes of one simple name in different packages still never share keys; the readable part
+     * stays short, which every stored key pays for in the backend's memory.
+     */
+    private static String readableName(Class<?> type) {
+        String simple = type.getSimpleName();
+        if (!simple.isEmpty()) {
+            return simple;
+        }
+        String name = type.getName();
+        return name.substring(name.lastIndexOf('.') + 1);
     }
 
     /**

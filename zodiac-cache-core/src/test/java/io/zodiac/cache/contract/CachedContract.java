@@ -369,8 +369,8 @@ public abstract class CachedContract {
         assertThat(pointsRepo.find(1)).isEqualTo(new Point(1, 2));
         assertThat(userRepo.calls).hasValue(1);
         assertThat(pointRepo.calls).hasValue(1);
-        assertThat(manager.getCache("repo").keys(UserRepo.class.getName() + ":find:", 10).join()).hasSize(1);
-        assertThat(manager.getCache("repo").keys(PointRepo.class.getName() + ":find:", 10).join()).hasSize(1);
+        assertThat(manager.getCache("repo").keys(UserRepo.class.getSimpleName() + ":find:", 10).join()).hasSize(1);
+        assertThat(manager.getCache("repo").keys(PointRepo.class.getSimpleName() + ":find:", 10).join()).hasSize(1);
     }
 
     @Test

@@ -95,10 +95,38 @@ class CanonicalKeyTest {
     }
 
     @Test
-    void theKeyIsDeclaringClassMethodAnd128BitsOfHex() {
-        assertThat(one("x")).matches("io\\.zodiac\\.cache\\.key\\.CanonicalKeyTest\\$Fixture:one:[0-9a-f]{32}");
-        assertThat(CanonicalKey.forMethod(method("none")).build()).matches(".*\\$Fixture:none:[0-9a-f]{32}");
+    void theKeyIsTheClassSimpleNameMethodAnd128BitsOfHex() {
+        assertThat(one("x")).matches("Fixture:one:[0-9a-f]{32}");
+        assertThat(CanonicalKey.forMethod(method("none")).build()).matches("Fixture:none:[0-9a-f]{32}");
         assertThat(CanonicalKey.forName("users.byId").build(1)).matches("users\\.byId:[0-9a-f]{32}");
+    }
+
+    /** The readable part shows the simple name; the full name in the hash keeps namesakes apart. */
+    @Test
+    void classesOfOneSimpleNameInDifferentPlacesNeverShareKeys() throws NoSuchMethodException {
+        CanonicalKey first = CanonicalKey.forMethod(First.Namesake.class, First.Namesake.class.getMethod("find", int.class));
+        CanonicalKey second = CanonicalKey.forMethod(Second.Namesake.class, Second.Namesake.class.getMethod("find", int.class));
+        assertThat(first.build(1)).startsWith("Namesake:find:");
+        assertThat(second.build(1)).startsWith("Namesake:find:");
+        assertThat(first.build(1)).isNotEqualTo(second.build(1));
+    }
+
+    /** Holds a class named like {@link Second.Namesake}. */
+    static final class First {
+        static final class Namesake {
+            public int find(int id) {
+                return id;
+            }
+        }
+    }
+
+    /** Holds a class named like {@link First.Namesake}. */
+    static final class Second {
+        static final class Namesake {
+            public int find(int id) {
+                return id;
+            }
+        }
     }
 
     /**
@@ -112,9 +140,9 @@ class CanonicalKeyTest {
     void theGoldenKeysNeverChange() {
         CanonicalKey golden = CanonicalKey.forMethod(KeyFixtures.golden());
         assertThat(golden.build(KeyFixtures.goldenArguments().get(1)))
-                .isEqualTo("io.zodiac.cache.key.KeyFixtures$Golden:find:e30ad63cf9136f18651181e6dddbf298");
+                .isEqualTo("Golden:find:e30ad63cf9136f18651181e6dddbf298");
         assertThat(golden.build(KeyFixtures.goldenArguments().get(2)))
-                .isEqualTo("io.zodiac.cache.key.KeyFixtures$Golden:find:3b6e9d54dc25ef78e86da8ba8b314014");
+                .isEqualTo("Golden:find:3b6e9d54dc25ef78e86da8ba8b314014");
     }
 
     /** Another JVM, with the memo at its default size and turned off, builds the same keys. */

@@ -174,7 +174,7 @@ class CachedBeansTest {
 
             assertThat(prices.runs()).isEqualTo(4);
             assertThat(cache(context).keys("", 10).join()).hasSize(2)
-                    .allSatisfy(key -> assertThat(key).startsWith(Prices.class.getName() + ":"));
+                    .allSatisfy(key -> assertThat(key).startsWith(Prices.class.getSimpleName() + ":"));
         });
     }
 
@@ -217,7 +217,7 @@ class CachedBeansTest {
             assertThat(CachedProxy.of(manager, Stock.class, other).available("x")).isEqualTo(7);
             assertThat(other.runs).hasValue(0);
             assertThat(cache(context).keys("", 10).join()).singleElement()
-                    .satisfies(key -> assertThat(key).startsWith(Warehouse.class.getName() + ":available:"));
+                    .satisfies(key -> assertThat(key).startsWith(Warehouse.class.getSimpleName() + ":available:"));
         });
     }
 

@@ -61,7 +61,11 @@ final class BackendErrors {
     }
 
     private void report(String key, RuntimeException error) {
-        CacheEvent event = new CacheEvent(cache.name(), CacheEvent.Kind.FAIL_OPEN, key, error);
+        report(cache, new CacheEvent(cache.name(), CacheEvent.Kind.FAIL_OPEN, key, error));
+    }
+
+    /** Gives {@code event} to the plugins of {@code cache}; a plugin that throws is logged. */
+    static void report(ZodiacCache cache, CacheEvent event) {
         for (CachePlugin plugin : cache.config().plugins()) {
             try {
                 plugin.onEvent(event);

@@ -2,6 +2,7 @@ package io.zodiac.cache.spring;
 
 import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.serializer.SerializationException;
 import io.zodiac.cache.spi.KeyText;
 import java.util.List;
@@ -15,8 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.zodiac.cache.plugin.CacheEvent;
-import io.zodiac.cache.plugin.CachePlugin;
 import org.springframework.cache.support.AbstractValueAdaptingCache;
 import org.springframework.cache.support.NullValue;
 import org.springframework.cache.support.SimpleValueWrapper;
@@ -297,7 +296,7 @@ public final class ZodiacSpringCache extends AbstractValueAdaptingCache {
     @Override
     public void put(Object key, Object value) {
         String stored = key(key);
-        Object storedValue = storedOrNull(stored, checked(key, value));
+        Object storedValue = storedOrAbsent(stored, checked(key, value));
         write(() -> {
             try {
                 if (storedValue == StoredValues.ABSENT) {
@@ -312,7 +311,7 @@ public final class ZodiacSpringCache extends AbstractValueAdaptingCache {
     }
 
     /** The stored form of {@code value}, or {@link StoredValues#ABSENT} when its type is not allowed (reported). */
-    private Object storedOrNull(String key, Object value) {
+    private Object storedOrAbsent(String key, Object value) {
         try {
             return values.store(value);
         } catch (AllowedTypes.NotAllowedException e) {
@@ -324,7 +323,7 @@ public final class ZodiacSpringCache extends AbstractValueAdaptingCache {
     @Override
     public ValueWrapper putIfAbsent(Object key, Object value) {
         String stored = key(key);
-        Object storedValue = storedOrNull(stored, checked(key, value));
+        Object storedValue = storedOrAbsent(stored, checked(key, value));
         if (storedValue == StoredValues.ABSENT) {
             return get(key);
         }
@@ -411,14 +410,7 @@ public final class ZodiacSpringCache extends AbstractValueAdaptingCache {
             LOG.warn("Cache '{}': value under key '{}' read as a miss (logged once per type): {}", getName(),
                     KeyText.of(key), error.getMessage());
         }
-        CacheEvent event = new CacheEvent(cache.name(), CacheEvent.Kind.DECODE_FAILURE, key, error);
-        for (CachePlugin plugin : cache.config().plugins()) {
-            try {
-                plugin.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.warn("Plugin {} failed on {}", plugin, event.kind(), e);
-            }
-        }
+        BackendErrors.report(cache, new CacheEvent(cache.name(), CacheEvent.Kind.DECODE_FAILURE, key, error));
         return null;
     }
 

@@ -11,7 +11,8 @@ import org.springframework.core.ResolvableType;
 /**
  * The classes whose values the Spring cache bridge stores in a JSON cache and reads back: those of
  * the allowed packages (the application's and {@code zodiac.cache.spring-cache.allowed-packages})
- * and the JDK value types, alone or as the elements of a {@code List}, {@code Set} or {@code Map}.
+ * and the JDK value types, alone, in arrays, or as the elements of a {@code List}, {@code Set} or
+ * {@code Map}; arrays of primitives too.
  *
  * <p>A value's type is written as a <em>type name</em>: the class name
  * ({@code com.example.Forecast}), or a collection with its element classes
@@ -98,7 +99,7 @@ final class AllowedTypes {
         if (!type.isEnum() && type.getSuperclass() != null && type.getSuperclass().isEnum()) {
             type = type.getSuperclass(); // an enum constant with a body
         }
-        String name = type.getName();
+        String name = type.getName(); // arrays: [B, [Lcom.example.Forecast;
         if (!allowed(name)) {
             throw new NotAllowedException(name, "it is neither a JDK value type nor in the allowed packages "
                     + packages + " (zodiac.cache.spring-cache.allowed-packages)");
@@ -164,6 +165,14 @@ final class AllowedTypes {
 
     /** Whether the class called {@code name} may be read: a JDK value type, or in an allowed package. */
     boolean allowed(String name) {
+        if (name.startsWith("[")) {
+            String component = name.substring(name.lastIndexOf('[') + 1);
+            if (component.length() == 1) {
+                return "ZBCSIJFD".contains(component); // an array of primitives
+            }
+            return component.startsWith("L") && component.endsWith(";")
+                    && allowed(component.substring(1, component.length() - 1));
+        }
         if (JDK_VALUE_TYPES.contains(name)) {
             return true;
         }

@@ -77,6 +77,18 @@ class SpringCacheTypesTest {
             return Map.of("morning", new BigDecimal("3.30"), "noon", new BigDecimal("9.00"));
         }
 
+        @Cacheable(cacheNames = "forecasts", key = "'array:' + #city")
+        public Forecast[] array(String city) {
+            runs.incrementAndGet();
+            return new Forecast[] {new Forecast(city, BigDecimal.ONE, AT)};
+        }
+
+        @Cacheable(cacheNames = "forecasts", key = "'bytes:' + #city")
+        public byte[] bytes(String city) {
+            runs.incrementAndGet();
+            return city.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
         @Cacheable(cacheNames = "forecasts", key = "'sync:' + #city", sync = true)
         public Forecast synced(String city) {
             runs.incrementAndGet();
@@ -147,7 +159,9 @@ class SpringCacheTypesTest {
 
             Map<String, BigDecimal> temperatures = forecasts.temperatures("Oslo");
             assertThat(forecasts.temperatures("Oslo")).isEqualTo(temperatures);
-            assertThat(forecasts.runs()).isEqualTo(2);
+            assertThat(forecasts.array("Oslo")).containsExactly(forecasts.array("Oslo"));
+            assertThat(forecasts.bytes("Oslo")).isEqualTo(forecasts.bytes("Oslo")).asString().isEqualTo("Oslo");
+            assertThat(forecasts.runs()).isEqualTo(4);
             assertThat(redis.server().command("GET", redisKey("week:Oslo")))
                     .startsWith("{\"@type\":\"java.util.List<io.zodiac.cache.spring.app.Forecast>\"");
         });
@@ -188,7 +202,7 @@ class SpringCacheTypesTest {
             Forecasts forecasts = context.getBean(Forecasts.class);
             List<String> gadgets = List.of("io.zodiac.cache.spring.gadget.Gadget", "java.net.URL",
                     "javax.management.BadAttributeValueExpException", "java.util.List<io.zodiac.cache.spring.gadget.Gadget>",
-                    "java.util.Map<java.lang.String,java.net.URL>");
+                    "java.util.Map<java.lang.String,java.net.URL>", "[Ljava.net.URL;");
             for (String gadget : gadgets) {
                 redis.server().command("SET", redisKey(gadget), "{\"@type\":\"" + gadget + "\",\"value\":{\"command\":\"x\"}}");
                 assertThat(forecasts.forecast(gadget)).as(gadget).isEqualTo(new Forecast(gadget, new BigDecimal("21.50"), AT));

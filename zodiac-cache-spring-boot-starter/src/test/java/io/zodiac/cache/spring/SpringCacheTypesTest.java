@@ -101,6 +101,12 @@ class SpringCacheTypesTest {
             return CompletableFuture.completedFuture(new Forecast(city, BigDecimal.ONE, AT));
         }
 
+        @Cacheable(cacheNames = "forecasts", key = "'none:' + #city")
+        public Forecast none(String city) {
+            runs.incrementAndGet();
+            return null;
+        }
+
         @Cacheable(cacheNames = "forecasts", key = "'outsider:' + #id")
         public Outsider outsider(String id) {
             runs.incrementAndGet();
@@ -193,6 +199,21 @@ class SpringCacheTypesTest {
 
             assertThat(forecasts.forecast("Lima")).isEqualTo(new Forecast("Lima", new BigDecimal("21.50"), AT));
             assertThat(forecasts.runs()).as("the method's value replaced the foreign one").isEqualTo(1);
+        });
+    }
+
+    @Test
+    void nullsAreCachedAndValuesWithoutATypeAreMisses() {
+        runner.run(context -> {
+            Forecasts forecasts = context.getBean(Forecasts.class);
+            assertThat(forecasts.none("Bern")).isNull();
+            assertThat(forecasts.none("Bern")).isNull();
+            assertThat(forecasts.runs()).isEqualTo(1);
+            assertThat(redis.server().command("GET", redisKey("none:Bern"))).isEqualTo("{\"@type\":\"null\",\"value\":null}");
+
+            redis.server().command("SET", redisKey("Bern"), "{\"city\":\"Bern\",\"temperature\":1}");
+            assertThat(forecasts.forecast("Bern")).isEqualTo(new Forecast("Bern", new BigDecimal("21.50"), AT));
+            assertThat(forecasts.runs()).isEqualTo(2);
         });
     }
 

@@ -15,14 +15,15 @@ import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
  * methods (on their class, its superclasses or its interfaces) so that those methods run through their caches, and checks the annotations when it
  * does, so that a wrong one fails the context's startup. A bean that is already a proxy (for
  * {@code @Transactional}, say) gets the caching advice first in its chain, so a hit skips the
- * rest. Class-based proxies, as Spring Boot's default.
+ * rest. Class-based proxies, as Spring Boot's default. Inside a Spring transaction the writes of
+ * {@code @CacheInvalidate} and {@code @CacheUpdate} wait for its commit (unless not transaction-aware).
  */
 final class CachedAnnotationBeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
 
     private final CachedMethodInterceptor interceptor;
 
-    CachedAnnotationBeanPostProcessor(Supplier<CacheManager> manager) {
-        this.interceptor = new CachedMethodInterceptor(manager);
+    CachedAnnotationBeanPostProcessor(Supplier<CacheManager> manager, Supplier<Boolean> transactionAware) {
+        this.interceptor = new CachedMethodInterceptor(manager, transactionAware);
         ComposablePointcut annotated = new ComposablePointcut(new AnnotationMatchingPointcut(null, Cached.class, true))
                 .union(new AnnotationMatchingPointcut(null, CacheInvalidate.class, true))
                 .union(new AnnotationMatchingPointcut(null, CacheInvalidate.List.class, true))

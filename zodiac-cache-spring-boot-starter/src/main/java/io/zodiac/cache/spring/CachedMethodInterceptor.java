@@ -3,6 +3,7 @@ package io.zodiac.cache.spring;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.internal.proxy.CachedInvoker;
 import java.lang.reflect.Method;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +21,14 @@ import org.springframework.util.ReflectionUtils;
  * {@link io.zodiac.cache.CachedProxy}. The annotations are found on the bean class's method or on
  * the superclass or interface method it overrides; default keys carry the bean's user class, as
  * for {@code CachedProxy}. Looked up once per method and bean class.
+ *
+ * <p>In a Spring transaction (when transaction-aware) a method with {@code @CacheInvalidate} or
+ * {@code @CacheUpdate} runs at once and its cache writes run after the commit, none on rollback.
  */
 final class CachedMethodInterceptor implements MethodInterceptor {
 
     private final Supplier<CacheManager> manager;
+    private final Supplier<Boolean> transactionAware;
     /**
      * Per method, under the {@code Method} instance the proxy passes (the same one on every call,
      * so the lookup compares references): the invoker for each bean class it ran on, empty for a
@@ -32,8 +37,9 @@ final class CachedMethodInterceptor implements MethodInterceptor {
      */
     private final ConcurrentHashMap<Method, Map<Class<?>, Optional<CachedInvoker>>> invokers = new ConcurrentHashMap<>();
 
-    CachedMethodInterceptor(Supplier<CacheManager> manager) {
+    CachedMethodInterceptor(Supplier<CacheManager> manager, Supplier<Boolean> transactionAware) {
         this.manager = manager;
+        this.transactionAware = transactionAware;
     }
 
     @Override
@@ -52,7 +58,31 @@ final class CachedMethodInterceptor implements MethodInterceptor {
         if (found.isEmpty()) {
             return invocation.proceed();
         }
-        return found.get().invoke(manager.get(), target, invocation.getArguments(), invocation::proceed);
+        CachedInvoker invoker = found.get();
+        if (invoker.writes() && transactionAware.get() && AfterCommit.inTransaction()) {
+            return writeAfterCommit(invoker, target, invocation);
+        }
+        return invoker.invoke(manager.get(), target, invocation.getArguments(), invocation::proceed);
+    }
+
+    /**
+     * Runs a {@code @CacheInvalidate}/{@code @CacheUpdate} method now, in the transaction, and its cache
+     * writes after the commit (none on rollback), with the result and the arguments of this call.
+     */
+    private Object writeAfterCommit(CachedInvoker invoker, Object target, MethodInvocation invocation) throws Throwable {
+        Object result = invocation.proceed();
+        CacheManager caches = manager.get();
+        Object[] arguments = invocation.getArguments();
+        AfterCommit.run(() -> {
+            try {
+                invoker.invoke(caches, target, arguments, () -> result);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new UndeclaredThrowableException(e, "cache writes after commit of " + invocation.getMethod() + " failed");
+            }
+        });
+        return result;
     }
 
     /**

@@ -2,7 +2,11 @@ package io.zodiac.cache.spring;
 
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.plugin.CachePlugin;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -56,12 +60,16 @@ public class ZodiacCacheAutoConfiguration {
 
     /**
      * Runs the {@code @Cached} methods of beans through their caches, with the keys and semantics
-     * of {@link io.zodiac.cache.CachedProxy}; the manager is looked up at the first call.
+     * of {@link io.zodiac.cache.CachedProxy}; the manager is looked up at the first call. The writes of
+     * {@code @CacheInvalidate} and {@code @CacheUpdate} inside a Spring transaction run after it commits
+     * ({@code zodiac.cache.spring-cache.transaction-aware}).
      */
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    static CachedAnnotationBeanPostProcessor zodiacCachedAnnotationBeanPostProcessor(ObjectProvider<CacheManager> manager) {
-        return new CachedAnnotationBeanPostProcessor(SingletonSupplier.of(manager::getObject));
+    static CachedAnnotationBeanPostProcessor zodiacCachedAnnotationBeanPostProcessor(ObjectProvider<CacheManager> manager,
+            ObjectProvider<ZodiacCacheProperties> properties) {
+        return new CachedAnnotationBeanPostProcessor(SingletonSupplier.of(manager::getObject),
+                SingletonSupplier.of(() -> properties.getIfAvailable(ZodiacCacheProperties::new).getSpringCache().isTransactionAware()));
     }
 
     /** The bridge for {@code @Cacheable} and friends, when caching is enabled and has no manager yet. */
@@ -73,8 +81,16 @@ public class ZodiacCacheAutoConfiguration {
     static class SpringCacheBridgeConfiguration {
 
         @Bean
-        ZodiacSpringCacheManager cacheManager(CacheManager zodiacCacheManager, ZodiacCacheProperties properties) {
-            return new ZodiacSpringCacheManager(zodiacCacheManager, properties.getSpringCache().isAllowNullValues());
+        ZodiacSpringCacheManager cacheManager(CacheManager zodiacCacheManager, ZodiacCacheProperties properties,
+                BeanFactory beanFactory) {
+            ZodiacCacheProperties.SpringCache settings = properties.getSpringCache();
+            List<String> allowed = new ArrayList<>();
+            if (AutoConfigurationPackages.has(beanFactory)) {
+                allowed.addAll(AutoConfigurationPackages.get(beanFactory));
+            }
+            allowed.addAll(settings.getAllowedPackages());
+            return new ZodiacSpringCacheManager(zodiacCacheManager, settings.isAllowNullValues(), allowed,
+                    settings.getOnError(), settings.isTransactionAware());
         }
     }
 }

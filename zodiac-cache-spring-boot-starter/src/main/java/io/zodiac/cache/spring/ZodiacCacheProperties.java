@@ -328,6 +328,22 @@ public class ZodiacCacheProperties {
         /** Whether Spring caches store null values (Spring's default) or reject them. */
         private boolean allowNullValues = true;
 
+        /**
+         * Packages whose classes Spring caches with the json serializer store and read back (a stored value
+         * carries its class name), besides the application's packages (those of @SpringBootApplication) and
+         * JDK value types. A value of any other class is not stored, and read as a miss.
+         */
+        private List<String> allowedPackages = new ArrayList<>();
+
+        /** What a backend failure does: fail-open (a miss or a no-op, logged) or rethrow (to Spring's CacheErrorHandler). */
+        private OnError onError = OnError.FAIL_OPEN;
+
+        /**
+         * Whether cache writes inside a Spring transaction (put, evict and clear of Spring caches, @CacheInvalidate
+         * and @CacheUpdate) wait for its commit, and are dropped on rollback.
+         */
+        private boolean transactionAware = true;
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -342,6 +358,30 @@ public class ZodiacCacheProperties {
 
         public void setAllowNullValues(boolean allowNullValues) {
             this.allowNullValues = allowNullValues;
+        }
+
+        public List<String> getAllowedPackages() {
+            return allowedPackages;
+        }
+
+        public void setAllowedPackages(List<String> allowedPackages) {
+            this.allowedPackages = allowedPackages;
+        }
+
+        public OnError getOnError() {
+            return onError;
+        }
+
+        public void setOnError(OnError onError) {
+            this.onError = onError;
+        }
+
+        public boolean isTransactionAware() {
+            return transactionAware;
+        }
+
+        public void setTransactionAware(boolean transactionAware) {
+            this.transactionAware = transactionAware;
         }
     }
 }

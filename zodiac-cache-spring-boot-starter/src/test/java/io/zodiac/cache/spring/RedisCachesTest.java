@@ -81,7 +81,7 @@ class RedisCachesTest {
             assertThat(catalog.product(1)).isEqualTo(new Product(1, "product 1"));
             assertThat(catalog.product(1)).isEqualTo(new Product(1, "product 1"));
             assertThat(catalog.runs()).isEqualTo(1);
-            assertThat(redis.server().command("EXISTS", "zodiac_cache:shop%3Aproducts:1")).isEqualTo("1");
+            assertThat(redis.server().command("EXISTS", "zodiac_cache:shop%3Aproducts:products::1")).isEqualTo("1");
         });
     }
 

@@ -95,7 +95,7 @@ class ZodiacSpringCacheManagerTest {
             assertThat(users.name(7)).isEqualTo("user-7");
             assertThat(users.name(7)).isEqualTo("user-7");
             assertThat(users.runs()).isEqualTo(1);
-            assertThat(context.getBean(CacheManager.class).getCache("users").get("7").join()).isEqualTo("user-7");
+            assertThat(context.getBean(CacheManager.class).getCache("users").get("users::7").join()).isEqualTo("user-7");
 
             users.forget(7);
             assertThat(users.name(7)).isEqualTo("user-7");
@@ -170,12 +170,12 @@ class ZodiacSpringCacheManagerTest {
 
     @Test
     void keysAreStringsOrTheirStringForm() {
-        assertThat(ZodiacSpringCache.key("user:1")).isEqualTo("user:1");
-        assertThat(ZodiacSpringCache.key(42L)).isEqualTo("42");
-        assertThat(ZodiacSpringCache.key(new SimpleKey("a", 1))).isEqualTo("SimpleKey [a, 1]");
-        assertThatThrownBy(() -> ZodiacSpringCache.key(new Object())).isInstanceOf(IllegalArgumentException.class)
+        assertThat(ZodiacSpringCache.keyText("user:1")).isEqualTo("user:1");
+        assertThat(ZodiacSpringCache.keyText(42L)).isEqualTo("42");
+        assertThat(ZodiacSpringCache.keyText(new SimpleKey("a", 1))).isEqualTo("SimpleKey [a, 1]");
+        assertThatThrownBy(() -> ZodiacSpringCache.keyText(new Object())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not override toString()");
-        assertThatThrownBy(() -> ZodiacSpringCache.key(new int[] {1})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ZodiacSpringCache.keyText(new int[] {1})).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -123,6 +123,17 @@ public final class CachedInvoker {
     }
 
     /**
+     * Whether the method writes to caches after it runs ({@link io.zodiac.cache.CacheInvalidate},
+     * {@link io.zodiac.cache.CacheUpdate}) rather than reads through one ({@link Cached}): the writes
+     * a framework may hold back until a transaction commits.
+     *
+     * @return {@code true} for {@code @CacheInvalidate}/{@code @CacheUpdate} methods
+     */
+    public boolean writes() {
+        return method instanceof WritingMethod;
+    }
+
+    /**
      * Checks and compiles {@code method} for targets of {@code targetClass} ahead of the first call,
      * so that a wrong annotation fails when the proxy is created, as with {@link CachedProxy}.
      *

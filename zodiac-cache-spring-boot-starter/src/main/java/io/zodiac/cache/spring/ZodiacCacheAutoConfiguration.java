@@ -34,8 +34,7 @@ import org.springframework.util.function.SingletonSupplier;
  * its own, the application gets a {@link ZodiacSpringCacheManager} named {@code cacheManager}
  * ({@code zodiac.cache.spring-cache.enabled=false} turns that off).
  *
- * <p>A {@code zodiac.cache.*} key that names no setting fails the startup, naming the closest ones
- * (see {@link UnknownProperties}).
+ * <p>A {@code zodiac.cache.*} key that names no setting fails the startup, naming the closest ones.
  */
 @AutoConfiguration(before = CacheAutoConfiguration.class)
 @ConditionalOnProperty(prefix = "zodiac.cache", name = "enabled", havingValue = "true", matchIfMissing = true)

@@ -31,7 +31,7 @@ import org.springframework.util.unit.DataSize;
  *
  * <p>Durations without a unit are seconds, as everywhere in zodiac-cache. With no cache listed,
  * the {@code default} cache is set up in memory so that {@code @Cached} works out of the box.
- * A key under {@code zodiac.cache} that names no setting fails the startup (see {@link UnknownProperties}).
+ * A key under {@code zodiac.cache} that names no setting fails the startup, naming the closest settings.
  */
 @ConfigurationProperties("zodiac.cache")
 public class ZodiacCacheProperties {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.Set;
@@ -149,6 +150,15 @@ public interface ZodiacCache {
 
     /** The cache's effective configuration. */
     CacheConfig config();
+
+    /**
+     * The number of entries the cache holds, approximately, when its backend can tell without a
+     * scan: in memory, Caffeine's estimate; empty on Redis and Memcached, which do not count the
+     * keys of one namespace. For metrics ({@code cache.size}), not for decisions.
+     */
+    default OptionalLong estimatedSize() {
+        return OptionalLong.empty();
+    }
 
     /** The same operations with plain return values, blocking the caller. */
     BlockingCache blocking();

@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -293,6 +294,11 @@ public final class DefaultZodiacCache implements ZodiacCache {
     @Override
     public CacheConfig config() {
         return calls.config();
+    }
+
+    @Override
+    public OptionalLong estimatedSize() {
+        return calls.backend().estimatedSize();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -112,6 +113,15 @@ public interface Backend {
      * completes, or one that it completes by polling.
      */
     CompletableFuture<Void> releaseSignal(String key);
+
+    /**
+     * The number of entries this backend holds, approximately, when it can tell without a scan
+     * (the in-memory backend: Caffeine's estimate, expired entries not yet swept included); empty
+     * by default, as on servers, which do not count the keys of one namespace.
+     */
+    default OptionalLong estimatedSize() {
+        return OptionalLong.empty();
+    }
 
     /**
      * {@code true} when operations complete in the calling thread without I/O (the in-memory

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.Operation;
 import io.zodiac.cache.plugin.OperationEvent;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -49,6 +51,8 @@ final class CacheMeters {
     /** The timers of failures, by operation and exception class; failures are off the hot path. */
     private final Map<String, Timer> failed = new ConcurrentHashMap<>();
     private volatile CircuitState circuit = CircuitState.CLOSED;
+    /** The cache whose size {@code cache.size} reads, once one that can tell was registered. */
+    private final AtomicReference<ZodiacCache> sized = new AtomicReference<>();
 
     CacheMeters(MeterRegistry registry, Tags tags) {
         this.registry = registry;
@@ -77,6 +81,20 @@ final class CacheMeters {
                     .tag("state", state.tag())
                     .register(registry);
         }
+    }
+
+    /**
+     * Registers {@code cache.size} for {@code cache} when its backend can tell its size; a cache set
+     * up again under the same name takes the gauge over.
+     */
+    void sizeOf(ZodiacCache cache) {
+        if (cache.estimatedSize().isEmpty() || sized.getAndSet(cache) != null) {
+            return;
+        }
+        Gauge.builder("cache.size", sized, current -> current.get().estimatedSize().orElse(0))
+                .description("The number of entries in this cache. This may be an approximation, depending on the type of cache.")
+                .tags(tags)
+                .register(registry);
     }
 
     private Counter counter(String name, String description, Tags extra) {

@@ -3,16 +3,18 @@ package io.zodiac.cache.micrometer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.plugin.OperationEvent;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Records the metrics of every cache it is installed on in a Micrometer {@link MeterRegistry},
- * tagged {@code cache=<name>}, under the names of Micrometer's cache conventions so that existing
- * cache dashboards work:
+ * tagged {@code cache=<name>} (or the tags a {@code cacheTags} function gives), under the names of
+ * Micrometer's cache conventions so that existing cache dashboards work:
  *
  * <table>
  * <caption>Meters</caption>
@@ -24,6 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *     <td>values stored by {@code set}, by an {@code add} that stored, and by {@code getOrSet}</td></tr>
  * <tr><td>{@code cache.evictions}</td><td>counter</td><td></td>
  *     <td>entries evicted for size, by backends that know it (the in-memory one)</td></tr>
+ * <tr><td>{@code cache.size}</td><td>gauge</td><td></td>
+ *     <td>the estimated number of entries, for caches {@link #register(ZodiacCache) registered} whose backend
+ *     can tell ({@link ZodiacCache#estimatedSize()}: the in-memory one)</td></tr>
  * <tr><td>{@code cache.operation}</td><td>timer</td><td>{@code operation}, {@code exception}</td>
  *     <td>every operation and every step of {@code getOrSet} ({@code operation=get_or_set},
  *     {@code lock}, {@code produce}, ...) but lock waits; {@code exception=none} on success</td></tr>
@@ -60,6 +65,7 @@ public final class MicrometerPlugin implements CachePlugin {
 
     private final MeterRegistry registry;
     private final Tags tags;
+    private final Function<String, ? extends Iterable<Tag>> cacheTags;
     private final ConcurrentHashMap<String, CacheMeters> caches = new ConcurrentHashMap<>();
 
     /** A plugin that records in {@code registry}. */
@@ -69,8 +75,23 @@ public final class MicrometerPlugin implements CachePlugin {
 
     /** A plugin that records in {@code registry} and adds {@code tags} to every meter. */
     public MicrometerPlugin(MeterRegistry registry, Iterable<Tag> tags) {
+        this(registry, tags, name -> Tags.of("cache", name));
+    }
+
+    /**
+     * A plugin that records in {@code registry} and adds {@code tags} to every meter, and to the meters of each
+     * cache the tags {@code cacheTags} gives for its name instead of {@code cache=<name>}: Spring Boot, say, tags
+     * its caches' meters {@code cache=<name>} and {@code name=<name>}, and meters of one name must have the same
+     * tag keys in some registries (Prometheus).
+     *
+     * @param registry where the meters go
+     * @param tags the tags of every meter, such as the cache manager's name
+     * @param cacheTags the tags of a cache's meters, given its name
+     */
+    public MicrometerPlugin(MeterRegistry registry, Iterable<Tag> tags, Function<String, ? extends Iterable<Tag>> cacheTags) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
+        this.cacheTags = Objects.requireNonNull(cacheTags, "cacheTags");
     }
 
     @Override
@@ -93,9 +114,19 @@ public final class MicrometerPlugin implements CachePlugin {
         meters(Objects.requireNonNull(cache, "cache"));
     }
 
+    /**
+     * Registers the meters of a cache now, as {@link #register(String)} does, and its {@code cache.size} gauge
+     * when its backend can tell its size. Idempotent; a cache set up again under the same name takes the gauge over.
+     *
+     * @param cache the cache
+     */
+    public void register(ZodiacCache cache) {
+        meters(Objects.requireNonNull(cache, "cache").name()).sizeOf(cache);
+    }
+
     private CacheMeters meters(String cache) {
         CacheMeters meters = caches.get(cache);
-        return meters != null ? meters : caches.computeIfAbsent(cache, name -> new CacheMeters(registry, tags.and("cache", name)));
+        return meters != null ? meters : caches.computeIfAbsent(cache, name -> new CacheMeters(registry, tags.and(cacheTags.apply(name))));
     }
 
     @Override

@@ -80,6 +80,28 @@ class MicrometerPluginTest {
     }
 
     @Test
+    void aRegisteredInMemoryCacheHasASizeGauge() {
+        ZodiacCache cache = memory(CacheConfig.builder());
+        plugin.register(cache);
+        assertThat(registry.get("cache.size").tags("cache", "default", "app", "test").gauge().value()).isZero();
+
+        cache.set("a", 1).join();
+        cache.set("b", 2).join();
+
+        assertThat(registry.get("cache.size").tags("cache", "default").gauge().value()).isEqualTo(2);
+    }
+
+    @Test
+    void theTagsOfACacheCanBeChosen() {
+        MicrometerPlugin springBootTags = new MicrometerPlugin(registry, Tags.of("cache.manager", "cacheManager"),
+                name -> Tags.of("cache", name, "name", name));
+        springBootTags.register("orders");
+
+        assertThat(registry.get("cache.gets").tags("cache", "orders", "name", "orders", "cache.manager", "cacheManager",
+                "result", "hit").counter().count()).isZero();
+    }
+
+    @Test
     void aFailingProducerIsCountedAndTimedWithItsException() {
         ZodiacCache cache = memory(CacheConfig.builder());
 

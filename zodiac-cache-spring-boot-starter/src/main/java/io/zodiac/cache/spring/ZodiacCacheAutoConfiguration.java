@@ -37,11 +37,22 @@ import org.springframework.util.function.SingletonSupplier;
  * <p>With {@code @EnableCaching} and no Spring {@link org.springframework.cache.CacheManager} of
  * its own, the application gets a {@link ZodiacSpringCacheManager} named {@code cacheManager}
  * ({@code zodiac.cache.spring-cache.enabled=false} turns that off).
+ *
+ * <p>A {@code zodiac.cache.*} key that names no setting fails the startup, naming the closest ones.
  */
 @AutoConfiguration(before = CacheAutoConfiguration.class)
 @ConditionalOnProperty(prefix = "zodiac.cache", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(ZodiacCacheProperties.class)
 public class ZodiacCacheAutoConfiguration {
+
+    /**
+     * Fails the startup on a {@code zodiac.cache.*} key that names no setting, before anything is set up.
+     *
+     * @param environment the application's environment
+     */
+    public ZodiacCacheAutoConfiguration(Environment environment) {
+        UnknownProperties.check(environment);
+    }
 
     @Bean
     @ConditionalOnMissingBean(CacheManager.class)

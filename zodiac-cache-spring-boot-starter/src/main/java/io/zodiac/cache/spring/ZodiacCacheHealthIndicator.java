@@ -11,11 +11,13 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
- * The health of the remote caches of a {@link CacheManager}: each one that is not in memory is
- * asked whether the key {@value #HEALTH_KEY} exists under its namespace, all at once, each bounded
- * by the cache's operation timeout. UP when every one answers (or none is remote), DOWN when one
- * does not; the details name each cache with its backend and, when down, the error. A cache whose
- * circuit breaker is open is down at once, without waiting for its backend.
+ * The health of the caches of a {@link CacheManager}: each one that is not in memory is asked
+ * whether the key {@value #HEALTH_KEY} exists under its namespace, all at once, each bounded by the
+ * cache's operation timeout; in-memory caches are always up. UP when every one answers, DOWN when
+ * one does not; the details name every cache with its backend, namespace, status and, when down,
+ * the error. A cache whose circuit breaker is open is down at once, without waiting for its
+ * backend. A remote cache whose server was down when the application started is down until the
+ * cache connects, which it does in the background: the indicator never holds up the startup.
  */
 public final class ZodiacCacheHealthIndicator implements HealthIndicator {
 
@@ -46,9 +48,8 @@ public final class ZodiacCacheHealthIndicator implements HealthIndicator {
             } catch (IllegalStateException shutDownMeanwhile) {
                 continue;
             }
-            if (!cache.config().backend().equals(IN_MEMORY)) {
-                probes.put(cache, probe(cache));
-            }
+            probes.put(cache, cache.config().backend().equals(IN_MEMORY)
+                    ? CompletableFuture.completedFuture(true) : probe(cache));
         }
         Health.Builder health = Health.up();
         probes.forEach((cache, probe) -> {

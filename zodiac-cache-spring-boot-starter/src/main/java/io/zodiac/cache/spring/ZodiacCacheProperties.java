@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
  *
  * <pre>
  * zodiac.cache.prefix=shop                                  # default cache: zodiac_cache:shop (default: spring.application.name)
+ * zodiac.cache.defaults.operation-timeout=1s               # every cache's, unless it sets its own
  * zodiac.cache.caches.default.default-ttl=5m
  * zodiac.cache.caches.default.max-size=10000
  * zodiac.cache.caches.sessions.uri=redis://127.0.0.1:6379/0
@@ -30,6 +31,7 @@ import org.springframework.util.unit.DataSize;
  *
  * <p>Durations without a unit are seconds, as everywhere in zodiac-cache. With no cache listed,
  * the {@code default} cache is set up in memory so that {@code @Cached} works out of the box.
+ * A key under {@code zodiac.cache} that names no setting fails the startup, naming the closest settings.
  */
 @ConfigurationProperties("zodiac.cache")
 public class ZodiacCacheProperties {
@@ -49,8 +51,14 @@ public class ZodiacCacheProperties {
      */
     private String prefix;
 
-    /** The caches to set up, by name. */
+    /** The caches to set up, by name; each takes the settings of zodiac.cache.defaults that it does not set. */
     private Map<String, Cache> caches = new LinkedHashMap<>();
+
+    /**
+     * The settings of every cache of zodiac.cache.caches that does not set its own. backend, uri and options go
+     * together: a cache that sets one of them takes none of them from here; so do serializer and java-allowlist.
+     */
+    private final CacheSettings defaults = new CacheSettings();
 
     /** The Spring cache abstraction bridge. */
     private final SpringCache springCache = new SpringCache();
@@ -91,14 +99,53 @@ public class ZodiacCacheProperties {
         return springCache;
     }
 
-    /** The settings of one cache. Unset settings keep zodiac-cache's defaults. */
-    public static class Cache {
+    public CacheSettings getDefaults() {
+        return defaults;
+    }
+
+    /** The settings of one cache: its prefix and the settings it may take from zodiac.cache.defaults. */
+    public static class Cache extends CacheSettings {
 
         /**
          * The namespace prefix: the cache lives under zodiac_cache:{prefix}. Defaults to zodiac.cache.prefix for
          * the default cache and {zodiac.cache.prefix}:{name} for the others.
          */
         private String prefix;
+
+        public String getPrefix() {
+            return prefix;
+        }
+
+        public void setPrefix(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** These settings, each one unset taken from {@code defaults} (backend, uri and options as one, and so on). */
+        Cache withDefaults(CacheSettings defaults) {
+            Cache merged = new Cache();
+            merged.setPrefix(prefix);
+            CacheSettings backendFrom = getBackend() != null || getUri() != null || !getOptions().isEmpty() ? this : defaults;
+            merged.setBackend(backendFrom.getBackend());
+            merged.setUri(backendFrom.getUri());
+            merged.setOptions(backendFrom.getOptions());
+            CacheSettings serializerFrom = getSerializer() != null || !getJavaAllowlist().isEmpty() ? this : defaults;
+            merged.setSerializer(serializerFrom.getSerializer());
+            merged.setJavaAllowlist(serializerFrom.getJavaAllowlist());
+            merged.setDefaultTtl(either(getDefaultTtl(), defaults.getDefaultTtl()));
+            merged.setOperationTimeout(either(getOperationTimeout(), defaults.getOperationTimeout()));
+            merged.setMaxSize(either(getMaxSize(), defaults.getMaxSize()));
+            merged.setMaxValueSize(either(getMaxValueSize(), defaults.getMaxValueSize()));
+            getCircuitBreaker().withDefaults(defaults.getCircuitBreaker(), merged.getCircuitBreaker());
+            return merged;
+        }
+    }
+
+    private static <T> T either(T own, T fallback) {
+        return own != null ? own : fallback;
+    }
+
+    /** The settings of a cache that zodiac.cache.defaults may give too. Unset settings keep zodiac-cache's defaults. */
+    public static class CacheSettings {
 
         /** The backend: memory (the default), redis, memcached, or a Backend or BackendProvider class name. */
         private String backend;
@@ -114,7 +161,7 @@ public class ZodiacCacheProperties {
          */
         private Map<String, String> options = new LinkedHashMap<>();
 
-        /** The TTL of values stored without one; none when unset. */
+        /** The TTL of values stored without one (seconds when no unit is given); none when unset. */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration defaultTtl;
 
@@ -124,7 +171,7 @@ public class ZodiacCacheProperties {
         /** Class patterns the java serializer may read, e.g. com.example.model.**; required for serializer=java. */
         private List<String> javaAllowlist = new ArrayList<>();
 
-        /** The time after which a backend operation fails (5 s when unset). */
+        /** The time after which a backend operation fails (seconds when no unit is given; 5 s when unset). */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration operationTimeout;
 
@@ -136,14 +183,6 @@ public class ZodiacCacheProperties {
 
         /** The circuit breaker that keeps a dead backend from adding its timeout to every call. */
         private final CircuitBreaker circuitBreaker = new CircuitBreaker();
-
-        public String getPrefix() {
-            return prefix;
-        }
-
-        public void setPrefix(String prefix) {
-            this.prefix = prefix;
-        }
 
         public String getBackend() {
             return backend;
@@ -229,25 +268,35 @@ public class ZodiacCacheProperties {
      */
     public static class CircuitBreaker {
 
-        /** The number of most recent calls judged. */
+        /** The number of most recent calls judged (10 when unset). */
         private Integer window;
 
-        /** The calls the window holds before it is judged. */
+        /** The calls the window holds before it is judged (5 when unset). */
         private Integer minimumCalls;
 
-        /** The percentage of failed calls that opens the circuit. */
+        /** The percentage of failed calls that opens the circuit (50 when unset). */
         private Integer failureRate;
 
-        /** The percentage of slow calls that opens the circuit. */
+        /** The percentage of slow calls that opens the circuit (50 when unset). */
         private Integer slowCallRate;
 
-        /** From this duration on a call is slow; half the operation timeout when unset. */
+        /** From this duration on a call is slow (milliseconds when no unit is given); half the operation timeout when unset. */
         @DurationUnit(ChronoUnit.MILLIS)
         private Duration slowCall;
 
-        /** How long an open circuit keeps the backend out before a probe. */
+        /** How long an open circuit keeps the backend out before a probe (1 s when unset). */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration openDuration;
+
+        /** Writes into {@code merged} these settings, each one unset taken from {@code defaults}. */
+        void withDefaults(CircuitBreaker defaults, CircuitBreaker merged) {
+            merged.setWindow(either(window, defaults.window));
+            merged.setMinimumCalls(either(minimumCalls, defaults.minimumCalls));
+            merged.setFailureRate(either(failureRate, defaults.failureRate));
+            merged.setSlowCallRate(either(slowCallRate, defaults.slowCallRate));
+            merged.setSlowCall(either(slowCall, defaults.slowCall));
+            merged.setOpenDuration(either(openDuration, defaults.openDuration));
+        }
 
         /** The policy these settings describe. */
         CircuitBreakerPolicy policy() {

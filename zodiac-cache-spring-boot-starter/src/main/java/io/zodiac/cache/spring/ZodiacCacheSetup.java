@@ -34,7 +34,8 @@ final class ZodiacCacheSetup implements DisposableBean {
                 : properties.getCaches();
         String prefix = properties.getPrefix() != null ? properties.getPrefix() : defaultPrefix;
         try {
-            caches.forEach((name, cache) -> setup(name, cache, prefix, plugins, customizers));
+            caches.forEach((name, cache) -> setup(name, cache.withDefaults(properties.getDefaults()), prefix, plugins,
+                    customizers));
         } catch (RuntimeException e) {
             destroy();
             throw e;

@@ -99,7 +99,9 @@ class RedisCachesTest {
             ZodiacCacheHealthIndicator indicator = context.getBean(ZodiacCacheHealthIndicator.class);
             Health up = indicator.health();
             assertThat(up.getStatus()).isEqualTo(Status.UP);
-            assertThat(up.getDetails()).containsOnlyKeys("products");
+            assertThat(up.getDetails()).containsOnlyKeys("default", "products");
+            assertThat((Map<Object, Object>) up.getDetails().get("default"))
+                    .containsEntry("backend", "memory").containsEntry("status", "UP");
             assertThat((Map<Object, Object>) up.getDetails().get("products"))
                     .containsEntry("backend", "redis").containsEntry("namespace", "zodiac_cache:shop%3Aproducts");
 

@@ -19,6 +19,7 @@ class ZodiacCacheMetricsAutoConfigurationTest {
                     ZodiacCacheMetricsAutoConfiguration.class))
             .withPropertyValues("zodiac.cache.global=false");
 
+    /** Only the starter's auto-configurations and a registry: no plugin bean, no zodiac-cache-micrometer to add. */
     @Test
     void aMeterRegistryBeanGetsTheMetricsOfEveryCache() {
         runner.withBean(SimpleMeterRegistry.class).run(context -> {
@@ -30,10 +31,11 @@ class ZodiacCacheMetricsAutoConfigurationTest {
             cache.getOrSet("k", () -> CompletableFuture.completedFuture("v")).join();
             cache.get("k").join();
 
-            assertThat(registry.get("cache.gets").tags("cache", "default", "cache.manager", "zodiacCacheManager",
-                    "result", "hit").counter().count()).isEqualTo(1);
+            assertThat(registry.get("cache.gets").tags("cache", "default", "name", "default",
+                    "cache.manager", "zodiacCacheManager", "result", "hit").counter().count()).isEqualTo(1);
             assertThat(registry.get("cache.gets").tags("cache", "default", "result", "miss").counter().count()).isEqualTo(1);
             assertThat(registry.get("cache.puts").tags("cache", "default").counter().count()).isEqualTo(1);
+            assertThat(registry.get("cache.size").tags("cache", "default").gauge().value()).isEqualTo(1);
         });
     }
 

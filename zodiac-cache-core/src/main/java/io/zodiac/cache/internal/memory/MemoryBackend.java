@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
@@ -84,6 +85,12 @@ final class MemoryBackend implements Backend {
         this.cache = builder.build();
         this.map = cache.asMap();
         this.references = context.serializer() instanceof ReferenceSerializer;
+    }
+
+    /** The number of entries, expired ones not yet removed included. */
+    @Override
+    public OptionalLong estimatedSize() {
+        return OptionalLong.of(cache.estimatedSize());
     }
 
     /** The live value of {@code key}, or {@code null}; an expired entry is removed on the way. */
@@ -324,11 +331,6 @@ final class MemoryBackend implements Backend {
     @Override
     public boolean local() {
         return true;
-    }
-
-    /** The number of entries, expired ones not yet removed included (for tests and tools). */
-    long estimatedSize() {
-        return cache.estimatedSize();
     }
 
     @Override

@@ -683,9 +683,9 @@ final class StampedeGuard {
      * Waits for another caller's flight: while its leader waits for the lock, up to this caller's
      * {@code deadline}; while its producer runs, up to a lease from the producer's start; once the
      * producer has answered (the leader stores), up to an operation timeout from then, within which
-     * the leader returns whatever the backend does (or the deadline, if later). A flight whose producer outlived its lease is left behind: this
-     * caller starts a new flight, which may run the producer too. Past its deadline, the caller runs
-     * the producer itself.
+     * the leader returns whatever the backend does (or the deadline, if later). A flight whose
+     * producer outlived its lease is left behind: this caller starts a new flight, which may run the
+     * producer too. Past its deadline, the caller runs the producer itself.
      */
     private <T> CompletableFuture<Object> join(Flight flight, String key, Supplier<? extends CompletionStage<T>> producer,
             GetOrSetOptions<T> options, long start, long deadline) {
@@ -832,7 +832,7 @@ final class StampedeGuard {
                 if (error != null) {
                     released.cancel(false);
                     locking.thenAccept(taken -> { // taken after this caller stopped waiting: not held for anyone
-                        if (taken) {
+                        if (Boolean.TRUE.equals(taken)) {
                             unlock(token);
                         }
                     });

@@ -152,6 +152,23 @@ class FailurePolicyTest {
     }
 
     /**
+     * A getOrSet waits for the backend one operation timeout in total, not one per call: here its
+     * read takes 150 of the 200 ms, so it stops waiting for the lock attempt, which then succeeds
+     * (with a one-minute lease). The lock taken too late is released, not left to its lease.
+     */
+    @Test
+    void aLockTakenAfterGetOrSetStoppedWaitingForItIsReleased() throws Exception {
+        backend.slowness = Duration.ofMillis(150);
+        backend.mode = FaultyBackend.Mode.SLOW;
+        CompletableFuture<String> result = cache.getOrSet("k", () -> CompletableFuture.completedFuture("produced"),
+                GetOrSetOptions.<String>defaults().lease(Duration.ofMinutes(1)));
+        assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("produced");
+        backend.mode = FaultyBackend.Mode.OK;
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> backend.tryLock("k", "another caller", Duration.ofMinutes(1)).join());
+    }
+
+    /**
      * Every caller reads on its own (hits are not coalesced); callers whose read failed while a
      * fail-open flight of the key is under way join it. The backend fails at once here, so every
      * caller has failed before the producer can finish.

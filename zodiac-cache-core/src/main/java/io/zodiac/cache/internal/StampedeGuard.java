@@ -1,5 +1,6 @@
 package io.zodiac.cache.internal;
 
+import io.zodiac.cache.CacheTimeoutException;
 import io.zodiac.cache.CacheUnavailableException;
 import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.plugin.CacheEvent;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -47,6 +49,13 @@ import org.slf4j.LoggerFactory;
  * the operation timeout in total, whatever the backend holds (a lock that outlives its lease):
  * then it runs the producer itself, stores the value without the lock and returns it. A backend
  * failure or timeout at any step fails open: the producer runs and its value is returned unstored.
+ *
+ * <p>A leader waits for the backend (its reads, the lock, the store, the release) one operation
+ * timeout in total, not one per step: the time it waits for a lock holder or for the producer does
+ * not count. Out of time before producing, it fails open; out of time after, it returns the value
+ * and leaves the store and the release to finish in the background (a lock taken too late is
+ * released). Callers that joined its flight wait for it, not for the backend, once its producer
+ * has answered.
  */
 final class StampedeGuard {
 
@@ -132,6 +141,11 @@ final class StampedeGuard {
         final CompletableFuture<Object> result = new CompletableFuture<>();
         /** When the leader started the producer ({@link System#nanoTime()}), 0 while it has not. */
         volatile long producingSince;
+        /**
+         * When the leader's producer answered ({@link System#nanoTime()}), 0 while it has not: the
+         * flight completes within an operation timeout from then (the leader's time for the backend).
+         */
+        volatile long producedAt;
     }
 
     /**
@@ -157,14 +171,16 @@ final class StampedeGuard {
         }
         long start = events.none() ? 0 : System.nanoTime();
         events.pre(Operation.GET_OR_SET, key);
-        long deadline = System.nanoTime() + saturatedNanos(options.lease().plus(store.operationTimeout()));
+        long begun = System.nanoTime();
+        long deadline = begun + saturatedNanos(options.lease().plus(store.operationTimeout()));
+        long backendDeadline = backendDeadline(begun);
         if (store.local()) {
             Object value = store.readNow(key, options.type());
             if (value != BackendCalls.MISS) {
                 events.post(Operation.GET_OR_SET, key, value, true, start, null);
                 return CompletableFuture.completedFuture((T) value);
             }
-            return (CompletableFuture<T>) flight(key, producer, options, start, deadline, Leader::attempt);
+            return (CompletableFuture<T>) flight(key, producer, options, start, deadline, backendDeadline, Leader::attempt);
         }
         Flight existing = flights.get(key);
         if (existing != null) {
@@ -176,7 +192,7 @@ final class StampedeGuard {
                 events.post(Operation.GET_OR_SET, key, value, true, start, null);
                 outcome.complete(value);
             } else {
-                missed(key, producer, options, start, deadline, error, outcome);
+                missed(key, producer, options, start, deadline, backendDeadline, error, outcome);
             }
         });
         return (CompletableFuture<T>) outcome;
@@ -184,9 +200,9 @@ final class StampedeGuard {
 
     /** After the caller's own read missed (or failed): the flight takes the lock (or fails open) without reading again. */
     private <T> void missed(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options,
-            long start, long deadline, Throwable error, CompletableFuture<Object> outcome) {
+            long start, long deadline, long backendDeadline, Throwable error, CompletableFuture<Object> outcome) {
         Consumer<Leader<T>> next = error == null ? Leader::lock : leader -> leader.failOpen(error);
-        flight(key, producer, options, start, deadline, next)
+        flight(key, producer, options, start, deadline, backendDeadline, next)
                 .whenComplete((result, failure) -> BackendCalls.complete(outcome, result, failure));
     }
 
@@ -202,7 +218,9 @@ final class StampedeGuard {
             Supplier<? extends CompletionStage<T>> refresher, GetOrSetOptions<T> options) {
         long start = events.none() ? 0 : System.nanoTime();
         events.pre(Operation.GET_OR_SET, key);
-        long deadline = System.nanoTime() + saturatedNanos(options.lease().plus(store.operationTimeout()));
+        long begun = System.nanoTime();
+        long deadline = begun + saturatedNanos(options.lease().plus(store.operationTimeout()));
+        long backendDeadline = backendDeadline(begun);
         if (store.local()) {
             StoredValue hit = store.readNowWithTtl(key, options.type());
             if (hit != null) {
@@ -210,7 +228,7 @@ final class StampedeGuard {
                 refreshIfDue(key, hit, refresher, options);
                 return CompletableFuture.completedFuture((T) hit.value());
             }
-            return (CompletableFuture<T>) flight(key, producer, options, start, deadline, Leader::attempt);
+            return (CompletableFuture<T>) flight(key, producer, options, start, deadline, backendDeadline, Leader::attempt);
         }
         Flight existing = flights.get(key);
         if (existing != null) {
@@ -223,7 +241,7 @@ final class StampedeGuard {
                 outcome.complete(hit.value());
                 refreshIfDue(key, hit, refresher, options);
             } else {
-                missed(key, producer, options, start, deadline, error, outcome);
+                missed(key, producer, options, start, deadline, backendDeadline, error, outcome);
             }
         });
         return (CompletableFuture<T>) outcome;
@@ -512,7 +530,7 @@ final class StampedeGuard {
                         released.cancel(false);
                         held.put(key, token);
                     } else {
-                        new Leader<>(key, alone(key), options, flight, start, deadline).awaitRelease(released);
+                        new Leader<>(key, alone(key), options, flight, start, deadline, backendDeadline(start)).awaitRelease(released);
                     }
                     return null;
                 }));
@@ -650,22 +668,24 @@ final class StampedeGuard {
      * failed; or joins the flight under way.
      */
     private <T> CompletableFuture<Object> flight(String key, Supplier<? extends CompletionStage<T>> producer,
-            GetOrSetOptions<T> options, long start, long deadline, Consumer<Leader<T>> begin) {
+            GetOrSetOptions<T> options, long start, long deadline, long backendDeadline, Consumer<Leader<T>> begin) {
         Flight flight = new Flight();
         Flight existing = flights.putIfAbsent(key, flight);
         if (existing != null) {
             return join(existing, key, producer, options, start, deadline);
         }
-        Leader<T> leader = new Leader<>(key, producer, options, flight, start, deadline);
+        Leader<T> leader = new Leader<>(key, producer, options, flight, start, deadline, backendDeadline);
         begin.accept(leader);
         return flight.result.thenApply(value -> value);
     }
 
     /**
      * Waits for another caller's flight: while its leader waits for the lock, up to this caller's
-     * {@code deadline}; once its producer runs, up to a lease from the producer's start. A flight
-     * whose producer outlived its lease is left behind: this caller starts a new flight, which may
-     * run the producer too. Past its deadline, the caller runs the producer itself.
+     * {@code deadline}; while its producer runs, up to a lease from the producer's start; once the
+     * producer has answered (the leader stores), up to an operation timeout from then, within which
+     * the leader returns whatever the backend does (or the deadline, if later). A flight whose
+     * producer outlived its lease is left behind: this caller starts a new flight, which may run the
+     * producer too. Past its deadline, the caller runs the producer itself.
      */
     private <T> CompletableFuture<Object> join(Flight flight, String key, Supplier<? extends CompletionStage<T>> producer,
             GetOrSetOptions<T> options, long start, long deadline) {
@@ -677,14 +697,12 @@ final class StampedeGuard {
     private <T> void awaitFlight(Flight flight, String key, Supplier<? extends CompletionStage<T>> producer,
             GetOrSetOptions<T> options, long start, long deadline, long waitStart, CompletableFuture<Object> outcome) {
         long lease = saturatedNanos(options.lease());
-        long producing = flight.producingSince;
-        long until = producing != 0 ? producing + lease : deadline;
-        flight.result.copy().orTimeout(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS).whenComplete((value, error) -> {
+        long wait = Math.max(0, waitUntil(flight, lease, deadline) - System.nanoTime());
+        flight.result.copy().orTimeout(wait, TimeUnit.NANOSECONDS).whenComplete((value, error) -> {
             if (error != null && !flight.result.isDone()) {
                 long now = System.nanoTime();
-                long since = flight.producingSince;
-                boolean patient = since != 0 ? now - since < lease : now - deadline < 0;
-                if (patient) { // the leader started producing meanwhile: wait for it
+                boolean patient = now - waitUntil(flight, lease, deadline) < 0;
+                if (patient) { // the leader started producing, or its producer answered, meanwhile: wait for it
                     awaitFlight(flight, key, producer, options, start, deadline, waitStart, outcome);
                     return;
                 }
@@ -693,11 +711,11 @@ final class StampedeGuard {
                 flights.remove(key, flight);
                 CompletableFuture<Object> next;
                 if (now - deadline >= 0) {
-                    Leader<T> alone = new Leader<>(key, producer, options, new Flight(), start, deadline);
+                    Leader<T> alone = new Leader<>(key, producer, options, new Flight(), start, deadline, backendDeadline(now));
                     alone.waitedLongEnough();
                     next = alone.flight.result;
                 } else {
-                    next = flight(key, producer, options, start, deadline, Leader::attempt);
+                    next = flight(key, producer, options, start, deadline, backendDeadline(now), Leader::attempt);
                 }
                 next.whenComplete((result, nextError) -> BackendCalls.complete(outcome, result, nextError));
                 return;
@@ -707,6 +725,26 @@ final class StampedeGuard {
             events.post(Operation.GET_OR_SET, key, result, cause == null, start, cause);
             BackendCalls.complete(outcome, result, cause);
         });
+    }
+
+    /**
+     * Until when a caller waits for {@code flight} as it stands: while the leader waits for the
+     * lock, the caller's {@code deadline}; while the producer runs, a lease from its start; once it
+     * has answered, an operation timeout from then (the leader's time to store), or the deadline if later.
+     */
+    private long waitUntil(Flight flight, long lease, long deadline) {
+        long producedAt = flight.producedAt;
+        if (producedAt != 0) {
+            long stored = producedAt + saturatedNanos(store.operationTimeout());
+            return stored - deadline > 0 ? stored : deadline;
+        }
+        long since = flight.producingSince;
+        return since != 0 ? since + lease : deadline;
+    }
+
+    /** When a caller that starts waiting for the backend at {@code now} has waited for it all it may. */
+    private long backendDeadline(long now) {
+        return now + saturatedNanos(store.operationTimeout());
     }
 
     /** How long to wait for others now: a lease, but never past {@code deadline}. */
@@ -731,22 +769,51 @@ final class StampedeGuard {
         private final long start;
         /** When this caller has waited for others all it may ({@link System#nanoTime()}). */
         private final long deadline;
+        /**
+         * When this caller has waited for the backend all it may ({@link System#nanoTime()}): the
+         * operation timeout, pushed back by each wait for a lock holder and by the producer's run.
+         * Read and moved by the leader's steps only, one after the other.
+         */
+        private long backendDeadline;
         private final Duration lease;
 
         Leader(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options, Flight flight,
-                long start, long deadline) {
+                long start, long deadline, long backendDeadline) {
             this.key = key;
             this.producer = producer;
             this.options = options;
             this.flight = flight;
             this.start = start;
             this.deadline = deadline;
+            this.backendDeadline = backendDeadline;
             this.lease = options.lease();
+        }
+
+        /**
+         * What {@code step} completes with, or a {@link CacheTimeoutException} once this caller has
+         * waited for the backend all it may; the step itself goes on. A local backend's steps as they are.
+         */
+        private <R> CompletableFuture<R> bounded(CompletableFuture<R> step) {
+            if (store.local() || step.isDone()) {
+                return step;
+            }
+            CompletableFuture<R> bounded = new CompletableFuture<>();
+            step.copy().orTimeout(Math.max(0, backendDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                    .whenComplete((value, error) -> {
+                        if (error != null && !step.isDone() && BackendCalls.unwrap(error) instanceof TimeoutException) {
+                            bounded.completeExceptionally(new CacheTimeoutException("Cache '" + store.name() + "': getOrSet of key '"
+                                    + KeyText.of(key) + "' waited for the backend the operation timeout ("
+                                    + store.operationTimeout().toMillis() + " ms) in total"));
+                        } else {
+                            BackendCalls.complete(bounded, value, error);
+                        }
+                    });
+            return bounded;
         }
 
         /** Read; on a miss, try the lock. */
         void attempt() {
-            store.read(key, options.type()).whenComplete((value, error) -> {
+            bounded(store.read(key, options.type())).whenComplete((value, error) -> {
                 if (error != null) {
                     failOpen(error);
                 } else if (value != BackendCalls.MISS) {
@@ -760,9 +827,15 @@ final class StampedeGuard {
         void lock() {
             CompletableFuture<Void> released = store.releaseSignal(key);
             String token = UUID.randomUUID().toString();
-            store.tryLock(key, token, lease).whenComplete((locked, error) -> {
+            CompletableFuture<Boolean> locking = store.tryLock(key, token, lease);
+            bounded(locking).whenComplete((locked, error) -> {
                 if (error != null) {
                     released.cancel(false);
+                    locking.thenAccept(taken -> { // taken after this caller stopped waiting: not held for anyone
+                        if (Boolean.TRUE.equals(taken)) {
+                            unlock(token);
+                        }
+                    });
                     failOpen(error);
                 } else if (locked) {
                     released.cancel(false);
@@ -778,8 +851,9 @@ final class StampedeGuard {
          * again; past the deadline, produces without the lock.
          */
         private void awaitRelease(CompletableFuture<Void> released) {
-            long waitStart = events.none() ? 0 : System.nanoTime();
+            long waitStart = System.nanoTime();
             released.orTimeout(waitNanos(lease, deadline), TimeUnit.NANOSECONDS).whenComplete((ignored, error) -> {
+                backendDeadline += System.nanoTime() - waitStart; // waiting for the holder, not for the backend
                 events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
                 if (error != null) {
                     released.cancel(false);
@@ -805,16 +879,19 @@ final class StampedeGuard {
 
         /** Holding the lock: read again (another holder may have just stored), else produce. */
         private void produceHolding(String token) {
-            store.read(key, options.type()).whenComplete((value, error) -> {
+            bounded(store.read(key, options.type())).whenComplete((value, error) -> {
                 if (error == null && value != BackendCalls.MISS) {
-                    unlock(token).whenComplete((ignored, unlockError) -> finish(value, true, null));
+                    bounded(unlock(token)).whenComplete((ignored, unlockError) -> finish(value, true, null));
                     return;
                 }
                 produceAndStore(token);
             });
         }
 
-        /** Runs the producer, stores its value unless it is skipped, releases the lock if {@code token} holds one. */
+        /**
+         * Runs the producer, stores its value unless it is skipped, releases the lock if {@code token}
+         * holds one; returns the value once that is done or this caller is out of time for the backend.
+         */
         private void produceAndStore(String token) {
             produce().whenComplete((produced, producerError) -> {
                 Throwable failure = producerError;
@@ -828,16 +905,25 @@ final class StampedeGuard {
                 }
                 if (failure != null) {
                     Throwable failed = failure;
-                    unlock(token).whenComplete((ignored, unlockError) -> finish(null, false, failed));
+                    bounded(unlock(token)).whenComplete((ignored, unlockError) -> finish(null, false, failed));
                 } else if (skip) {
-                    unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
+                    bounded(unlock(token)).whenComplete((ignored, unlockError) -> finish(produced, false, null));
                 } else {
-                    store.store(key, produced, ttlFor(produced, options)).whenComplete((stored, storeError) -> {
-                        if (storeError != null) {
-                            LOG.warn("Cache '{}': storing the produced value of key '{}' failed; returning it unstored: {}",
-                                    store.name(), KeyText.of(key), BackendCalls.unwrap(storeError).toString());
+                    CompletableFuture<Boolean> storedAndReleased = store.store(key, produced, ttlFor(produced, options))
+                            .handle((stored, storeError) -> {
+                                if (storeError != null) {
+                                    LOG.warn("Cache '{}': storing the produced value of key '{}' failed; returning it unstored: {}",
+                                            store.name(), KeyText.of(key), BackendCalls.unwrap(storeError).toString());
+                                }
+                                return null;
+                            })
+                            .thenCompose(ignored -> unlock(token));
+                    bounded(storedAndReleased).whenComplete((ignored, cut) -> {
+                        if (cut != null) {
+                            LOG.debug("Cache '{}': returning the produced value of key '{}' before its store completes: {}",
+                                    store.name(), KeyText.of(key), cut.toString());
                         }
-                        unlock(token).whenComplete((ignored, unlockError) -> finish(produced, false, null));
+                        finish(produced, false, null);
                     });
                 }
             });
@@ -873,16 +959,17 @@ final class StampedeGuard {
          * (the thread that completed the lock attempt).
          */
         private CompletableFuture<T> produce() {
-            flight.producingSince = System.nanoTime() | 1; // never 0
-            long produceStart = events.none() ? 0 : System.nanoTime();
+            long produceStart = System.nanoTime();
+            flight.producingSince = produceStart | 1; // never 0
             events.pre(Operation.PRODUCE, key);
             CompletableFuture<T> produced = store.local() ? invokeProducer()
                     : CompletableFuture.supplyAsync(this::invokeProducer, ForkJoinPool.commonPool()).thenCompose(stage -> stage);
-            if (!events.none()) {
-                produced.whenComplete((value, error) -> events.post(Operation.PRODUCE, key, value, false, produceStart,
-                        error == null ? null : BackendCalls.unwrap(error)));
-            }
-            return produced;
+            return produced.whenComplete((value, error) -> {
+                long producedAt = System.nanoTime();
+                backendDeadline += producedAt - produceStart; // the producer's time is not the backend's
+                flight.producedAt = producedAt | 1; // never 0
+                events.post(Operation.PRODUCE, key, value, false, produceStart, error == null ? null : BackendCalls.unwrap(error));
+            });
         }
 
         private CompletableFuture<T> invokeProducer() {

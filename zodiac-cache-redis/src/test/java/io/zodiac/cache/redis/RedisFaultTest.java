@@ -18,10 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -131,6 +135,56 @@ class RedisFaultTest {
         }
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .untilAsserted(() -> assertThat(cache.blocking().get("k")).isEqualTo("cached"));
+    }
+
+    /**
+     * The server freezes (longer than the operation timeout) just as a flight's leader stores the
+     * value it produced, with 199 callers waiting on that flight: no caller waits for the hung store
+     * (then a read of its own) past the operation timeout, even with the breaker closed; each gets the
+     * produced value, and the store lands once the server is back.
+     */
+    @Test
+    void aStoreHungByAPausedServerHoldsUpNoCallerPastTheOperationTimeout() throws Exception {
+        Duration timeout = Duration.ofSeconds(3);
+        // The breaker stays closed: the bound is the guard's own, not the breaker cutting the backend off.
+        ZodiacCache frozen = manager.setup(prefix + "-frozen", on(server).name(prefix + "-frozen").operationTimeout(timeout)
+                .circuitBreaker(100_000, Duration.ofSeconds(1)).build());
+        GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults().lease(Duration.ofSeconds(2))
+                .ttl(Duration.ofMinutes(5));
+        CompletableFuture<String> value = new CompletableFuture<>();
+        CountDownLatch producing = new CountDownLatch(1);
+        AtomicInteger produced = new AtomicInteger();
+        Supplier<CompletionStage<String>> producer = () -> {
+            produced.incrementAndGet();
+            producing.countDown();
+            return value;
+        };
+
+        List<CompletableFuture<String>> calls = new ArrayList<>();
+        calls.add(frozen.getOrSet("k", producer, options));
+        assertThat(producing.await(10, TimeUnit.SECONDS)).isTrue(); // the leader holds the lock and produces
+        for (int i = 1; i < 200; i++) {
+            calls.add(frozen.getOrSet("k", producer, options)); // they join the flight
+        }
+        AtomicLong slowest = new AtomicLong();
+        server.pause();
+        try {
+            long released = System.nanoTime();
+            for (CompletableFuture<String> call : calls) {
+                call.whenComplete((result, error) -> slowest.accumulateAndGet(System.nanoTime() - released, Math::max));
+            }
+            value.complete("value"); // the leader's store now hangs
+            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } finally {
+            server.resume();
+        }
+
+        for (CompletableFuture<String> call : calls) {
+            assertThat(call.join()).isEqualTo("value");
+        }
+        assertThat(Duration.ofNanos(slowest.get())).isLessThan(timeout.plus(SLACK));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(frozen.blocking().get("k")).isEqualTo("value"));
     }
 
     @Test

@@ -52,12 +52,13 @@ class DistributedRefreshTest {
         List<Child> children = new ArrayList<>();
         try (CacheManager manager = new CacheManager()) {
             ZodiacCache cache = manager.setup(prefix, CacheConfig.fromMap(options));
-            cache.set(key, "stored", TTL).join();
             CountDownLatch ready = new CountDownLatch(CHILDREN);
             for (int i = 0; i < CHILDREN; i++) {
                 children.add(Child.start(ready, RefreshChild.command(prefix, key, CALLERS, PRODUCE, TTL, REFRESH_AFTER, options)));
             }
             assertThat(ready.await(120, TimeUnit.SECONDS)).as("children ready: %s", children).isTrue();
+            // stored once every child is ready, so that slow JVM start-ups on a busy machine cannot outlast its TTL
+            cache.set(key, "stored", TTL).join();
             // the entry is due once it is older than refreshAfter
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                     .until(() -> cache.ttl(key).join().compareTo(TTL.minus(REFRESH_AFTER).minusMillis(100)) < 0);

@@ -257,6 +257,33 @@ class NearCacheTest {
         }
     }
 
+    /**
+     * The guard itself, deterministically: an invalidation that reaches the near cache while a read
+     * of its key is in flight (as one can overtake the reply when it comes on another connection)
+     * keeps the value that read from being installed; the read still returns it.
+     */
+    @Test
+    void aReadInFlightWhenItsKeyIsInvalidatedInstallsNothing() {
+        ZodiacCache slow = manager.setup("near-in-flight", on(server).name("slow").serializer("string")
+                .operationTimeout(Duration.ofSeconds(30)).nearCache(NearCache.maximumSize(10)).build());
+        NearCacheBackend slowNear = (NearCacheBackend) ((DefaultZodiacCache) slow).backend();
+        await().atMost(WAIT).until(slowNear::tracking);
+        slow.set("k", "v1").join();
+        CompletableFuture<Object> inFlight;
+        server.pause();
+        try {
+            inFlight = slow.get("k");                          // sent; the frozen server holds the reply
+            slowNear.invalidated(slow.namespace() + ":k");     // the invalidation arrives first
+        } finally {
+            server.resume();
+        }
+        assertThat(inFlight.orTimeout(20, TimeUnit.SECONDS).join()).isEqualTo("v1");
+        assertThat(slowNear.localSize()).isZero();
+        // the next read installs it
+        assertThat(slow.get("k").join()).isEqualTo("v1");
+        assertThat(slowNear.localSize()).isEqualTo(1);
+    }
+
     @Test
     void whileRedisIsDownTheLocalCopyIsNotUsedAndTrackingComesBackAfterARestart() {
         cache.set("k", "v1").join();

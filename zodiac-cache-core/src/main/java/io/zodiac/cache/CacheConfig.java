@@ -54,8 +54,9 @@ public final class CacheConfig {
     private final Long maxSize;
     private final CircuitBreakerPolicy breaker;
     private final Long maxValueSize;
+    private final NearCache nearCache;
 
-    private CacheConfig(Builder b) {
+    private CacheConfig(Builder b, NearCache nearCache) {
         this.name = b.name;
         this.backend = b.backend;
         this.options = Collections.unmodifiableMap(new TreeMap<>(b.options));
@@ -67,6 +68,7 @@ public final class CacheConfig {
         this.maxSize = b.maxSize;
         this.breaker = b.breaker;
         this.maxValueSize = b.maxValueSize;
+        this.nearCache = nearCache;
     }
 
     /** A builder with the defaults: name {@code default}, the in-memory backend, no TTL. */
@@ -132,6 +134,10 @@ public final class CacheConfig {
         b.maxSize = maxSize;
         b.breaker = breaker;
         b.maxValueSize = maxValueSize;
+        if (nearCache != null) {
+            b.nearSize = nearCache.maximumSize();
+            b.nearTtl = nearCache.ttl();
+        }
         return b;
     }
 
@@ -196,6 +202,11 @@ public final class CacheConfig {
         return maxValueSize;
     }
 
+    /** The near cache in front of the backend, or {@code null} for none. */
+    public NearCache nearCache() {
+        return nearCache;
+    }
+
     /** When the cache stops calling a failing or slow backend, and for how long. */
     public CircuitBreakerPolicy circuitBreaker() {
         return breaker;
@@ -225,6 +236,7 @@ public final class CacheConfig {
         diff(diffs, "maxSize", maxSize, other.maxSize);
         diff(diffs, "circuitBreaker", breaker, other.breaker);
         diff(diffs, "maxValueSize", maxValueSize, other.maxValueSize);
+        diff(diffs, "nearCache", nearCache, other.nearCache);
         return diffs;
     }
 
@@ -303,6 +315,7 @@ public final class CacheConfig {
                 && Objects.equals(maxSize, other.maxSize)
                 && breaker.equals(other.breaker)
                 && Objects.equals(maxValueSize, other.maxValueSize)
+                && Objects.equals(nearCache, other.nearCache)
                 && options.equals(other.options)
                 && samePlugins(plugins, other.plugins);
     }
@@ -310,7 +323,7 @@ public final class CacheConfig {
     @Override
     public int hashCode() {
         int hash = Objects.hash(name, backend, options, serializerName, defaultTtl, operationTimeout, maxSize,
-                maxValueSize, breaker);
+                maxValueSize, breaker, nearCache);
         hash = 31 * hash + serializerHash(serializer);
         return 31 * hash + pluginsHash(plugins);
     }
@@ -321,7 +334,8 @@ public final class CacheConfig {
         return "CacheConfig{name=" + name + ", backend=" + backend + ", options=" + Secrets.redactOptions(options)
                 + ", serializer=" + serializerName() + ", plugins=" + pluginClasses() + ", defaultTtl=" + defaultTtl
                 + ", operationTimeout=" + operationTimeout + ", maxSize=" + maxSize
-                + (maxValueSize == null ? "" : ", maxValueSize=" + maxValueSize) + "}";
+                + (maxValueSize == null ? "" : ", maxValueSize=" + maxValueSize)
+                + (nearCache == null ? "" : ", nearCache=" + nearCache) + "}";
     }
 
     /** Builds a {@link CacheConfig}. Each setter checks its argument and names it when it is wrong. */
@@ -338,6 +352,8 @@ public final class CacheConfig {
         private Long maxSize;
         private CircuitBreakerPolicy breaker = CircuitBreakerPolicy.defaults();
         private Long maxValueSize;
+        private Long nearSize;
+        private Duration nearTtl;
 
         private Builder() {
         }
@@ -376,6 +392,20 @@ public final class CacheConfig {
             }
             if (option.equals(ConfigSources.MAX_VALUE_SIZE)) {
                 maxValueSize = value == null ? null : ConfigSources.byteSize(ConfigSources.MAX_VALUE_SIZE, value);
+                return this;
+            }
+            if (option.equals(ConfigSources.NEAR_CACHE_SIZE)) {
+                nearSize = value == null ? null : ConfigSources.longValue(ConfigSources.NEAR_CACHE_SIZE, value);
+                if (nearSize != null) {
+                    NearCache.maximumSize(nearSize); // checks it
+                }
+                return this;
+            }
+            if (option.equals(ConfigSources.NEAR_CACHE_TTL)) {
+                nearTtl = value == null ? null : ConfigSources.duration(ConfigSources.NEAR_CACHE_TTL, value);
+                if (nearTtl != null) {
+                    NearCache.maximumSize(1).ttl(nearTtl); // checks it
+                }
                 return this;
             }
             if (option.equals("namespace")) {
@@ -487,9 +517,29 @@ public final class CacheConfig {
                     .openFor(openFor));
         }
 
-        /** The configuration. */
+        /**
+         * A near cache in front of the backend ({@code null}: none): a bounded local copy of the
+         * values read, which the server invalidates when they change. Options
+         * {@code near_cache_size} and {@code near_cache_ttl} in maps and URIs. Redis only: other
+         * backends refuse it at setup.
+         */
+        public Builder nearCache(NearCache nearCache) {
+            nearSize = nearCache == null ? null : nearCache.maximumSize();
+            nearTtl = nearCache == null ? null : nearCache.ttl();
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException when {@code near_cache_ttl} is given without {@code near_cache_size}
+         */
         public CacheConfig build() {
-            return new CacheConfig(this);
+            if (nearSize == null && nearTtl != null) {
+                throw new IllegalArgumentException("near_cache_ttl needs near_cache_size (the near cache's maximum "
+                        + "number of entries)");
+            }
+            return new CacheConfig(this, nearSize == null ? null : NearCache.maximumSize(nearSize).ttl(nearTtl));
         }
     }
 }

@@ -42,6 +42,9 @@ public final class CacheFactory {
                         + " for backend '" + provider.name() + "'; it accepts " + new TreeSet<>(known));
             }
         }
+        if (config.nearCache() != null && !provider.supportsNearCache()) {
+            throw new IllegalArgumentException(nearCacheRefused(provider.name()));
+        }
         provider.validate(config);
         Serializer serializer = serializer(config, provider.defaultSerializer());
         if (serializer.name().equals("reference") && !provider.acceptsReferences()) {
@@ -55,13 +58,23 @@ public final class CacheFactory {
         long maxValueSize = config.maxValueSize() != null ? config.maxValueSize() : provider.defaultMaxValueSize();
         Events events = new Events(name, config.plugins());
         Backend backend = provider.create(new BackendContext(name, namespace, config, serializer, resources,
-                events::eviction));
+                events::eviction, (kind, key) -> events.event(kind, key, null)));
         Duration longest = backend.maxTtl();
         if (config.defaultTtl() != null && config.defaultTtl().compareTo(longest) > 0) {
             backend.close();
             throw new IllegalArgumentException(BackendCalls.tooLong("defaultTtl", config.defaultTtl(), provider.name(), longest));
         }
         return new DefaultZodiacCache(name, namespace, config, serializer, backend, events, maxValueSize);
+    }
+
+    private static String nearCacheRefused(String backend) {
+        if (backend.equals("memory")) {
+            return "nearCache (near_cache_size): backend 'memory' is already in local memory; a near cache is for a "
+                    + "remote cache (redis)";
+        }
+        return "nearCache (near_cache_size): backend '" + backend + "' cannot keep a near cache correct: its server "
+                + "does not tell clients when a key changes (no server-side invalidation), so local copies would go "
+                + "stale; a near cache needs Redis (CLIENT TRACKING)";
     }
 
     /** The configured serializer: the instance given, else the one named, else the backend's default. */

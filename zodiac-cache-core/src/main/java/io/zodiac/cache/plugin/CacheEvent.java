@@ -36,6 +36,16 @@ public record CacheEvent(String cache, Kind kind, String key, Throwable error) {
         /** The circuit breaker lets one probe call through. */
         CIRCUIT_HALF_OPEN,
         /** A probe succeeded: the backend is used again. */
-        CIRCUIT_CLOSED
+        CIRCUIT_CLOSED,
+        /** A read was served from the {@linkplain io.zodiac.cache.NearCache near cache}, without a round trip. */
+        NEAR_HIT,
+        /** A read found no local copy in the near cache and went to the server. */
+        NEAR_MISS,
+        /**
+         * The server invalidated a local copy of the near cache (the key changed); {@code key} is
+         * {@code null} when every local copy was dropped at once ({@code FLUSHDB}, the tracking
+         * connection lost or re-established).
+         */
+        NEAR_INVALIDATION
     }
 }

@@ -2,8 +2,10 @@ package io.zodiac.cache.spi;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.serializer.Serializer;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +18,8 @@ import java.util.function.Consumer;
  * @param resources resources shared by every cache of one {@link CacheManager}
  *     (a client, an event loop), closed when the manager shuts down
  * @param evictions told the key of every entry the backend evicts for size
+ * @param events told the other events the backend sees (near-cache hits, misses and
+ *     invalidations), with their key or {@code null}; they reach the cache's plugins
  */
 public record BackendContext(
         String cacheName,
@@ -23,7 +27,8 @@ public record BackendContext(
         CacheConfig config,
         Serializer serializer,
         SharedResources resources,
-        Consumer<String> evictions) {
+        Consumer<String> evictions,
+        BiConsumer<CacheEvent.Kind, String> events) {
 
     public BackendContext {
         Objects.requireNonNull(cacheName, "cacheName");
@@ -32,5 +37,12 @@ public record BackendContext(
         Objects.requireNonNull(serializer, "serializer");
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(evictions, "evictions");
+        Objects.requireNonNull(events, "events");
+    }
+
+    /** A context whose backend events other than evictions go nowhere. */
+    public BackendContext(String cacheName, String namespace, CacheConfig config, Serializer serializer,
+            SharedResources resources, Consumer<String> evictions) {
+        this(cacheName, namespace, config, serializer, resources, evictions, (kind, key) -> { });
     }
 }

@@ -41,6 +41,15 @@ public interface BackendProvider {
     }
 
     /**
+     * {@code true} when the backend keeps a {@linkplain io.zodiac.cache.NearCache near cache}
+     * correct: its server tells it when a key changes. A cache whose configuration asks for a near
+     * cache on a backend that cannot fails {@code setup}. {@code false} by default.
+     */
+    default boolean supportsNearCache() {
+        return false;
+    }
+
+    /**
      * Checks the configuration before anything is created; throws
      * {@link IllegalArgumentException} naming the setting that is wrong.
      */

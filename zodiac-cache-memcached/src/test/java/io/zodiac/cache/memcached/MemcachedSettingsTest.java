@@ -28,6 +28,19 @@ class MemcachedSettingsTest {
     }
 
     @Test
+    void nearCacheIsRefusedAtSetupBecauseMemcachedCannotInvalidate() {
+        assertThatThrownBy(() -> manager.setup("near", CacheConfig.fromUri("memcached://127.0.0.1:11311")
+                .nearCache(io.zodiac.cache.NearCache.maximumSize(100)).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nearCache")
+                .hasMessageContaining("'memcached'")
+                .hasMessageContaining("no server-side invalidation");
+        assertThatThrownBy(() -> manager.setup("near", CacheConfig.fromMap(Map.of("cache", "memcached",
+                "endpoint", "127.0.0.1", "near_cache_size", 100))))
+                .hasMessageContaining("no server-side invalidation");
+    }
+
+    @Test
     void uriNamesOneOrSeveralServers() {
         assertThat(settings(CacheConfig.fromUri("memcached://127.0.0.1:11311").build()).servers())
                 .containsExactly(new Server("127.0.0.1", 11311));

@@ -54,6 +54,11 @@ final class Namespace {
         return keyPrefix + "__released";
     }
 
+    /** {@code true} when {@code redisKey} is a key of this namespace. */
+    boolean owns(String redisKey) {
+        return redisKey.startsWith(keyPrefix);
+    }
+
     /** The cache key of a Redis key of this namespace. */
     String strip(String redisKey) {
         return redisKey.substring(keyPrefix.length());

@@ -4,6 +4,7 @@ import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.spi.BackendContext;
 import io.zodiac.cache.spi.BackendProvider;
 import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.NearCache;
 import java.time.Duration;
 import java.util.Set;
 
@@ -94,10 +95,23 @@ public final class RedisBackendProvider implements BackendProvider {
         return OPTIONS;
     }
 
+    /**
+     * {@code true}: a near cache is kept correct by {@code CLIENT TRACKING} (Redis 6 or later),
+     * on a standalone node or a Sentinel-managed master.
+     */
+    @Override
+    public boolean supportsNearCache() {
+        return true;
+    }
+
     /** Checks the options without connecting. */
     @Override
     public void validate(CacheConfig config) {
-        RedisSettings.from(config);
+        RedisSettings settings = RedisSettings.from(config);
+        if (config.nearCache() != null && settings.cluster()) {
+            throw new IllegalArgumentException("nearCache (near_cache_size): not available on a Redis Cluster yet; "
+                    + "use it with a standalone node or Sentinel");
+        }
     }
 
     /**
@@ -115,7 +129,12 @@ public final class RedisBackendProvider implements BackendProvider {
         Namespace namespace = new Namespace(context.namespace());
         RedisEndpoints endpoints = RedisEndpoints.of(context.resources());
         Duration timeout = context.config().operationTimeout();
-        return new RedisBackend(context.cacheName(), namespace,
-                endpoints.attach(settings, timeout, namespace.releaseChannel()), timeout);
+        RedisEndpoint.Attachment attachment = endpoints.attach(settings, timeout, namespace.releaseChannel());
+        RedisBackend backend = new RedisBackend(context.cacheName(), namespace, attachment, timeout);
+        NearCache near = context.config().nearCache();
+        if (near == null) {
+            return backend;
+        }
+        return new NearCacheBackend(backend, near, namespace, attachment, context.cacheName(), context.events());
     }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +138,21 @@ final class RedisEndpoint {
          */
         boolean commandsTimeOut() {
             return !endpoint.cluster;
+        }
+
+        /**
+         * A connection of the cache's own (not shared), whose commands time out after the cache's
+         * operation timeout, made in the background once {@link Connector#start() started}: the
+         * near cache's tracked connection. Standalone and Sentinel only. The caller closes it.
+         */
+        Connector<StatefulRedisConnection<String, byte[]>> ownConnection(String what,
+                Consumer<StatefulRedisConnection<String, byte[]>> onConnected) {
+            return endpoint.ownConnection(what, timeout, onConnected);
+        }
+
+        /** The client resources (event loops, timer) of the endpoint. */
+        ClientResources resources() {
+            return endpoint.resources;
         }
 
         /** The release signals of the cache's namespace. */
@@ -325,6 +341,18 @@ final class RedisEndpoint {
                             + "it is: {}", connectTimeout.toMillis(), ConnectFailures.reason(error));
                     return CompletableFuture.completedFuture(connection);
                 });
+    }
+
+    private Connector<StatefulRedisConnection<String, byte[]>> ownConnection(String what, Duration timeout,
+            Consumer<StatefulRedisConnection<String, byte[]>> onConnected) {
+        if (cluster) {
+            throw new IllegalStateException("a connection of one's own is made on a standalone or Sentinel endpoint only");
+        }
+        return new Connector<>(what + " to " + description,
+                () -> ((RedisClient) client).connectAsync(CODEC, uris.get(0)).thenApply(connection -> {
+                    connection.setTimeout(timeout);
+                    return connection;
+                }), resources, onConnected);
     }
 
     /**

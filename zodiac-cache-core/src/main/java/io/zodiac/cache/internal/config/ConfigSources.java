@@ -34,6 +34,10 @@ public final class ConfigSources {
     public static final String TIMEOUT = "timeout";
     /** The name of the maximum value size in maps, options and URI queries. */
     public static final String MAX_VALUE_SIZE = "max_value_size";
+    /** The option (map key, URI parameter) that sets the near cache's maximum size. */
+    public static final String NEAR_CACHE_SIZE = "near_cache_size";
+    /** The option (map key, URI parameter) that sets the near cache's TTL. */
+    public static final String NEAR_CACHE_TTL = "near_cache_ttl";
 
     private static final Pattern WITH_UNIT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)");
     private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
@@ -95,11 +99,18 @@ public final class ConfigSources {
                 builder.operationTimeout(duration("uri parameter 'timeout'", parameter.substring(equals + 1)));
             } else if (equals > 0 && parameter.substring(0, equals).equalsIgnoreCase(MAX_VALUE_SIZE)) {
                 builder.maxValueSize(byteSize("uri parameter '" + MAX_VALUE_SIZE + "'", parameter.substring(equals + 1)));
+            } else if (equals > 0 && isNearCacheOption(parameter.substring(0, equals).toLowerCase(Locale.ROOT))) {
+                builder.option(parameter.substring(0, equals).toLowerCase(Locale.ROOT), parameter.substring(equals + 1));
             } else if (!parameter.isEmpty()) {
                 kept.add(parameter);
             }
         }
         return uri.substring(0, query) + (kept.isEmpty() ? "" : "?" + String.join("&", kept)) + end;
+    }
+
+    /** {@code true} for {@code near_cache_size} and {@code near_cache_ttl}, which the builder reads. */
+    public static boolean isNearCacheOption(String option) {
+        return option.equals(NEAR_CACHE_SIZE) || option.equals(NEAR_CACHE_TTL);
     }
 
     /** A builder from a map with aiocache's keys, as {@link CacheConfig#fromMap(Map)} describes it. */
@@ -320,7 +331,7 @@ public final class ConfigSources {
     }
 
     /** A whole number: {@code 1.9} is refused, never rounded or cut. */
-    private static long longValue(String setting, Object value) {
+    public static long longValue(String setting, Object value) {
         try {
             BigDecimal number = value instanceof Number n ? decimal(setting, n) : new BigDecimal(value.toString().trim());
             return number.longValueExact();

@@ -1,0 +1,327 @@
+package io.zodiac.cache.redis;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.zodiac.cache.NearCache;
+import io.zodiac.cache.plugin.CacheEvent;
+import io.zodiac.cache.plugin.Operation;
+import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.StoredValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * A {@link NearCache} in front of a Redis backend: a bounded local copy (Caffeine) of the values
+ * read, kept correct by the server through {@link Tracking}.
+ *
+ * <ul>
+ *   <li>{@code get} (and {@code getWithTtl}, {@code exists}) is answered from the local copy when
+ *       there is one; otherwise the value is read ({@code GET} and {@code PTTL}, pipelined) on the
+ *       tracked connection and installed. A local copy lives until the server invalidates it, the
+ *       server's TTL runs out, or the near cache's own TTL, whichever comes first.</li>
+ *   <li>Writes go to the backend; once they are done the local copy of their keys is dropped (not
+ *       updated: in default tracking mode the server tracks a key only after this connection read
+ *       it, so a copy installed from a write would get no invalidation).</li>
+ *   <li>While tracking is not on (the tracked connection not made yet, down, or reconnected and
+ *       not tracking yet), every call goes straight to the backend and the local copy is empty.</li>
+ * </ul>
+ *
+ * <p><b>The read race.</b> A read in flight while its key is invalidated must not install the
+ * value it read before the change. Before the read, the key gets a fresh token in
+ * {@link #pending}; an invalidation (or a write, or a reset) removes the key's token; the value is
+ * installed only if the read's token is still there, atomically with that check (inside the
+ * pending map's per-key lock, which the invalidation takes too before it drops the local copy).
+ * A reset also bumps {@link #generation}, so that no read begun before it installs anything.
+ */
+final class NearCacheBackend implements Backend, Tracking.Listener {
+
+    /** A local copy: the encoded value and when the server's entry expires ({@link System#nanoTime}), or none. */
+    private record Local(Object value, long expiresAt, boolean expires) {
+        boolean live(long now) {
+            return !expires || expiresAt - now > 0;
+        }
+
+        StoredValue stored(long now) {
+            return new StoredValue(value, expires ? Duration.ofNanos(expiresAt - now) : null);
+        }
+    }
+
+    private final Backend delegate;
+    private final Namespace namespace;
+    private final BiConsumer<CacheEvent.Kind, String> events;
+    private final Cache<String, Local> local;
+    private final ConcurrentMap<String, Object> pending = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+    private final Tracking tracking;
+
+    NearCacheBackend(Backend delegate, NearCache settings, Namespace namespace, RedisEndpoint.Attachment attachment,
+            String cacheName, BiConsumer<CacheEvent.Kind, String> events) {
+        this.delegate = delegate;
+        this.namespace = namespace;
+        this.events = events;
+        long nearTtl = settings.ttl() == null ? Long.MAX_VALUE : settings.ttl().toNanos();
+        this.local = Caffeine.newBuilder()
+                .maximumSize(settings.maximumSize())
+                .expireAfter(Expiry.<String, Local>creating((key, copy) -> {
+                    long serverLeft = copy.expires ? copy.expiresAt - System.nanoTime() : Long.MAX_VALUE;
+                    return Duration.ofNanos(Math.max(0, Math.min(nearTtl, serverLeft)));
+                }))
+                .build();
+        this.tracking = new Tracking(attachment, cacheName, this);
+    }
+
+    // ---------------------------------------------------------------- tracking
+
+    @Override
+    public void invalidated(String redisKey) {
+        if (!namespace.owns(redisKey)) {
+            return;
+        }
+        String key = namespace.strip(redisKey);
+        forget(key);
+        events.accept(CacheEvent.Kind.NEAR_INVALIDATION, key);
+    }
+
+    @Override
+    public void reset() {
+        generation.incrementAndGet();
+        pending.clear();
+        local.invalidateAll();
+        events.accept(CacheEvent.Kind.NEAR_INVALIDATION, null);
+    }
+
+    /** Drops the local copy of {@code key} and stops any read in flight from installing one. */
+    private void forget(String key) {
+        pending.remove(key); // waits for an install of the key that is under way: it is then dropped below
+        local.invalidate(key);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The live local copy of {@code key}, or {@code null}; {@code null} too while tracking is off. */
+    private Local hit(String key, long now) {
+        Local copy = local.getIfPresent(key);
+        return copy != null && copy.live(now) ? copy : null;
+    }
+
+    /** Reads {@code key} on the tracked connection and installs it unless it was invalidated meanwhile. */
+    private CompletableFuture<StoredValue> load(String key, RedisAsyncCommands<String, byte[]> redis) {
+        Object token = new Object();
+        long readGeneration = generation.get();
+        pending.put(key, token);
+        String redisKey = namespace.key(key);
+        long sent = System.nanoTime();
+        CompletableFuture<byte[]> value = redis.get(redisKey).toCompletableFuture();
+        CompletableFuture<Long> ttl = redis.pttl(redisKey).toCompletableFuture();
+        return value.thenCombine(ttl, (bytes, millis) -> {
+            if (bytes == null) {
+                pending.remove(key, token);
+                return (StoredValue) null;
+            }
+            // measured from when the read was sent: the copy never outlives the server's entry
+            Local copy = new Local(bytes, sent + Duration.ofMillis(Math.max(0, millis)).toNanos(), millis >= 0);
+            pending.computeIfPresent(key, (k, current) -> {
+                if (current == token && generation.get() == readGeneration) {
+                    local.put(k, copy);
+                }
+                return current == token ? null : current;
+            });
+            return copy.stored(System.nanoTime());
+        }).whenComplete((stored, error) -> {
+            if (error != null) {
+                pending.remove(key, token);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Object> get(String key) {
+        RedisAsyncCommands<String, byte[]> redis = tracking.commands();
+        if (redis == null) {
+            return delegate.get(key);
+        }
+        Local copy = hit(key, System.nanoTime());
+        if (copy != null) {
+            events.accept(CacheEvent.Kind.NEAR_HIT, key);
+            return CompletableFuture.completedFuture(copy.value);
+        }
+        events.accept(CacheEvent.Kind.NEAR_MISS, key);
+        return load(key, redis).thenApply(stored -> stored == null ? null : stored.value());
+    }
+
+    @Override
+    public CompletableFuture<StoredValue> getWithTtl(String key) {
+        RedisAsyncCommands<String, byte[]> redis = tracking.commands();
+        if (redis == null) {
+            return delegate.getWithTtl(key);
+        }
+        long now = System.nanoTime();
+        Local copy = hit(key, now);
+        if (copy != null) {
+            events.accept(CacheEvent.Kind.NEAR_HIT, key);
+            return CompletableFuture.completedFuture(copy.stored(now));
+        }
+        events.accept(CacheEvent.Kind.NEAR_MISS, key);
+        return load(key, redis);
+    }
+
+    /** Local copies for the keys that have one; the others read from the backend (not installed). */
+    @Override
+    public CompletableFuture<Map<String, Object>> multiGet(List<String> keys) {
+        if (tracking.commands() == null) {
+            return delegate.multiGet(keys);
+        }
+        long now = System.nanoTime();
+        Map<String, Object> found = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String key : keys) {
+            Local copy = hit(key, now);
+            if (copy != null) {
+                found.put(key, copy.value);
+            } else {
+                missing.add(key);
+            }
+        }
+        if (missing.isEmpty()) {
+            return CompletableFuture.completedFuture(found);
+        }
+        return delegate.multiGet(missing).thenApply(read -> {
+            found.putAll(read);
+            return found;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> exists(String key) {
+        if (tracking.commands() != null && hit(key, System.nanoTime()) != null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return delegate.exists(key);
+    }
+
+    @Override
+    public CompletableFuture<Duration> ttl(String key) {
+        return delegate.ttl(key);
+    }
+
+    @Override
+    public CompletableFuture<List<String>> keys(String prefix, int limit) {
+        return delegate.keys(prefix, limit);
+    }
+
+    // ---------------------------------------------------------------- writes: to Redis, then the local copy goes
+
+    /** Runs the write, then drops the local copy of {@code key} before the caller sees the outcome. */
+    private <R> CompletableFuture<R> write(String key, Supplier<CompletableFuture<R>> write) {
+        forget(key);
+        return write.get().whenComplete((result, error) -> forget(key));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> set(String key, Object value, Duration ttl) {
+        return write(key, () -> delegate.set(key, value, ttl));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> multiSet(Map<String, Object> values, Duration ttl) {
+        values.keySet().forEach(this::forget);
+        return delegate.multiSet(values, ttl).whenComplete((result, error) -> values.keySet().forEach(this::forget));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> add(String key, Object value, Duration ttl) {
+        return write(key, () -> delegate.add(key, value, ttl));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(String key) {
+        return write(key, () -> delegate.delete(key));
+    }
+
+    @Override
+    public CompletableFuture<Long> increment(String key, long delta) {
+        return write(key, () -> delegate.increment(key, delta));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> expire(String key, Duration ttl) {
+        return write(key, () -> delegate.expire(key, ttl));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> clear() {
+        reset();
+        return delegate.clear().whenComplete((result, error) -> reset());
+    }
+
+    // ---------------------------------------------------------------- locks and the rest: the backend's
+
+    @Override
+    public CompletableFuture<Boolean> tryLock(String key, String token, Duration lease) {
+        return delegate.tryLock(key, token, lease);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> unlock(String key, String token) {
+        return delegate.unlock(key, token);
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseSignal(String key) {
+        return delegate.releaseSignal(key);
+    }
+
+    @Override
+    public OptionalLong estimatedSize() {
+        return delegate.estimatedSize();
+    }
+
+    @Override
+    public boolean timesOut(Operation operation) {
+        return delegate.timesOut(operation);
+    }
+
+    @Override
+    public boolean isTimeout(Throwable error) {
+        return delegate.isTimeout(error);
+    }
+
+    @Override
+    public Duration maxTtl() {
+        return delegate.maxTtl();
+    }
+
+    /** The number of local copies (for tests). */
+    long localSize() {
+        local.cleanUp();
+        return local.estimatedSize();
+    }
+
+    /** {@code true} while tracking is on and the local copy is used (for tests). */
+    boolean tracking() {
+        return tracking.commands() != null;
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        reset();
+        return tracking.close().handle((ignored, error) -> null).thenCompose(ignored -> delegate.close());
+    }
+
+    @Override
+    public String toString() {
+        return "NearCache[" + delegate + "]";
+    }
+}

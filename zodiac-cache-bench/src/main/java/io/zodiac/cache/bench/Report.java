@@ -410,11 +410,17 @@ public final class Report {
                 + "held up by a producer count as late by as much), over every call of every JVM; it includes how late the caller's "
                 + "timer wakes, the same in every row. Producer runs per period: runs less than half a period apart (the TTL without "
                 + "refresh, `refreshAfter` with it) are one period. Targets with refresh-ahead: p99 at the hit baseline's "
-                + "(at most 1.5x it, or 1 ms above it), 1 producer run per period across the JVMs. Load average (1, 5, 15 min) "
-                + "before the harness: " + context("refresh.loadAverageBefore") + ", after: " + context("refresh.loadAverageAfter") + ".");
+                + "(at most 1.5x it, or 1 ms above it), 1 producer run per period across the JVMs. The load column: the 1-minute "
+                + "load average when the row's run started (" + env.getProperty("nproc", "?").trim() + " cores; above that, "
+                + "processes waited for a core); load average (1, 5, 15 min) before the harness: "
+                + context("refresh.loadAverageBefore") + ", after: " + context("refresh.loadAverageAfter") + ".");
         line("");
-        line("| backend | values | calls | p50 | p99 | p99.9 | max | p99 / hit p99 | producer runs | periods | runs / period (mean, max) | CPU |");
-        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        line("| backend | values | calls | p50 | p99 | p99.9 | max | p99 / hit p99 | producer runs | periods | runs / period (mean, max) "
+                + "| CPU (cores) | load |");
+        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        double intervalMillis = Double.parseDouble(context("refresh.intervalMicros").replace("?", "NaN")) / 1000;
+        List<String> behind = new ArrayList<>();
+        double maxLoad = 0;
         String[][] systems = {{"hit", "hit (no expiry)"}, {"noRefresh", "no refresh"}, {"refresh", "refresh-ahead"}};
         for (String backend : new String[] {"redis", "memory"}) {
             Score hitP99 = harness("refresh:" + backend + "-hit:latencyP99");
@@ -451,21 +457,44 @@ public final class Report {
                     }
                     runsText = target(met, runsText);
                 }
-                line("| " + backend + " (" + fmt(value(subject + "jvms")) + " JVM" + (value(subject + "jvms") == 1 ? "" : "s") + ") | "
-                        + system[1] + " | " + fmt(value(subject + "calls")) + " | " + fmtMillis(value(subject + "latencyP50")) + " | "
+                line("| " + backend + " (" + count(value(subject + "jvms")) + " JVM" + (value(subject + "jvms") == 1 ? "" : "s") + ") | "
+                        + system[1] + " | " + count(value(subject + "calls")) + " | " + fmtMillis(value(subject + "latencyP50")) + " | "
                         + p99Text + " | " + fmtMillis(value(subject + "latencyP999")) + " | " + fmtMillis(value(subject + "latencyMax"))
-                        + " | " + ratioText + " | " + fmt(value(subject + "producerRuns")) + " | "
-                        + (system[0].equals("hit") ? "–" : fmt(value(subject + "periods"))) + " | " + runsText + " | "
-                        + fmt(value(subject + "cpuCores")) + " |");
+                        + " | " + ratioText + " | " + count(value(subject + "producerRuns")) + " | "
+                        + (system[0].equals("hit") ? "–" : count(value(subject + "periods"))) + " | " + runsText + " | "
+                        + fmt(value(subject + "cpuCores")) + " | " + fmt(value(subject + "loadAverage")) + " |");
+                if (value(subject + "latencyP50") > intervalMillis / 2) {
+                    behind.add(backend + " " + system[1]);
+                }
+                maxLoad = Math.max(maxLoad, value(subject + "loadAverage"));
             }
         }
         line("");
+        String cores = env.getProperty("nproc", "").trim();
+        if (!cores.isEmpty() && maxLoad > Integer.parseInt(cores)) {
+            line("> **The machine was busy during this harness** (1-minute load up to " + fmt(maxLoad) + " on " + cores + " cores): "
+                    + "the latencies include waits for a core, which come and go and so fall on the rows unevenly; the tail "
+                    + "percentiles are the run queue's more than the cache's. Rerun `REFRESH_ONLY=1 zodiac-cache-bench/run.sh` on an "
+                    + "idle machine for figures to quote.");
+            line("");
+        }
+        if (!behind.isEmpty()) {
+            line("> **The callers fell behind their schedule** (median latency from the intended start above half the interval "
+                    + "between calls) in: " + String.join(", ", behind) + ". The machine was too busy to run the calls on time: "
+                    + "those latencies are the backlog's, not the cache's.");
+            line("");
+        }
         subjects("refresh", "redis-hit", "redis-noRefresh", "redis-refresh", "memory-hit", "memory-noRefresh", "memory-refresh");
     }
 
     /** A harness' setting, "?" when the run did not record it. */
     private String context(String key) {
         return String.valueOf(harnessContext.getOrDefault(key, "?"));
+    }
+
+    /** A count, with thousands separators. */
+    private static String count(double value) {
+        return Double.isNaN(value) ? "?" : String.format(Locale.ROOT, "%,d", Math.round(value));
     }
 
     /** {@code millis} as milliseconds, in microseconds below 1 ms. */

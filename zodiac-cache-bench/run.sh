@@ -66,10 +66,10 @@ load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load ave
 } > "$RESULTS/env.properties"
 echo "load before: $(load)"
 
-# refresh-ahead: 4 JVMs x 1 caller, one call per 1000 us each (far from saturating the CPU), a 50 ms producer,
+# refresh-ahead: 4 JVMs x 1 caller, one call per 5000 us each (far from saturating the CPU), a 50 ms producer,
 # TTL 1000 ms, refreshAfter 700 ms, over REFRESH_RUN_MILLIS (7 TTLs in a full run)
 refresh_harness() {
-  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RefreshHarness "$RESULTS/refresh.json" 4 1 1000 50 1000 700 "$REFRESH_RUN_MILLIS"
+  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RefreshHarness "$RESULTS/refresh.json" 4 1 5000 50 1000 700 "$REFRESH_RUN_MILLIS"
 }
 
 if [ "${REFRESH_ONLY:-0}" != 0 ]; then

@@ -29,12 +29,15 @@ import java.util.concurrent.locks.LockSupport;
  * A hot key across several TTL expiries, with and without refresh-ahead. Not JMH: a harness, like
  * {@link RedisStampedeHarness}.
  *
- * <p>Three systems, each on its own hot key, measured one after the other from the same warmed-up
+ * <p>Four systems, each on its own hot key, measured one after the other from the same warmed-up
  * child JVMs, on Redis ({@code jvms} children sharing one {@code redis-server} of the test kit) and
  * on the in-memory backend (one child: its entries are not shared):
  * <ul>
  *   <li>{@code hit}: values live an hour, far longer than the run: every call is a hit. The
  *       baseline: the hit latency of the same key, callers and pace.</li>
+ *   <li>{@code hitRefreshPath}: the same with {@code refreshAfter} 59 minutes, never due: the hit
+ *       latency of refresh-ahead's read (on Redis {@code GET} and {@code PTTL}, not {@code GET}
+ *       alone) without a refresh.</li>
  *   <li>{@code noRefresh}: values live {@code ttlMillis}: the key expires several times during the
  *       run and a caller waits for the producer at each expiry.</li>
  *   <li>{@code refresh}: the same TTL with {@code refreshAfter} {@code refreshMillis}: a hit on an
@@ -71,7 +74,7 @@ public final class RefreshHarness {
     private static final long WARMUP_MILLIS = 6000;
     private static final long JIT_IDLE_MILLIS = 500;
     private static final long JIT_IDLE_MAX_MILLIS = 10_000;
-    private static final List<String> SYSTEMS = List.of("hit", "noRefresh", "refresh");
+    private static final List<String> SYSTEMS = List.of("hit", "hitRefreshPath", "noRefresh", "refresh");
 
     /** The settings every child of a run shares. */
     record Settings(int callers, long intervalMicros, long loadMillis, long ttlMillis, long refreshMillis, long durationMillis) {
@@ -100,6 +103,7 @@ public final class RefreshHarness {
         GetOrSetOptions<String> options(String system) {
             return switch (system) {
                 case "hit" -> GetOrSetOptions.<String>defaults().ttl(HIT_TTL);
+                case "hitRefreshPath" -> GetOrSetOptions.<String>defaults().ttl(HIT_TTL).refreshAfter(HIT_TTL.minusMinutes(1));
                 case "noRefresh" -> GetOrSetOptions.<String>defaults().ttl(Duration.ofMillis(ttlMillis));
                 case "refresh" -> GetOrSetOptions.<String>defaults().ttl(Duration.ofMillis(ttlMillis))
                         .refreshAfter(Duration.ofMillis(refreshMillis));
@@ -120,6 +124,8 @@ public final class RefreshHarness {
             String on = "blocking().getOrSet on " + backend + ", ";
             return switch (system) {
                 case "hit" -> on + "ttl " + HIT_TTL.toMillis() + " ms (never expires during the run)";
+                case "hitRefreshPath" -> on + "ttl " + HIT_TTL.toMillis() + " ms, refreshAfter " + HIT_TTL.minusMinutes(1).toMillis()
+                        + " ms (never due during the run)";
                 case "noRefresh" -> on + "ttl " + ttlMillis + " ms, no refresh";
                 default -> on + "ttl " + ttlMillis + " ms, refreshAfter " + refreshMillis + " ms";
             };

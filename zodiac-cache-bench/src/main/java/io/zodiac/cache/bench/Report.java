@@ -401,7 +401,8 @@ public final class Report {
                 + "the in-memory backend runs in one JVM (its entries are not shared). In each JVM " + context("refresh.callersPerJvm")
                 + " thread(s) call `blocking().getOrSet` on one hot key at a fixed rate, one call every "
                 + context("refresh.intervalMicros") + " µs each, for " + context("refresh.durationMillis") + " ms; the producer sleeps "
-                + context("refresh.loadMillis") + " ms. **Hit**: values live an hour (never expire during the run), the baseline. "
+                + context("refresh.loadMillis") + " ms. **Hit**: values live an hour (never expire during the run), the baseline; "
+                + "with `refreshAfter` never due, the same through refresh-ahead's read (on Redis `GET` and `PTTL`). "
                 + "**No refresh**: values live " + context("refresh.ttlMillis") + " ms, so the key expires several times. "
                 + "**Refresh-ahead**: the same TTL, `refreshAfter` " + context("refresh.refreshAfterMillis") + " ms. "
                 + "The rate keeps the CPU far from saturation (the CPU column: the children's and the server's CPU time over the "
@@ -421,7 +422,8 @@ public final class Report {
         double intervalMillis = Double.parseDouble(context("refresh.intervalMicros").replace("?", "NaN")) / 1000;
         List<String> behind = new ArrayList<>();
         double maxLoad = 0;
-        String[][] systems = {{"hit", "hit (no expiry)"}, {"noRefresh", "no refresh"}, {"refresh", "refresh-ahead"}};
+        String[][] systems = {{"hit", "hit (no expiry)"}, {"hitRefreshPath", "hit, `refreshAfter` never due"},
+                {"noRefresh", "no refresh"}, {"refresh", "refresh-ahead"}};
         for (String backend : new String[] {"redis", "memory"}) {
             Score hitP99 = harness("refresh:" + backend + "-hit:latencyP99");
             for (String[] system : systems) {
@@ -436,8 +438,9 @@ public final class Report {
                 if (!system[0].equals("hit") && hitP99 != null) {
                     ratioText = ratio(p99 / hitP99.value());
                 }
+                boolean expires = system[0].equals("noRefresh") || system[0].equals("refresh");
                 String runsText = "–";
-                if (!system[0].equals("hit")) {
+                if (expires) {
                     runsText = fmt(value(subject + "producerRunsPerPeriod")) + ", " + fmt(value(subject + "producerRunsMaxPeriod"));
                 }
                 if (system[0].equals("refresh")) {
@@ -461,7 +464,7 @@ public final class Report {
                         + system[1] + " | " + count(value(subject + "calls")) + " | " + fmtMillis(value(subject + "latencyP50")) + " | "
                         + p99Text + " | " + fmtMillis(value(subject + "latencyP999")) + " | " + fmtMillis(value(subject + "latencyMax"))
                         + " | " + ratioText + " | " + count(value(subject + "producerRuns")) + " | "
-                        + (system[0].equals("hit") ? "–" : count(value(subject + "periods"))) + " | " + runsText + " | "
+                        + (expires ? count(value(subject + "periods")) : "–") + " | " + runsText + " | "
                         + fmt(value(subject + "cpuCores")) + " | " + fmt(value(subject + "loadAverage")) + " |");
                 if (value(subject + "latencyP50") > intervalMillis / 2) {
                     behind.add(backend + " " + system[1]);
@@ -484,7 +487,8 @@ public final class Report {
                     + "those latencies are the backlog's, not the cache's.");
             line("");
         }
-        subjects("refresh", "redis-hit", "redis-noRefresh", "redis-refresh", "memory-hit", "memory-noRefresh", "memory-refresh");
+        subjects("refresh", "redis-hit", "redis-hitRefreshPath", "redis-noRefresh", "redis-refresh", "memory-hit",
+                "memory-hitRefreshPath", "memory-noRefresh", "memory-refresh");
     }
 
     /** A harness' setting, "?" when the run did not record it. */

@@ -447,8 +447,9 @@ public final class Report {
                     if (hitP99 != null) {
                         boolean met = p99 <= Math.max(1.5 * hitP99.value(), hitP99.value() + 1);
                         if (!met) {
-                            missed.add("refresh-ahead on " + backend + ": latency p99 " + fmtMillis(p99) + " = " + ratio(p99 / hitP99.value())
-                                    + " the hit p99 " + fmtMillis(hitP99.value()) + " (target ≤ 1.50x or + 1 ms)");
+                            missed.add("refresh-ahead on " + backend + ": latency p99 " + fmtMillis(p99) + " = "
+                                    + ratio(p99 / hitP99.value()) + " the hit p99 " + fmtMillis(hitP99.value())
+                                    + " (target ≤ 1.50x or + 1 ms)");
                         }
                         ratioText = target(met, ratioText);
                         p99Text = target(met, p99Text);

@@ -33,7 +33,7 @@ if [ "${QUICK:-0}" != 0 ]; then
   REDIS_FORKS=1
   CACHED_FORKS=1
   REQUESTS=20000
-  REFRESH_RUN_MILLIS=4000
+  REFRESH_RUN_MILLIS=7000
 else
   # 2 forks x (3 warm-up + 5 measured 1-second iterations) per benchmark and parameter; 3 forks for Redis,
   # whose client, I/O thread and server share the cores and vary most from fork to fork, and for the
@@ -46,7 +46,7 @@ else
   ROUNDS=20
   REDIS_ROUNDS=10
   REQUESTS=100000
-  REFRESH_RUN_MILLIS=7000
+  REFRESH_RUN_MILLIS=14000
 fi
 JAVA=(java -Xms1g -Xmx1g)
 JMH=("${JAVA[@]}" -jar "$JAR" "${JMH_OPTS[@]}" -jvmArgs "-Xms1g -Xmx1g")
@@ -66,10 +66,11 @@ load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load ave
 } > "$RESULTS/env.properties"
 echo "load before: $(load)"
 
-# refresh-ahead: 4 JVMs x 1 caller, one call per 5000 us each (far from saturating the CPU), a 50 ms producer,
-# TTL 1000 ms, refreshAfter 700 ms, over REFRESH_RUN_MILLIS (7 TTLs in a full run)
+# refresh-ahead: 4 JVMs x 1 caller per kind of values (4 kinds at once), one call per 20 ms each: 800 calls/s in
+# all, far from saturating the CPU; a 50 ms producer, TTL 1000 ms, refreshAfter 700 ms, for REFRESH_RUN_MILLIS
+# (14 TTLs in a full run)
 refresh_harness() {
-  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RefreshHarness "$RESULTS/refresh.json" 4 1 5000 50 1000 700 "$REFRESH_RUN_MILLIS"
+  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RefreshHarness "$RESULTS/refresh.json" 4 1 20000 50 1000 700 "$REFRESH_RUN_MILLIS"
 }
 
 if [ "${REFRESH_ONLY:-0}" != 0 ]; then

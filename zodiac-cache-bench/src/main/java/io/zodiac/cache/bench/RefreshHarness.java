@@ -20,7 +20,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -29,12 +32,13 @@ import java.util.concurrent.locks.LockSupport;
  * A hot key across several TTL expiries, with and without refresh-ahead. Not JMH: a harness, like
  * {@link RedisStampedeHarness}.
  *
- * <p>Four systems, each on its own hot key, measured one after the other from the same warmed-up
- * child JVMs, on Redis ({@code jvms} children sharing one {@code redis-server} of the test kit) and
- * on the in-memory backend (one child: its entries are not shared):
+ * <p>Four systems, each on its own hot key, run <em>at the same time</em> from the same child JVMs,
+ * so that whatever else the machine runs falls on all of them alike; on Redis ({@code jvms} children
+ * sharing one {@code redis-server} of the test kit), then on the in-memory backend (one child: its
+ * entries are not shared):
  * <ul>
  *   <li>{@code hit}: values live an hour, far longer than the run: every call is a hit. The
- *       baseline: the hit latency of the same key, callers and pace.</li>
+ *       baseline: the hit latency of the same callers and pace.</li>
  *   <li>{@code hitRefreshPath}: the same with {@code refreshAfter} 59 minutes, never due: the hit
  *       latency of refresh-ahead's read (on Redis {@code GET} and {@code PTTL}, not {@code GET}
  *       alone) without a refresh.</li>
@@ -44,23 +48,24 @@ import java.util.concurrent.locks.LockSupport;
  *       entry older than that starts one background refresh (one across the JVMs).</li>
  * </ul>
  *
- * <p>Each child JVM runs {@code callers} threads calling {@code blocking().getOrSet} on the hot key
- * at a fixed rate, one call every {@code intervalMicros} per thread, for {@code durationMillis}; the
- * producer sleeps {@code loadMillis} (a slow database). The rate keeps the machine's CPU far from
- * saturation, so that the latency is the cache's, not the run queue's (the CPU the children and the
- * server used is reported). Latency is measured from each call's intended start on that schedule, not
- * from when it was sent: a caller held up by a producer owes the calls it could not send, and they
- * count as late by as much (no coordinated omission). It includes how late {@code parkNanos} wakes
- * the caller, the same in every system. Before the callers start, one JVM loads the key, so that the
- * run starts with a fresh entry. The children warm up (calls back to back, then paced calls, then
- * until their JIT is idle) before the first system.
+ * <p>Each child JVM runs, per system, {@code callers} threads calling {@code blocking().getOrSet} on
+ * the system's key at a fixed rate, one call every {@code intervalMicros} per thread (the threads'
+ * schedules spread over the interval), for {@code durationMillis}; the producer sleeps
+ * {@code loadMillis} (a slow database). The rate keeps the machine's CPU far from saturation, so
+ * that the latency is the cache's, not the run queue's (the CPU the children and the server used is
+ * reported). Latency is measured from each call's intended start on that schedule, not from when it
+ * was sent: a caller held up by a producer owes the calls it could not send, and they count as late
+ * by as much (no coordinated omission). It includes how late {@code parkNanos} wakes the caller, the
+ * same in every system. Before the callers start, one JVM loads the keys, so that the run starts
+ * with fresh entries; before that, the children warm up (calls back to back, then paced calls, then
+ * until their JIT is idle).
  *
  * <p>Reported per backend and system: latency percentiles over every call of every JVM, producer
  * runs during the run, and producer runs per period (runs less than half a period apart are one
  * period, a period being the TTL without refresh and {@code refreshAfter} with it; target with
- * refresh: 1 across the JVMs), the CPU the children and {@code redis-server} used (in cores), the
- * run's wall time and the 1-minute load average when it started. The target of refresh-ahead is its
- * p99 at the hit baseline's.
+ * refresh: 1 across the JVMs); per backend, the CPU the children and {@code redis-server} used (in
+ * cores), the run's wall time and the 1-minute load average when it started. The target of
+ * refresh-ahead is its p99 at the hit baseline's.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.zodiac.cache.bench.RefreshHarness [out.json] [jvms]
  * [callersPerJvm] [intervalMicros] [loadMillis] [ttlMillis] [refreshMillis] [durationMillis]}.
@@ -72,13 +77,10 @@ public final class RefreshHarness {
     /** Warm-up of each child before it reports ready: calls back to back on another key, this many or for so long. */
     private static final int WARMUP_CALLS = 30_000;
     private static final long WARMUP_MILLIS = 6000;
+    private static final String HOT = "hot-";
     private static final long JIT_IDLE_MILLIS = 500;
     private static final long JIT_IDLE_MAX_MILLIS = 10_000;
-    /**
-     * In the order they run: first the one least sensitive to what the warm-up left over (its tail is
-     * the producer's), the hit baseline not first.
-     */
-    private static final List<String> SYSTEMS = List.of("noRefresh", "hit", "refresh", "hitRefreshPath");
+    private static final List<String> SYSTEMS = List.of("hit", "hitRefreshPath", "noRefresh", "refresh");
 
     /** The settings every child of a run shares. */
     record Settings(int callers, long intervalMicros, long loadMillis, long ttlMillis, long refreshMillis, long durationMillis) {
@@ -147,9 +149,9 @@ public final class RefreshHarness {
         Path out = Path.of(args.length > 0 ? args[0] : "refresh.json");
         int jvms = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         Settings settings = new Settings(args.length > 2 ? Integer.parseInt(args[2]) : 1,
-                args.length > 3 ? Long.parseLong(args[3]) : 5000, args.length > 4 ? Long.parseLong(args[4]) : 50,
+                args.length > 3 ? Long.parseLong(args[3]) : 20_000, args.length > 4 ? Long.parseLong(args[4]) : 50,
                 args.length > 5 ? Long.parseLong(args[5]) : 1000, args.length > 6 ? Long.parseLong(args[6]) : 700,
-                args.length > 7 ? Long.parseLong(args[7]) : 7000);
+                args.length > 7 ? Long.parseLong(args[7]) : 14_000);
 
         Results results = new Results("refresh");
         results.context("jvms", jvms);
@@ -171,11 +173,20 @@ public final class RefreshHarness {
     }
 
     /**
-     * Starts {@code jvms} children on {@code backend}, runs every system from them, one after the
-     * other, and adds the figures to {@code results}.
+     * Starts {@code jvms} children on {@code backend}, runs every system from them at once, and adds
+     * the figures to {@code results}.
      */
     private static void run(Results results, String backend, RedisServer server, int jvms, Settings settings) throws IOException {
         List<Child> children = new ArrayList<>();
+        Map<String, List<Long>> runs = new LinkedHashMap<>();
+        Map<String, List<long[]>> latencies = new LinkedHashMap<>();
+        for (String system : SYSTEMS) {
+            runs.put(system, new ArrayList<>());
+            latencies.put(system, new ArrayList<>());
+        }
+        double load;
+        long cpuNanos;
+        long wallNanos;
         try {
             for (int i = 0; i < jvms; i++) {
                 children.add(new Child(backend, server, settings));
@@ -183,34 +194,37 @@ public final class RefreshHarness {
             for (Child child : children) {
                 child.expect("STARTED");
             }
-            for (String system : SYSTEMS) {
-                children.get(0).send("PRIME " + system);  // a fresh entry when the callers start
-                children.get(0).expect("PRIMED");
-                List<Long> runs = new ArrayList<>();
-                List<long[]> latencies = new ArrayList<>();
-                double load = Double.parseDouble(loadAverage().split(" ")[0]);
-                long cpuNanos = -serverCpuNanos(server);
-                long start = System.nanoTime();
-                for (Child child : children) {
-                    child.send("GO " + system);
-                }
-                for (Child child : children) {
-                    String[] done = child.expect("DONE").split(" ");
-                    cpuNanos += Long.parseLong(done[1]);
-                    for (int i = 2; i < done.length; i++) {
-                        runs.add(Long.parseLong(done[i]));
-                    }
-                    latencies.add(child.latencies());
-                }
-                long wallNanos = System.nanoTime() - start;
-                cpuNanos += serverCpuNanos(server);
-                report(results, backend + "-" + system, settings.description(backend, system), jvms, runs, latencies,
-                        settings.periodMillis(system), (double) cpuNanos / wallNanos, wallNanos / 1e6, load);
+            children.get(0).send("PRIME");  // fresh entries when the callers start
+            children.get(0).expect("PRIMED");
+            load = Double.parseDouble(loadAverage().split(" ")[0]);
+            cpuNanos = -serverCpuNanos(server);
+            long start = System.nanoTime();
+            for (Child child : children) {
+                child.send("GO");
             }
+            for (Child child : children) {
+                String[] done = child.expect("DONE").split(" ");
+                cpuNanos += Long.parseLong(done[1]);
+                for (int i = 2; i < done.length; i++) {
+                    String[] systemRuns = done[i].split("=", -1);
+                    for (String run : systemRuns[1].split(",")) {
+                        if (!run.isEmpty()) {
+                            runs.get(systemRuns[0]).add(Long.parseLong(run));
+                        }
+                    }
+                }
+                child.latencies().forEach((system, values) -> latencies.get(system).add(values));
+            }
+            wallNanos = System.nanoTime() - start;
+            cpuNanos += serverCpuNanos(server);
         } finally {
             for (Child child : children) {
                 child.close();
             }
+        }
+        for (String system : SYSTEMS) {
+            report(results, backend + "-" + system, settings.description(backend, system), jvms, runs.get(system),
+                    latencies.get(system), settings.periodMillis(system), (double) cpuNanos / wallNanos, wallNanos / 1e6, load);
         }
     }
 
@@ -330,14 +344,19 @@ public final class RefreshHarness {
             throw new IOException("child exited before answering " + prefix);
         }
 
-        long[] latencies() throws IOException {
+        /** The latencies of the last run, by system. */
+        Map<String, long[]> latencies() throws IOException {
+            Map<String, long[]> bySystem = new LinkedHashMap<>();
             try (DataInputStream data = new DataInputStream(Files.newInputStream(latencyFile))) {
-                long[] values = new long[data.readInt()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = data.readLong();
+                for (String system : SYSTEMS) {
+                    long[] values = new long[data.readInt()];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = data.readLong();
+                    }
+                    bySystem.put(system, values);
                 }
-                return values;
             }
+            return bySystem;
         }
 
         @Override
@@ -358,11 +377,10 @@ public final class RefreshHarness {
     // ------------------------------------------------------------------ child
 
     /**
-     * A child: warms up, answers {@code STARTED}; then, until its stdin closes, on {@code PRIME system}
-     * loads that system's hot key and answers {@code PRIMED}; on {@code GO system} runs the paced
-     * callers with that system's options and answers {@code DONE cpuNanos runs...} (its CPU time
-     * during the run, and the wall-clock times of the producer runs), the latencies in
-     * {@code latencyFile}.
+     * A child: warms up, answers {@code STARTED}; on {@code PRIME} loads every system's hot key and
+     * answers {@code PRIMED}; on {@code GO} runs the paced callers of every system at once and answers
+     * {@code DONE cpuNanos system=run,run... ...} (its CPU time during the run, and per system the
+     * wall-clock times of the producer runs), the latencies in {@code latencyFile}, system by system.
      */
     private static void child(String backend, String host, int port, Settings settings, Path latencyFile) throws Exception {
         PrintStream reply = System.out;
@@ -375,89 +393,98 @@ public final class RefreshHarness {
             BlockingCache cache = manager.setup("bench", config).blocking();
             // warm-up: calls back to back with every system's options on keys of this JVM, so that the hit path and
             // (with a TTL) the miss and refresh paths are compiled
+            String warmUp = "warm-up-" + ProcessHandle.current().pid() + "-";
             long warmUpEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARMUP_MILLIS);
             for (int i = 0; i < WARMUP_CALLS && System.nanoTime() < warmUpEnd; i++) {
                 String system = SYSTEMS.get(i % SYSTEMS.size());
-                cache.getOrSet("warm-up-" + system + "-" + ProcessHandle.current().pid(), () -> "warm", settings.options(system));
+                cache.getOrSet(warmUp + system, () -> "warm", settings.options(system));
             }
             // then paced calls for a second (the callers' loop compiled too), and until the JIT has been idle for a while
-            callers(cache, "warm-up-paced-" + ProcessHandle.current().pid(), settings.options("hit"), settings, 1000, new ArrayList<>(),
-                    new ConcurrentLinkedQueue<>());
+            callers(cache, warmUp, settings, 1000, new LinkedHashMap<>(), new LinkedHashMap<>());
             awaitJitIdle();
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             reply.println("STARTED");
             reply.flush();
+            String command = commands.readLine();
+            if ("PRIME".equals(command)) {
+                for (String system : SYSTEMS) {
+                    cache.getOrSet(HOT + system, () -> "value", settings.options(system));
+                }
+                reply.println("PRIMED");
+                reply.flush();
+                command = commands.readLine();
+            }
+            if (!"GO".equals(command)) {
+                throw new IllegalStateException("expected GO, got " + command);
+            }
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            String command;
-            while ((command = commands.readLine()) != null) {
-                String[] words = command.split(" ");
-                String system = words[1];
-                String key = "hot-" + system;
-                GetOrSetOptions<String> options = settings.options(system);
-                if (words[0].equals("PRIME")) {
-                    cache.getOrSet(key, () -> "value", options);
-                    reply.println("PRIMED");
-                    reply.flush();
-                    continue;
-                }
-                if (!words[0].equals("GO")) {
-                    throw new IllegalStateException("expected PRIME or GO, got " + command);
-                }
-                ConcurrentLinkedQueue<Long> runs = new ConcurrentLinkedQueue<>();
-                List<long[]> latencies = new ArrayList<>();
-                long cpu = os.getProcessCpuTime();
-                callers(cache, key, options, settings, settings.durationMillis(), latencies, runs);
-                cpu = os.getProcessCpuTime() - cpu;
-                try (DataOutputStream data = new DataOutputStream(Files.newOutputStream(latencyFile))) {
-                    data.writeInt(latencies.stream().mapToInt(values -> values.length).sum());
-                    for (long[] values : latencies) {
+            Map<String, List<long[]>> latencies = new LinkedHashMap<>();
+            Map<String, Queue<Long>> runs = new LinkedHashMap<>();
+            long cpu = os.getProcessCpuTime();
+            callers(cache, HOT, settings, settings.durationMillis(), latencies, runs);
+            cpu = os.getProcessCpuTime() - cpu;
+            try (DataOutputStream data = new DataOutputStream(Files.newOutputStream(latencyFile))) {
+                for (String system : SYSTEMS) {
+                    data.writeInt(latencies.get(system).stream().mapToInt(values -> values.length).sum());
+                    for (long[] values : latencies.get(system)) {
                         for (long value : values) {
                             data.writeLong(value);
                         }
                     }
                 }
-                StringBuilder done = new StringBuilder("DONE ").append(cpu);
-                runs.forEach(run -> done.append(' ').append(run));
-                reply.println(done);
-                reply.flush();
             }
+            StringBuilder done = new StringBuilder("DONE ").append(cpu);
+            for (String system : SYSTEMS) {
+                done.append(' ').append(system).append('=')
+                        .append(String.join(",", runs.get(system).stream().map(String::valueOf).toList()));
+            }
+            reply.println(done);
+            reply.flush();
+            commands.readLine(); // until the parent closes stdin
         }
     }
 
     /**
-     * Runs the paced callers on {@code key} for {@code millis} and waits for them: caller
-     * {@code t} intends its {@code n}-th call at {@code start + t * interval / callers + n * interval},
-     * sends it then (or at once when it is behind) and records the time from the intended start to the
-     * return into {@code latencies} (one array per caller); the producer adds its start time to
-     * {@code runs} and sleeps the load time.
+     * Runs the paced callers of every system, on the keys {@code prefix + system}, for {@code millis}
+     * and waits for them. Each system has {@code callers} threads; the {@code i}-th of all the threads
+     * intends its {@code n}-th call at {@code start + i * interval / threads + n * interval}, sends it
+     * then (or at once when it is behind) and records the time from the intended start to the return
+     * into {@code latencies} (per system, one array per thread); the producer adds its start time to
+     * {@code runs} (per system) and sleeps the load time.
      */
-    private static void callers(BlockingCache cache, String key, GetOrSetOptions<String> options, Settings settings, long millis,
-            List<long[]> latencies, ConcurrentLinkedQueue<Long> runs) throws InterruptedException {
+    private static void callers(BlockingCache cache, String prefix, Settings settings, long millis, Map<String, List<long[]>> latencies,
+            Map<String, Queue<Long>> runs) throws InterruptedException {
         long interval = TimeUnit.MICROSECONDS.toNanos(settings.intervalMicros());
         int calls = (int) Math.min(Integer.MAX_VALUE - 8, TimeUnit.MILLISECONDS.toNanos(millis) / interval);
+        int threadCount = settings.callers() * SYSTEMS.size();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
         List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < settings.callers(); t++) {
-            long[] recorded = new long[calls];
-            latencies.add(recorded);
-            long first = start + t * interval / settings.callers();
-            Thread caller = new Thread(() -> {
-                for (int n = 0; n < calls; n++) {
-                    long intended = first + n * interval;
-                    for (long wait = intended - System.nanoTime(); wait > 0; wait = intended - System.nanoTime()) {
-                        LockSupport.parkNanos(wait);
+        for (String system : SYSTEMS) {
+            String key = prefix + system;
+            GetOrSetOptions<String> options = settings.options(system);
+            Queue<Long> systemRuns = runs.computeIfAbsent(system, s -> new ConcurrentLinkedQueue<>());
+            for (int t = 0; t < settings.callers(); t++) {
+                long[] recorded = new long[calls];
+                latencies.computeIfAbsent(system, s -> new ArrayList<>()).add(recorded);
+                long first = start + threads.size() * interval / threadCount;
+                Thread caller = new Thread(() -> {
+                    for (int n = 0; n < calls; n++) {
+                        long intended = first + n * interval;
+                        for (long wait = intended - System.nanoTime(); wait > 0; wait = intended - System.nanoTime()) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        cache.getOrSet(key, () -> {
+                            systemRuns.add(System.currentTimeMillis());
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(settings.loadMillis()));
+                            return "value";
+                        }, options);
+                        recorded[n] = System.nanoTime() - intended;
                     }
-                    cache.getOrSet(key, () -> {
-                        runs.add(System.currentTimeMillis());
-                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(settings.loadMillis()));
-                        return "value";
-                    }, options);
-                    recorded[n] = System.nanoTime() - intended;
-                }
-            }, "caller-" + t);
-            caller.start();
-            threads.add(caller);
+                }, "caller-" + system + "-" + t);
+                caller.start();
+                threads.add(caller);
+            }
         }
         for (Thread thread : threads) {
             thread.join();

@@ -398,21 +398,24 @@ public final class Report {
         line("## A hot key across TTL expiries, with and without refresh-ahead (harness `RefreshHarness`, lower is better)");
         line("");
         line("Not JMH: a harness. On Redis " + context("refresh.jvms") + " child JVMs share one `redis-server` of the test kit; "
-                + "the in-memory backend runs in one JVM (its entries are not shared). In each JVM " + context("refresh.callersPerJvm")
-                + " thread(s) call `blocking().getOrSet` on one hot key at a fixed rate, one call every "
-                + context("refresh.intervalMicros") + " µs each, for " + context("refresh.durationMillis") + " ms; the producer sleeps "
+                + "the in-memory backend runs in one JVM (its entries are not shared). Four kinds of values, each on its own hot key, "
+                + "run **at the same time** from the same JVMs, so that the machine's other load falls on all of them alike: per kind, "
+                + "in each JVM, " + context("refresh.callersPerJvm") + " thread(s) call `blocking().getOrSet` at a fixed rate, one "
+                + "call every " + context("refresh.intervalMicros") + " µs each, for " + context("refresh.durationMillis")
+                + " ms; the producer sleeps "
                 + context("refresh.loadMillis") + " ms. **Hit**: values live an hour (never expire during the run), the baseline; "
                 + "with `refreshAfter` never due, the same through refresh-ahead's read (on Redis `GET` and `PTTL`). "
                 + "**No refresh**: values live " + context("refresh.ttlMillis") + " ms, so the key expires several times. "
                 + "**Refresh-ahead**: the same TTL, `refreshAfter` " + context("refresh.refreshAfterMillis") + " ms. "
                 + "The rate keeps the CPU far from saturation (the CPU column: the children's and the server's CPU time over the "
-                + "run's wall time, in cores), so the latency is the cache's, not the run queue's. Latency is measured from each "
+                + "run's wall time, in cores, all four kinds together), so the latency is the cache's, not the run queue's. "
+                + "Latency is measured from each "
                 + "call's intended start on the fixed-rate schedule (no coordinated omission: calls a caller could not send while "
                 + "held up by a producer count as late by as much), over every call of every JVM; it includes how late the caller's "
                 + "timer wakes, the same in every row. Producer runs per period: runs less than half a period apart (the TTL without "
                 + "refresh, `refreshAfter` with it) are one period. Targets with refresh-ahead: p99 at the hit baseline's "
                 + "(at most 1.5x it, or 1 ms above it), 1 producer run per period across the JVMs. The load column: the 1-minute "
-                + "load average when the row's run started (" + env.getProperty("nproc", "?").trim() + " cores; above that, "
+                + "load average when the backend's run started (" + env.getProperty("nproc", "?").trim() + " cores; above that, "
                 + "processes waited for a core); load average (1, 5, 15 min) before the harness: "
                 + context("refresh.loadAverageBefore") + ", after: " + context("refresh.loadAverageAfter") + ".");
         line("");

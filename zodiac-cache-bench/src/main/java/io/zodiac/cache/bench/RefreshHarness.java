@@ -79,7 +79,7 @@ public final class RefreshHarness {
     private static final long WARMUP_MILLIS = 6000;
     private static final String HOT = "hot-";
     private static final long JIT_IDLE_MILLIS = 500;
-    private static final long JIT_IDLE_MAX_MILLIS = 10_000;
+    private static final long JIT_IDLE_MAX_MILLIS = 30_000;
     private static final List<String> SYSTEMS = List.of("hit", "hitRefreshPath", "noRefresh", "refresh");
 
     /** The settings every child of a run shares. */
@@ -399,8 +399,8 @@ public final class RefreshHarness {
                 String system = SYSTEMS.get(i % SYSTEMS.size());
                 cache.getOrSet(warmUp + system, () -> "warm", settings.options(system));
             }
-            // then paced calls for a second (the callers' loop compiled too), and until the JIT has been idle for a while
-            callers(cache, warmUp, settings, 1000, new LinkedHashMap<>(), new LinkedHashMap<>());
+            // then paced calls for 3 seconds (the callers' loop compiled too), and until the JIT has been idle for a while
+            callers(cache, warmUp, settings, 3000, new LinkedHashMap<>(), new LinkedHashMap<>());
             awaitJitIdle();
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             reply.println("STARTED");

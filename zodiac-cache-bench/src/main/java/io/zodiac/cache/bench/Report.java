@@ -401,14 +401,15 @@ public final class Report {
                 + "the in-memory backend runs in one JVM (its entries are not shared). Four kinds of values, each on its own hot key, "
                 + "run **at the same time** from the same JVMs, so that the machine's other load falls on all of them alike: per kind, "
                 + "in each JVM, " + context("refresh.callersPerJvm") + " thread(s) call `blocking().getOrSet` at a fixed rate, one "
-                + "call every " + context("refresh.intervalMicros") + " µs each, for " + context("refresh.durationMillis")
+                + "call every " + fmtMillis(Double.parseDouble(context("refresh.intervalMicros").replace("?", "NaN")) / 1000) + " each, for " + context("refresh.durationMillis")
                 + " ms; the producer sleeps "
                 + context("refresh.loadMillis") + " ms. **Hit**: values live an hour (never expire during the run), the baseline; "
                 + "with `refreshAfter` never due, the same through refresh-ahead's read (on Redis `GET` and `PTTL`). "
                 + "**No refresh**: values live " + context("refresh.ttlMillis") + " ms, so the key expires several times. "
                 + "**Refresh-ahead**: the same TTL, `refreshAfter` " + context("refresh.refreshAfterMillis") + " ms. "
-                + "The rate keeps the CPU far from saturation (the CPU column: the children's and the server's CPU time over the "
-                + "run's wall time, in cores, all four kinds together), so the latency is the cache's, not the run queue's. "
+                + "The rate is low so that on an idle machine the CPU is far from saturated and the latency is the cache's, not the "
+                + "run queue's (the CPU column: the children's and the server's CPU time over the run's wall time, in cores, all "
+                + "four kinds together). "
                 + "Latency is measured from each "
                 + "call's intended start on the fixed-rate schedule (no coordinated omission: calls a caller could not send while "
                 + "held up by a producer count as late by as much), over every call of every JVM; it includes how late the caller's "

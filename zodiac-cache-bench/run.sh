@@ -3,7 +3,7 @@
 #
 #   zodiac-cache-bench/run.sh            # build, run everything (~22 min on 2 cores), write BENCHMARKS.md
 #   FAULTS_ONLY=1 zodiac-cache-bench/run.sh  # only the fault harness; its section replaces the one in BENCHMARKS.md
-#   REFRESH_ONLY=1 zodiac-cache-bench/run.sh # only the refresh-ahead harness (~2 min); likewise
+#   REFRESH_ONLY=1 zodiac-cache-bench/run.sh # only the refresh-ahead harness (~3 min); likewise
 #   BUILD=0 zodiac-cache-bench/run.sh    # reuse zodiac-cache-bench/target/benchmarks.jar
 #   QUICK=1 zodiac-cache-bench/run.sh    # smoke run (1 fork, 1 s iterations, 100k entries): proves the set works, figures are noise
 #
@@ -66,11 +66,11 @@ load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load ave
 } > "$RESULTS/env.properties"
 echo "load before: $(load)"
 
-# refresh-ahead: 4 JVMs x 1 caller per kind of values (4 kinds at once), one call per 20 ms each: 800 calls/s in
-# all, far from saturating the CPU; a 50 ms producer, TTL 1000 ms, refreshAfter 700 ms, for REFRESH_RUN_MILLIS
-# (14 TTLs in a full run)
+# refresh-ahead: 4 kinds of values at once; latency from 1 JVM with 4 callers per kind, producer runs across 4 JVMs
+# with 1 caller per kind each; one call per 20 ms per caller (800 calls/s in all, far from saturating the CPU);
+# a 50 ms producer, TTL 1000 ms, refreshAfter 700 ms, for REFRESH_RUN_MILLIS (14 TTLs in a full run)
 refresh_harness() {
-  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RefreshHarness "$RESULTS/refresh.json" 4 1 20000 50 1000 700 "$REFRESH_RUN_MILLIS"
+  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RefreshHarness "$RESULTS/refresh.json" 4 4 20000 50 1000 700 "$REFRESH_RUN_MILLIS"
 }
 
 if [ "${REFRESH_ONLY:-0}" != 0 ]; then

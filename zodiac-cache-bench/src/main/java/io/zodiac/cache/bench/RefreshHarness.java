@@ -33,9 +33,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@link RedisStampedeHarness}.
  *
  * <p>Four systems, each on its own hot key, run <em>at the same time</em> from the same child JVMs,
- * so that whatever else the machine runs falls on all of them alike; on Redis ({@code jvms} children
- * sharing one {@code redis-server} of the test kit), then on the in-memory backend (one child: its
- * entries are not shared):
+ * so that whatever else the machine runs falls on all of them alike; on Redis (a {@code redis-server}
+ * of the test kit) from one child with {@code callers} threads per system, the latency run; on the
+ * same Redis from {@code jvms} children with one thread per system each, the run that counts producer
+ * runs across JVMs (its many JVMs cost CPU of their own, so its latency is not the cache's alone);
+ * then on the in-memory backend from one child (its entries are not shared):
  * <ul>
  *   <li>{@code hit}: values live an hour, far longer than the run: every call is a hit. The
  *       baseline: the hit latency of the same callers and pace.</li>
@@ -95,6 +97,10 @@ public final class RefreshHarness {
             }
         }
 
+        Settings withCallers(int count) {
+            return new Settings(count, intervalMicros, loadMillis, ttlMillis, refreshMillis, durationMillis);
+        }
+
         List<String> args() {
             return List.of(Integer.toString(callers), Long.toString(intervalMicros), Long.toString(loadMillis),
                     Long.toString(ttlMillis), Long.toString(refreshMillis), Long.toString(durationMillis));
@@ -128,6 +134,7 @@ public final class RefreshHarness {
 
         String description(String backend, String system) {
             String on = "blocking().getOrSet on " + backend + ", ";
+            on += callers + " caller(s) per JVM, ";
             return switch (system) {
                 case "hit" -> on + "ttl " + HIT_TTL.toMillis() + " ms (never expires during the run)";
                 case "hitRefreshPath" -> on + "ttl " + HIT_TTL.toMillis() + " ms, refreshAfter " + HIT_TTL.minusMinutes(1).toMillis()
@@ -148,7 +155,7 @@ public final class RefreshHarness {
         }
         Path out = Path.of(args.length > 0 ? args[0] : "refresh.json");
         int jvms = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        Settings settings = new Settings(args.length > 2 ? Integer.parseInt(args[2]) : 1,
+        Settings settings = new Settings(args.length > 2 ? Integer.parseInt(args[2]) : 4,
                 args.length > 3 ? Long.parseLong(args[3]) : 20_000, args.length > 4 ? Long.parseLong(args[4]) : 50,
                 args.length > 5 ? Long.parseLong(args[5]) : 1000, args.length > 6 ? Long.parseLong(args[6]) : 700,
                 args.length > 7 ? Long.parseLong(args[7]) : 14_000);
@@ -164,9 +171,10 @@ public final class RefreshHarness {
         results.context("loadAverageBefore", loadAverage());
         System.out.println("load average before: " + loadAverage());
         try (RedisServer server = RedisServer.start()) {
-            run(results, "redis", server, jvms, settings);
+            run(results, "redis", "redis", server, 1, settings);
+            run(results, "redisJvms", "redis", server, jvms, settings.withCallers(1));
         }
-        run(results, "memory", null, 1, settings);
+        run(results, "memory", "memory", null, 1, settings);
         results.context("loadAverageAfter", loadAverage());
         System.out.println("load average after: " + loadAverage());
         results.write(out);
@@ -176,7 +184,8 @@ public final class RefreshHarness {
      * Starts {@code jvms} children on {@code backend}, runs every system from them at once, and adds
      * the figures to {@code results}.
      */
-    private static void run(Results results, String backend, RedisServer server, int jvms, Settings settings) throws IOException {
+    private static void run(Results results, String name, String backend, RedisServer server, int jvms, Settings settings)
+            throws IOException {
         List<Child> children = new ArrayList<>();
         Map<String, List<Long>> runs = new LinkedHashMap<>();
         Map<String, List<long[]>> latencies = new LinkedHashMap<>();
@@ -223,7 +232,7 @@ public final class RefreshHarness {
             }
         }
         for (String system : SYSTEMS) {
-            report(results, backend + "-" + system, settings.description(backend, system), jvms, runs.get(system),
+            report(results, name + "-" + system, settings.description(backend, system), jvms, runs.get(system),
                     latencies.get(system), settings.periodMillis(system), (double) cpuNanos / wallNanos, wallNanos / 1e6, load);
         }
     }

@@ -397,11 +397,13 @@ public final class Report {
     private void refresh() {
         line("## A hot key across TTL expiries, with and without refresh-ahead (harness `RefreshHarness`, lower is better)");
         line("");
-        line("Not JMH: a harness. On Redis " + context("refresh.jvms") + " child JVMs share one `redis-server` of the test kit; "
-                + "the in-memory backend runs in one JVM (its entries are not shared). Four kinds of values, each on its own hot key, "
-                + "run **at the same time** from the same JVMs, so that the machine's other load falls on all of them alike: per kind, "
-                + "in each JVM, " + context("refresh.callersPerJvm") + " thread(s) call `blocking().getOrSet` at a fixed rate, one "
-                + "call every " + fmtMillis(Double.parseDouble(context("refresh.intervalMicros").replace("?", "NaN")) / 1000) + " each, for " + context("refresh.durationMillis")
+        line("Not JMH: a harness. Four kinds of values, each on its own hot key, run **at the same time** from the same JVMs, so "
+                + "that the machine's other load falls on all of them alike. Three runs: on a `redis-server` of the test kit from "
+                + "one JVM with " + context("refresh.callersPerJvm") + " threads per kind (the latency run); on the same server from "
+                + context("refresh.jvms") + " JVMs with 1 thread per kind each (the run that counts producer runs across JVMs; its "
+                + "JVMs cost CPU of their own, so its latency is shown but not held to the target); on the in-memory backend from "
+                + "one JVM with " + context("refresh.callersPerJvm") + " threads per kind. Each thread calls `blocking().getOrSet` at a "
+                + "fixed rate, one call every " + fmtMillis(Double.parseDouble(context("refresh.intervalMicros").replace("?", "NaN")) / 1000) + " each, for " + context("refresh.durationMillis")
                 + " ms; the producer sleeps "
                 + context("refresh.loadMillis") + " ms. **Hit**: values live an hour (never expire during the run), the baseline; "
                 + "with `refreshAfter` never due, the same through refresh-ahead's read (on Redis `GET` and `PTTL`). "
@@ -414,9 +416,9 @@ public final class Report {
                 + "call's intended start on the fixed-rate schedule (no coordinated omission: calls a caller could not send while "
                 + "held up by a producer count as late by as much), over every call of every JVM; it includes how late the caller's "
                 + "timer wakes, the same in every row. Producer runs per period: runs less than half a period apart (the TTL without "
-                + "refresh, `refreshAfter` with it) are one period. Targets with refresh-ahead: p99 at the hit baseline's "
-                + "(at most 1.5x it, or 1 ms above it), 1 producer run per period across the JVMs. The load column: the 1-minute "
-                + "load average when the backend's run started (" + env.getProperty("nproc", "?").trim() + " cores; above that, "
+                + "refresh, `refreshAfter` with it) are one period. Targets with refresh-ahead: in the latency runs, p99 "
+                + "at the hit baseline's (at most 1.5x it, or 1 ms above it); 1 producer run per period (across the JVMs). The load "
+                + "column: the 1-minute load average when the run started (" + env.getProperty("nproc", "?").trim() + " cores; above that, "
                 + "processes waited for a core); load average (1, 5, 15 min) before the harness: "
                 + context("refresh.loadAverageBefore") + ", after: " + context("refresh.loadAverageAfter") + ".");
         line("");
@@ -428,12 +430,14 @@ public final class Report {
         double maxLoad = 0;
         String[][] systems = {{"hit", "hit (no expiry)"}, {"hitRefreshPath", "hit, `refreshAfter` never due"},
                 {"noRefresh", "no refresh"}, {"refresh", "refresh-ahead"}};
-        for (String backend : new String[] {"redis", "memory"}) {
+        for (String backend : new String[] {"redis", "redisJvms", "memory"}) {
+            String backendName = backend.equals("redisJvms") ? "redis" : backend;
+            boolean latencyRun = !backend.equals("redisJvms");
             Score hitP99 = harness("refresh:" + backend + "-hit:latencyP99");
             for (String[] system : systems) {
                 String subject = "refresh:" + backend + "-" + system[0] + ":";
                 if (harness(subject + "calls") == null) {
-                    absent.add("refresh " + backend + " " + system[1]);
+                    absent.add("refresh " + backendName + " " + system[1]);
                     continue;
                 }
                 double p99 = value(subject + "latencyP99");
@@ -448,10 +452,10 @@ public final class Report {
                     runsText = fmt(value(subject + "producerRunsPerPeriod")) + ", " + fmt(value(subject + "producerRunsMaxPeriod"));
                 }
                 if (system[0].equals("refresh")) {
-                    if (hitP99 != null) {
+                    if (hitP99 != null && latencyRun) {
                         boolean met = p99 <= Math.max(1.5 * hitP99.value(), hitP99.value() + 1);
                         if (!met) {
-                            missed.add("refresh-ahead on " + backend + ": latency p99 " + fmtMillis(p99) + " = "
+                            missed.add("refresh-ahead on " + backendName + ": latency p99 " + fmtMillis(p99) + " = "
                                     + ratio(p99 / hitP99.value()) + " the hit p99 " + fmtMillis(hitP99.value())
                                     + " (target ≤ 1.50x or + 1 ms)");
                         }
@@ -461,18 +465,19 @@ public final class Report {
                     double maxRuns = value(subject + "producerRunsMaxPeriod");
                     boolean met = maxRuns <= 1;
                     if (!met) {
-                        missed.add("refresh-ahead on " + backend + ": producer runs per period, max " + fmt(maxRuns) + " (target 1)");
+                        missed.add("refresh-ahead on " + backendName + " from " + count(value(subject + "jvms"))
+                                + " JVM(s): producer runs per period, max " + fmt(maxRuns) + " (target 1)");
                     }
                     runsText = target(met, runsText);
                 }
-                line("| " + backend + " (" + count(value(subject + "jvms")) + " JVM" + (value(subject + "jvms") == 1 ? "" : "s") + ") | "
+                line("| " + backendName + " (" + count(value(subject + "jvms")) + " JVM" + (value(subject + "jvms") == 1 ? "" : "s") + ") | "
                         + system[1] + " | " + count(value(subject + "calls")) + " | " + fmtMillis(value(subject + "latencyP50")) + " | "
                         + p99Text + " | " + fmtMillis(value(subject + "latencyP999")) + " | " + fmtMillis(value(subject + "latencyMax"))
                         + " | " + ratioText + " | " + count(value(subject + "producerRuns")) + " | "
                         + (expires ? count(value(subject + "periods")) : "–") + " | " + runsText + " | "
                         + fmt(value(subject + "cpuCores")) + " | " + fmt(value(subject + "loadAverage")) + " |");
                 if (value(subject + "latencyP50") > intervalMillis / 2) {
-                    behind.add(backend + " " + system[1]);
+                    behind.add(backendName + " from " + count(value(subject + "jvms")) + " JVM(s), " + system[1]);
                 }
                 maxLoad = Math.max(maxLoad, value(subject + "loadAverage"));
             }
@@ -492,8 +497,8 @@ public final class Report {
                     + "those latencies are the backlog's, not the cache's.");
             line("");
         }
-        subjects("refresh", "redis-hit", "redis-hitRefreshPath", "redis-noRefresh", "redis-refresh", "memory-hit",
-                "memory-hitRefreshPath", "memory-noRefresh", "memory-refresh");
+        subjects("refresh", "redis-hit", "redis-hitRefreshPath", "redis-noRefresh", "redis-refresh", "redisJvms-refresh",
+                "memory-hit", "memory-hitRefreshPath", "memory-noRefresh", "memory-refresh");
     }
 
     /** A harness' setting, "?" when the run did not record it. */

@@ -403,7 +403,7 @@ public final class Report {
                 + context("refresh.jvms") + " JVMs with 1 thread per kind each (the run that counts producer runs across JVMs; its "
                 + "JVMs cost CPU of their own, so its latency is shown but not held to the target); on the in-memory backend from "
                 + "one JVM with " + context("refresh.callersPerJvm") + " threads per kind. Each thread calls `blocking().getOrSet` at a "
-                + "fixed rate, one call every " + fmtMillis(Double.parseDouble(context("refresh.intervalMicros").replace("?", "NaN")) / 1000) + " each, for " + context("refresh.durationMillis")
+                + "fixed rate, one call every " + fmtMillis(Double.parseDouble(context("refresh.intervalMicros").replace("?", "NaN")) / 1000) + ", for " + context("refresh.durationMillis")
                 + " ms; the producer sleeps "
                 + context("refresh.loadMillis") + " ms. **Hit**: values live an hour (never expire during the run), the baseline; "
                 + "with `refreshAfter` never due, the same through refresh-ahead's read (on Redis `GET` and `PTTL`). "

@@ -395,6 +395,7 @@ public final class Report {
      * (within 1.5x or 1 ms of it) and 1 producer run per refresh period across the JVMs.
      */
     private void refresh() {
+        double intervalMillis = Double.parseDouble(context("refresh.intervalMicros").replace("?", "NaN")) / 1000;
         line("## A hot key across TTL expiries, with and without refresh-ahead (harness `RefreshHarness`, lower is better)");
         line("");
         line("Not JMH: a harness. Four kinds of values, each on its own hot key, run **at the same time** from the same JVMs, so "
@@ -403,7 +404,7 @@ public final class Report {
                 + context("refresh.jvms") + " JVMs with 1 thread per kind each (the run that counts producer runs across JVMs; its "
                 + "JVMs cost CPU of their own, so its latency is shown but not held to the target); on the in-memory backend from "
                 + "one JVM with " + context("refresh.callersPerJvm") + " threads per kind. Each thread calls `blocking().getOrSet` at a "
-                + "fixed rate, one call every " + fmtMillis(Double.parseDouble(context("refresh.intervalMicros").replace("?", "NaN")) / 1000) + ", for " + context("refresh.durationMillis")
+                + "fixed rate, one call every " + fmtMillis(intervalMillis) + ", for " + context("refresh.durationMillis")
                 + " ms; the producer sleeps "
                 + context("refresh.loadMillis") + " ms. **Hit**: values live an hour (never expire during the run), the baseline; "
                 + "with `refreshAfter` never due, the same through refresh-ahead's read (on Redis `GET` and `PTTL`). "
@@ -425,7 +426,6 @@ public final class Report {
         line("| backend | values | calls | p50 | p99 | p99.9 | max | p99 / hit p99 | producer runs | periods | runs / period (mean, max) "
                 + "| CPU (cores) | load |");
         line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        double intervalMillis = Double.parseDouble(context("refresh.intervalMicros").replace("?", "NaN")) / 1000;
         List<String> behind = new ArrayList<>();
         double maxLoad = 0;
         String[][] systems = {{"hit", "hit (no expiry)"}, {"hitRefreshPath", "hit, `refreshAfter` never due"},
@@ -470,7 +470,8 @@ public final class Report {
                     }
                     runsText = target(met, runsText);
                 }
-                line("| " + backendName + " (" + count(value(subject + "jvms")) + " JVM" + (value(subject + "jvms") == 1 ? "" : "s") + ") | "
+                double jvms = value(subject + "jvms");
+                line("| " + backendName + " (" + count(jvms) + " JVM" + (jvms == 1 ? "" : "s") + ") | "
                         + system[1] + " | " + count(value(subject + "calls")) + " | " + fmtMillis(value(subject + "latencyP50")) + " | "
                         + p99Text + " | " + fmtMillis(value(subject + "latencyP999")) + " | " + fmtMillis(value(subject + "latencyMax"))
                         + " | " + ratioText + " | " + count(value(subject + "producerRuns")) + " | "

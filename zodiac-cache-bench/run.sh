@@ -3,6 +3,7 @@
 #
 #   zodiac-cache-bench/run.sh            # build, run everything (~22 min on 2 cores), write BENCHMARKS.md
 #   FAULTS_ONLY=1 zodiac-cache-bench/run.sh  # only the fault harness; its section replaces the one in BENCHMARKS.md
+#   REFRESH_ONLY=1 zodiac-cache-bench/run.sh # only the refresh-ahead harness (~3 min); likewise
 #   BUILD=0 zodiac-cache-bench/run.sh    # reuse zodiac-cache-bench/target/benchmarks.jar
 #   QUICK=1 zodiac-cache-bench/run.sh    # smoke run (1 fork, 1 s iterations, 100k entries): proves the set works, figures are noise
 #
@@ -32,7 +33,7 @@ if [ "${QUICK:-0}" != 0 ]; then
   REDIS_FORKS=1
   CACHED_FORKS=1
   REQUESTS=20000
-  REFRESH_MILLIS=5000
+  REFRESH_RUN_MILLIS=7000
 else
   # 2 forks x (3 warm-up + 5 measured 1-second iterations) per benchmark and parameter; 3 forks for Redis,
   # whose client, I/O thread and server share the cores and vary most from fork to fork, and for the
@@ -45,7 +46,7 @@ else
   ROUNDS=20
   REDIS_ROUNDS=10
   REQUESTS=100000
-  REFRESH_MILLIS=10000
+  REFRESH_RUN_MILLIS=14000
 fi
 JAVA=(java -Xms1g -Xmx1g)
 JMH=("${JAVA[@]}" -jar "$JAR" "${JMH_OPTS[@]}" -jvmArgs "-Xms1g -Xmx1g")
@@ -64,6 +65,19 @@ load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load ave
   echo "loadBefore=$(load)"
 } > "$RESULTS/env.properties"
 echo "load before: $(load)"
+
+# refresh-ahead: 4 kinds of values at once; latency from 1 JVM with 4 callers per kind, producer runs across 4 JVMs
+# with 1 caller per kind each; one call per 20 ms per caller (800 calls/s in all, far from saturating the CPU);
+# a 50 ms producer, TTL 1000 ms, refreshAfter 700 ms, for REFRESH_RUN_MILLIS (14 TTLs in a full run)
+refresh_harness() {
+  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RefreshHarness "$RESULTS/refresh.json" 4 4 20000 50 1000 700 "$REFRESH_RUN_MILLIS"
+}
+
+if [ "${REFRESH_ONLY:-0}" != 0 ]; then
+  refresh_harness
+  java -cp "$JAR" io.zodiac.cache.bench.Report --section refresh "$RESULTS" "$ROOT/BENCHMARKS.md"
+  exit 0
+fi
 
 if [ "${FAULTS_ONLY:-0}" != 0 ]; then
   "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.FaultHarness "$RESULTS/faults.json" 200
@@ -135,8 +149,8 @@ echo "== stampede harness"
 if command -v redis-server > /dev/null; then
   echo "== stampede harness, 4 JVMs on Redis"
   "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RedisStampedeHarness "$RESULTS/redis-stampede.json" 4 50 "$REDIS_ROUNDS" 50
-  echo "== refresh-ahead harness, a hot key across TTL expiries, 4 JVMs on Redis"
-  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.RefreshHarness "$RESULTS/refresh.json" 4 8 50 2000 1000 "$REFRESH_MILLIS"
+  echo "== refresh-ahead harness, a hot key across TTL expiries, 4 JVMs on Redis and 1 in memory"
+  refresh_harness
 fi
 if command -v redis-server > /dev/null && command -v memcached > /dev/null; then
   echo "== fault harness (Redis and Memcached paused and killed under load)"

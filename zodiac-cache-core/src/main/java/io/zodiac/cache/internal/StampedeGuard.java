@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadFactory;
@@ -251,7 +252,15 @@ final class StampedeGuard {
     private <T> void refreshIfDue(String key, StoredValue hit, Supplier<? extends CompletionStage<T>> refresher,
             GetOrSetOptions<T> options) {
         if (due(hit, options) && refreshing.add(key)) {
-            new Refresh<>(key, refresher, options).start();
+            // started on the refresh executor: the hit that found the entry due returns at hit latency,
+            // without paying for the refresh's token, lock and read on the caller's thread
+            Refresh<T> refresh = new Refresh<>(key, refresher, options);
+            try {
+                REFRESHES.execute(refresh::start);
+            } catch (RejectedExecutionException e) { // the hit still answers; the entry expires by its TTL
+                refreshing.remove(key);
+                LOG.warn("Cache '{}': refresh of key '{}' not started: {}", store.name(), KeyText.of(key), e.toString());
+            }
         }
     }
 

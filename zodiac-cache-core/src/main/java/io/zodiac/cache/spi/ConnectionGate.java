@@ -4,6 +4,7 @@ import io.zodiac.cache.plugin.Operation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -241,6 +242,11 @@ public final class ConnectionGate {
         @Override
         public Duration maxTtl() {
             return backend.maxTtl();
+        }
+
+        @Override
+        public OptionalLong estimatedSize() {
+            return backend.estimatedSize();
         }
 
         @Override

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * A {@link NearCache} in front of a Redis backend: a bounded local copy (Caffeine) of the values
- * read, kept correct by the server through {@link Tracking}.
+ * read, kept correct by the server through {@link Tracking} (standalone, Sentinel) or
+ * {@link ClusterTracking} (a cluster: each key is read on the connection to its master).
  *
  * <ul>
  *   <li>{@code get} (and {@code getWithTtl}, {@code exists}) is answered from the local copy when
@@ -146,6 +147,7 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
                 pending.remove(key, token);
             }
         }).exceptionallyCompose(error -> tracking.retriesOnBackend()
+                // a cluster: a MOVED reply before Lettuce refreshed its topology, say; nothing installed
                 ? delegate.getWithTtl(key)
                 : CompletableFuture.failedFuture(error));
     }

@@ -46,6 +46,9 @@ final class CacheMeters {
     private final Counter leaseExpired;
     private final Counter failOpen;
     private final Counter decodeFailures;
+    private final Counter nearHits;
+    private final Counter nearMisses;
+    private final Counter nearInvalidations;
     /** The timer of each operation's successes, by ordinal; created on first use. */
     private final AtomicReferenceArray<Timer> succeeded = new AtomicReferenceArray<>(OPERATIONS.length);
     /** The timers of failures, by operation and exception class; failures are off the hot path. */
@@ -74,6 +77,11 @@ final class CacheMeters {
                 "getOrSet calls that ran the producer without the cache because the backend failed.", Tags.empty());
         this.decodeFailures = counter("cache.decode.failures",
                 "Stored values that could not be decoded and were read as misses.", Tags.empty());
+        String nearGets = "Reads of a near-cached cache answered from the local copy (hit) or from the server (miss).";
+        this.nearHits = counter("cache.near.gets", nearGets, Tags.of("result", "hit"));
+        this.nearMisses = counter("cache.near.gets", nearGets, Tags.of("result", "miss"));
+        this.nearInvalidations = counter("cache.near.invalidations",
+                "Local copies of the near cache dropped by the server: one per key, one per drop of every copy.", Tags.empty());
         for (CircuitState state : CircuitState.values()) {
             Gauge.builder("cache.circuit.state", this, meters -> meters.circuit == state ? 1 : 0)
                     .description("1 for the current state of the cache's circuit breaker, 0 for the others.")
@@ -136,6 +144,9 @@ final class CacheMeters {
             case CIRCUIT_OPENED -> circuit = CircuitState.OPEN;
             case CIRCUIT_HALF_OPEN -> circuit = CircuitState.HALF_OPEN;
             case CIRCUIT_CLOSED -> circuit = CircuitState.CLOSED;
+            case NEAR_HIT -> nearHits.increment();
+            case NEAR_MISS -> nearMisses.increment();
+            case NEAR_INVALIDATION -> nearInvalidations.increment();
         }
     }
 

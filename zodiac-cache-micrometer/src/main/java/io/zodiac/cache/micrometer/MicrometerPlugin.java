@@ -42,9 +42,20 @@ import java.util.function.Function;
  *     <td>{@code getOrSet} calls that ran the producer without the cache because the backend failed</td></tr>
  * <tr><td>{@code cache.decode.failures}</td><td>counter</td><td></td>
  *     <td>stored values that could not be decoded and were read as misses</td></tr>
+ * <tr><td>{@code cache.near.gets}</td><td>counter</td><td>{@code result=hit|miss}</td>
+ *     <td>reads of a cache with a {@linkplain io.zodiac.cache.NearCache near cache}: answered from
+ *     the local copy (hit) or from the server (miss); reads while the near cache is off (its
+ *     server connection down) are neither</td></tr>
+ * <tr><td>{@code cache.near.invalidations}</td><td>counter</td><td></td>
+ *     <td>invalidations the near cache received: one per key the server said changed, and one per
+ *     drop of every local copy ({@code FLUSHDB}, a connection to the server lost or back, a
+ *     cluster topology change)</td></tr>
  * <tr><td>{@code cache.circuit.state}</td><td>gauge</td><td>{@code state=closed|open|half_open}</td>
  *     <td>1 for the circuit breaker's current state, 0 for the others</td></tr>
  * </table>
+ *
+ * <p>{@code cache.size} is the size of the cache itself (its backend's entries), never the
+ * number of local copies of a near cache.
  *
  * <p>{@code multiGet} and {@code multiSet} are timed but not counted as gets or puts: their
  * events do not say how many keys they touched.

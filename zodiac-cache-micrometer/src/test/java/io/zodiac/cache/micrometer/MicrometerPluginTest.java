@@ -13,6 +13,7 @@ import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.CacheUnavailableException;
 import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.plugin.CacheEvent;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -89,6 +90,27 @@ class MicrometerPluginTest {
         cache.set("b", 2).join();
 
         assertThat(registry.get("cache.size").tags("cache", "default").gauge().value()).isEqualTo(2);
+    }
+
+    /** The events a near cache sends (the Redis near cache's own tests check that it sends them). */
+    @Test
+    void countsNearCacheHitsMissesAndInvalidations() {
+        plugin.register("near");
+        assertThat(registry.get("cache.near.gets").tags("cache", "near", "app", "test", "result", "hit").counter().count())
+                .isZero();
+
+        plugin.onEvent(new CacheEvent("near", CacheEvent.Kind.NEAR_MISS, "k", null));
+        plugin.onEvent(new CacheEvent("near", CacheEvent.Kind.NEAR_HIT, "k", null));
+        plugin.onEvent(new CacheEvent("near", CacheEvent.Kind.NEAR_HIT, "k", null));
+        plugin.onEvent(new CacheEvent("near", CacheEvent.Kind.NEAR_INVALIDATION, "k", null));
+        plugin.onEvent(new CacheEvent("near", CacheEvent.Kind.NEAR_INVALIDATION, null, null)); // every copy at once
+
+        assertThat(registry.get("cache.near.gets").tags("cache", "near", "result", "hit").counter().count()).isEqualTo(2);
+        assertThat(registry.get("cache.near.gets").tags("cache", "near", "result", "miss").counter().count()).isEqualTo(1);
+        assertThat(registry.get("cache.near.invalidations").tags("cache", "near", "app", "test").counter().count())
+                .isEqualTo(2);
+        // the cache's own gets are the operations', not the near cache's
+        assertThat(registry.get("cache.gets").tags("cache", "near", "result", "hit").counter().count()).isZero();
     }
 
     @Test

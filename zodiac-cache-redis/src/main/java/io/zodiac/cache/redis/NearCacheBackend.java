@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * A {@link NearCache} in front of a Redis backend: a bounded local copy (Caffeine) of the values
- * read, kept correct by the server through {@link Tracking}.
+ * read, kept correct by the server through {@link Tracking} (standalone, Sentinel) or
+ * {@link ClusterTracking} (a cluster: each key is read on the connection to its master).
  *
  * <ul>
  *   <li>{@code get} (and {@code getWithTtl}, {@code exists}) is answered from the local copy when
@@ -64,7 +65,7 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
     private final Cache<String, Local> local;
     private final ConcurrentMap<String, Object> pending = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
-    private final Tracking tracking;
+    private final TrackedReads tracking;
 
     NearCacheBackend(Backend delegate, NearCache settings, Namespace namespace, RedisEndpoint.Attachment attachment,
             String cacheName, BiConsumer<CacheEvent.Kind, String> events) {
@@ -79,7 +80,9 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
                     return Duration.ofNanos(Math.max(0, Math.min(nearTtl, serverLeft)));
                 }))
                 .build();
-        this.tracking = new Tracking(attachment, cacheName, this);
+        this.tracking = attachment.cluster()
+                ? new ClusterTracking(attachment, cacheName, this)
+                : new Tracking(attachment, cacheName, this);
     }
 
     // ---------------------------------------------------------------- tracking
@@ -143,12 +146,15 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
             if (error != null) {
                 pending.remove(key, token);
             }
-        });
+        }).exceptionallyCompose(error -> tracking.retriesOnBackend()
+                // a cluster: a MOVED reply before Lettuce refreshed its topology, say; nothing installed
+                ? delegate.getWithTtl(key)
+                : CompletableFuture.failedFuture(error));
     }
 
     @Override
     public CompletableFuture<Object> get(String key) {
-        RedisAsyncCommands<String, byte[]> redis = tracking.commands();
+        RedisAsyncCommands<String, byte[]> redis = tracking.commandsFor(namespace.key(key));
         if (redis == null) {
             return delegate.get(key);
         }
@@ -163,7 +169,7 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
 
     @Override
     public CompletableFuture<StoredValue> getWithTtl(String key) {
-        RedisAsyncCommands<String, byte[]> redis = tracking.commands();
+        RedisAsyncCommands<String, byte[]> redis = tracking.commandsFor(namespace.key(key));
         if (redis == null) {
             return delegate.getWithTtl(key);
         }
@@ -180,7 +186,7 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
     /** Local copies for the keys that have one; the others read from the backend (not installed). */
     @Override
     public CompletableFuture<Map<String, Object>> multiGet(List<String> keys) {
-        if (tracking.commands() == null) {
+        if (!tracking.on()) {
             return delegate.multiGet(keys);
         }
         long now = System.nanoTime();
@@ -205,7 +211,7 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
 
     @Override
     public CompletableFuture<Boolean> exists(String key) {
-        if (tracking.commands() != null && hit(key, System.nanoTime()) != null) {
+        if (tracking.on() && hit(key, System.nanoTime()) != null) {
             return CompletableFuture.completedFuture(true);
         }
         return delegate.exists(key);
@@ -311,7 +317,7 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
 
     /** {@code true} while tracking is on and the local copy is used (for tests). */
     boolean tracking() {
-        return tracking.commands() != null;
+        return tracking.on();
     }
 
     @Override

@@ -97,7 +97,8 @@ public final class RedisBackendProvider implements BackendProvider {
 
     /**
      * {@code true}: a near cache is kept correct by {@code CLIENT TRACKING} (Redis 6 or later),
-     * on a standalone node or a Sentinel-managed master.
+     * on a standalone node, a Sentinel-managed master or a Redis Cluster (tracking on each master's
+     * connection).
      */
     @Override
     public boolean supportsNearCache() {
@@ -107,11 +108,7 @@ public final class RedisBackendProvider implements BackendProvider {
     /** Checks the options without connecting. */
     @Override
     public void validate(CacheConfig config) {
-        RedisSettings settings = RedisSettings.from(config);
-        if (config.nearCache() != null && settings.cluster()) {
-            throw new IllegalArgumentException("nearCache (near_cache_size): not available on a Redis Cluster yet; "
-                    + "use it with a standalone node or Sentinel");
-        }
+        RedisSettings.from(config);
     }
 
     /**

@@ -150,6 +150,21 @@ final class RedisEndpoint {
             return endpoint.ownConnection(what, timeout, onConnected);
         }
 
+        /**
+         * A cluster connection of the cache's own (not shared), made in the background once
+         * {@link Connector#start() started}: the near cache's tracked connections on a cluster.
+         * The caller closes it.
+         */
+        Connector<StatefulRedisClusterConnection<String, byte[]>> ownClusterConnection(String what,
+                Consumer<StatefulRedisClusterConnection<String, byte[]>> onConnected) {
+            return endpoint.ownClusterConnection(what, timeout, onConnected);
+        }
+
+        /** {@code true} on a Redis Cluster. */
+        boolean cluster() {
+            return endpoint.cluster;
+        }
+
         /** The client resources (event loops, timer) of the endpoint. */
         ClientResources resources() {
             return endpoint.resources;
@@ -350,6 +365,18 @@ final class RedisEndpoint {
         }
         return new Connector<>(what + " to " + description,
                 () -> ((RedisClient) client).connectAsync(CODEC, uris.get(0)).thenApply(connection -> {
+                    connection.setTimeout(timeout);
+                    return connection;
+                }), resources, onConnected);
+    }
+
+    private Connector<StatefulRedisClusterConnection<String, byte[]>> ownClusterConnection(String what, Duration timeout,
+            Consumer<StatefulRedisClusterConnection<String, byte[]>> onConnected) {
+        if (!(client instanceof RedisClusterClient clusterClient)) {
+            throw new IllegalStateException("a cluster connection of one's own is made on a cluster endpoint only");
+        }
+        return new Connector<>(what + " to " + description,
+                () -> topology(clusterClient).thenCompose(loaded -> clusterClient.connectAsync(CODEC)).thenApply(connection -> {
                     connection.setTimeout(timeout);
                     return connection;
                 }), resources, onConnected);

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * and until {@code CLIENT TRACKING ON} succeeded again after Lettuce reconnected it. Each change of
  * that state {@linkplain Listener#reset() resets} the near cache, which drops every local copy.
  */
-final class Tracking implements PushListener, RedisConnectionStateListener {
+final class Tracking implements TrackedReads, PushListener, RedisConnectionStateListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(Tracking.class);
     /** How long to wait before trying {@code CLIENT TRACKING ON} again on a connection that is up. */
@@ -67,6 +67,22 @@ final class Tracking implements PushListener, RedisConnectionStateListener {
     /** The tracked connection's commands while tracking is on, else {@code null}: then bypass the local copy. */
     RedisAsyncCommands<String, byte[]> commands() {
         return commands;
+    }
+
+    /** {@link #commands()}: one connection serves every key. */
+    @Override
+    public RedisAsyncCommands<String, byte[]> commandsFor(String redisKey) {
+        return commands;
+    }
+
+    @Override
+    public boolean on() {
+        return commands != null;
+    }
+
+    @Override
+    public boolean retriesOnBackend() {
+        return false;
     }
 
     private void connected(StatefulRedisConnection<String, byte[]> made) {
@@ -115,8 +131,12 @@ final class Tracking implements PushListener, RedisConnectionStateListener {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void onPushMessage(PushMessage message) {
+        invalidate(message, listener);
+    }
+
+    /** Tells {@code listener} about an {@code invalidate} push message; ignores other pushes. */
+    static void invalidate(PushMessage message, Listener listener) {
         if (!message.getType().equals("invalidate")) {
             return;
         }
@@ -132,7 +152,8 @@ final class Tracking implements PushListener, RedisConnectionStateListener {
     }
 
     /** Closes the connection. */
-    CompletableFuture<Void> close() {
+    @Override
+    public CompletableFuture<Void> close() {
         closed = true;
         commands = null;
         return connector.close();

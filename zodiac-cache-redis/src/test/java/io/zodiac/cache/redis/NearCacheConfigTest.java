@@ -59,13 +59,9 @@ class NearCacheConfigTest {
     }
 
     @Test
-    void memoryAndClusterRefuseANearCache() {
+    void memoryRefusesANearCache() {
         assertThatThrownBy(() -> manager.setup("mem", CacheConfig.builder().nearCache(NearCache.maximumSize(10)).build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("already in local memory");
-        assertThatThrownBy(() -> manager.setup("cl", CacheConfig.builder().backend("redis")
-                .option("cluster", "127.0.0.1:7000").nearCache(NearCache.maximumSize(10)).build()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Redis Cluster");
     }
 }

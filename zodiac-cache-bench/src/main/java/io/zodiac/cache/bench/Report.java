@@ -58,8 +58,14 @@ public final class Report {
             report.faultsAlone(Path.of(args[3]));
             return;
         }
+        if (args.length == 4 && args[0].equals("--section") && args[1].equals("near")) {
+            Report report = new Report();
+            report.load(Path.of(args[2]));
+            report.nearCacheAlone(Path.of(args[3]));
+            return;
+        }
         if (args.length < 2) {
-            System.err.println("usage: Report RESULTS_DIR OUT.md [ANALYSIS.md] | Report --section faults RESULTS_DIR OUT.md");
+            System.err.println("usage: Report RESULTS_DIR OUT.md [ANALYSIS.md] | Report --section faults|near RESULTS_DIR OUT.md");
             System.exit(2);
         }
         Report report = new Report();
@@ -187,6 +193,7 @@ public final class Report {
         cachedPath();
         keys();
         redis();
+        nearCache();
         stampede();
         loading();
         faults();
@@ -517,6 +524,92 @@ public final class Report {
         }
         Files.writeString(file, text.substring(0, start) + section + text.substring(end));
         System.out.println("wrote the Faults section of " + file);
+    }
+
+    /** The near cache's hit ({@code NearCacheBenchmark}) and invalidation lag ({@code NearCacheHarness}). */
+    private void nearCache() {
+        line("## Near cache (JMH `NearCacheBenchmark`, ops/s, higher is better; harness `NearCacheHarness`)");
+        line("");
+        line("A Redis cache with `nearCache(NearCache.maximumSize(2^15))`, every key of the `HitBenchmark` Zipf stream "
+                + "(5,461 items, 100-byte values, `bytes` serializer) held locally, read with `blocking().get` on 1 thread, "
+                + "on a `redis-server` started by the test kit on a loopback port. Peers, same keys, same run: Caffeine "
+                + "`Cache.getIfPresent` of the same arrays (what the local copy is built on), the same Redis cache without a "
+                + "near cache (a round trip per read), raw Lettuce `sync().get` on its own connection. The near-cache rows make "
+                + "no round trip: the server's `GET` count (`INFO commandstats`) must not move during their iterations.");
+        line("");
+        tableHeader();
+        Map<String, String> none = Map.of();
+        compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get", "Caffeine `Cache.getIfPresent`",
+                "NearCacheBenchmark.caffeine_getIfPresent", 1, none, Better.HIGHER, 0.5);
+        compare("near-cache hit, `blocking().getOrSet`", "1 thr", "NearCacheBenchmark.near_blocking_getOrSet",
+                "Caffeine `Cache.getIfPresent`", "NearCacheBenchmark.caffeine_getIfPresent", 1, none, Better.HIGHER, null);
+        compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get",
+                "zodiac Redis `blocking().get`, no near cache", "NearCacheBenchmark.redis_blocking_get", 1, none, Better.HIGHER, null);
+        compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get", "Lettuce `sync().get`",
+                "NearCacheBenchmark.lettuce_sync_get", 1, none, Better.HIGHER, null);
+        compare("*(without near cache)* `blocking().get`", "1 thr", "NearCacheBenchmark.redis_blocking_get", "Lettuce `sync().get`",
+                "NearCacheBenchmark.lettuce_sync_get", 1, none, Better.HIGHER, null);
+        line("");
+        line("**Invalidation lag.** Not JMH: this JVM reads a key through the near cache (the local copy installed, and a "
+                + "second read served locally), then a child JVM `set`s it through a plain zodiac cache of the same namespace "
+                + "and times its write (`System.nanoTime()`, one monotonic clock for every process of the machine); a plugin "
+                + "here timestamps the `NEAR_INVALIDATION` event, fired once the local copy is dropped. "
+                + harnessContext.getOrDefault("near.writes", "?") + " writes over " + harnessContext.getOrDefault("near.keys", "?")
+                + " keys after " + harnessContext.getOrDefault("near.warmUpWrites", "?") + " warm-up writes, one at a time. "
+                + "From the ack: from the writer's call returning (negative: the invalidation arrived before the writer "
+                + "saw its reply). After each event a read must return the new value (stale reads). Target: p99 from the "
+                + "ack under 5 ms on loopback.");
+        line("");
+        String subject = "near:invalidation:";
+        if (harness(subject + "description") == null) {
+            absent.add("near-cache invalidation lag (NearCacheHarness)");
+        } else {
+            double p99 = value(subject + "lagFromAckP99");
+            boolean met = p99 < 5;
+            if (!met) {
+                missed.add("near-cache invalidation lag p99 " + fmt(p99) + " ms (target < 5 ms)");
+            }
+            line("| measurement | p50 | p99 | max |");
+            line("|---|---:|---:|---:|");
+            line("| lag from the writer's ack | " + fmt(value(subject + "lagFromAckP50")) + " ms | "
+                    + target(met, fmt(p99) + " ms") + " | " + fmt(value(subject + "lagFromAckMax")) + " ms |");
+            line("| lag from the write's start | " + fmt(value(subject + "lagFromSendP50")) + " ms | "
+                    + fmt(value(subject + "lagFromSendP99")) + " ms | " + fmt(value(subject + "lagFromSendMax")) + " ms |");
+            line("");
+            line("Writes measured: " + fmt(value(subject + "measured")) + "; invalidations not seen within 2 s: "
+                    + fmt(value(subject + "lost")) + "; reads not served locally before the write: "
+                    + fmt(value(subject + "notLocal")) + "; stale reads after the invalidation: " + fmt(value(subject + "staleReads")) + ".");
+            line("");
+        }
+        line("Tracking mode: the near cache uses `CLIENT TRACKING` in its default mode, not `BCAST`. In the default mode "
+                + "the server remembers which keys this connection read and sends an invalidation only for those, so a "
+                + "client hears about the keys it holds; with `BCAST` the server sends every write under the prefix to every "
+                + "tracking client, whether it holds the key or not: less server memory, but each client's traffic grows "
+                + "with the whole namespace's write rate. `BCAST` is not measured here.");
+        line("");
+    }
+
+    /**
+     * Writes the "Near cache" section alone into {@code file}, in place of the one there (or before
+     * the first stampede section), saying which run it comes from ({@code NEAR_ONLY=1}).
+     */
+    private void nearCacheAlone(Path file) throws IOException {
+        nearCache();
+        String section = md.toString().replaceFirst("\n\n", "\n\nMeasured on its own (`NEAR_ONLY=1 zodiac-cache-bench/run.sh`), "
+                + "commit " + env.getProperty("commit", "?") + ", " + env.getProperty("date", "?") + " UTC, load "
+                + env.getProperty("loadBefore", "?") + ", on the machine above; "
+                + (missed.isEmpty() ? "every target met." : "targets missed: " + String.join("; ", missed) + ".") + "\n\n");
+        String text = Files.readString(file);
+        int start = text.indexOf("## Near cache");
+        int end;
+        if (start < 0) {
+            start = text.indexOf("## Stampede on a cold key");
+            end = start;
+        } else {
+            end = text.indexOf("\n## ", start) + 1;
+        }
+        Files.writeString(file, text.substring(0, start) + section + text.substring(end));
+        System.out.println("wrote the Near cache section of " + file);
     }
 
     /** {@code text}, in bold with "missed" when the target is not met. */

@@ -82,7 +82,7 @@ jmh() {  # jmh NAME REGEX [JMH options...]
 }
 
 near_cache() {  # the near cache: its hit against Caffeine, Redis and Lettuce, and its invalidation lag across JVMs
-  jmh near 'io.zodiac.cache.bench.NearCacheBenchmark' -f "$FORKS" -t 1 -prof gc
+  jmh near-hit 'io.zodiac.cache.bench.NearCacheBenchmark' -f "$FORKS" -t 1 -prof gc
   echo "== near-cache invalidation lag, writes from a second JVM"
   "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.NearCacheHarness "$RESULTS/near.json" 2000
 }

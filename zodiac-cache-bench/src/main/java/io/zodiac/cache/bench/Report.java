@@ -571,14 +571,14 @@ public final class Report {
             }
             line("| measurement | p50 | p99 | max |");
             line("|---|---:|---:|---:|");
-            line("| lag from the writer's ack | " + fmt(value(subject + "lagFromAckP50")) + " ms | "
-                    + target(met, fmt(p99) + " ms") + " | " + fmt(value(subject + "lagFromAckMax")) + " ms |");
-            line("| lag from the write's start | " + fmt(value(subject + "lagFromSendP50")) + " ms | "
-                    + fmt(value(subject + "lagFromSendP99")) + " ms | " + fmt(value(subject + "lagFromSendMax")) + " ms |");
+            line("| lag from the writer's ack | " + lagMillis(value(subject + "lagFromAckP50")) + " | "
+                    + target(met, lagMillis(p99)) + " | " + lagMillis(value(subject + "lagFromAckMax")) + " |");
+            line("| lag from the write's start | " + lagMillis(value(subject + "lagFromSendP50")) + " | "
+                    + lagMillis(value(subject + "lagFromSendP99")) + " | " + lagMillis(value(subject + "lagFromSendMax")) + " |");
             line("");
-            line("Writes measured: " + fmt(value(subject + "measured")) + "; invalidations not seen within 2 s: "
-                    + fmt(value(subject + "lost")) + "; reads not served locally before the write: "
-                    + fmt(value(subject + "notLocal")) + "; stale reads after the invalidation: " + fmt(value(subject + "staleReads")) + ".");
+            line(String.format(Locale.ROOT, "Writes measured: %,d; invalidations not seen within 2 s: %,d; reads not served "
+                    + "locally before the write: %,d; stale reads after the invalidation: %,d.", (long) value(subject + "measured"),
+                    (long) value(subject + "lost"), (long) value(subject + "notLocal"), (long) value(subject + "staleReads")));
             line("");
         }
         line("Tracking mode: the near cache uses `CLIENT TRACKING` in its default mode, not `BCAST`. In the default mode "
@@ -587,6 +587,11 @@ public final class Report {
                 + "tracking client, whether it holds the key or not: less server memory, but each client's traffic grows "
                 + "with the whole namespace's write rate. `BCAST` is not measured here.");
         line("");
+    }
+
+    /** A lag in milliseconds, to the microsecond. */
+    private static String lagMillis(double millis) {
+        return String.format(Locale.ROOT, "%.3f ms", millis);
     }
 
     /**

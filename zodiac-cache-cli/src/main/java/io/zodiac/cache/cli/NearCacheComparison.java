@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 record NearCacheComparison(PhaseResult redis, PhaseResult near, long nearHits, long nearMisses, long invalidations) {
 
-    private static final String ROW = "  %-32s %18s %18s";
+    private static final String ROW = "  %-32s %18s %20s";
 
     /** Stores every key, then runs the workload through {@code session}'s cache and through a near-cached one. */
     static NearCacheComparison run(WorkloadOptions options, CacheSession session, String backend, String namespace,

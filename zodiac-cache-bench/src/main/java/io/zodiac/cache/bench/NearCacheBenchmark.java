@@ -35,7 +35,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * A near-cache hit: {@code blocking().get} on a Redis cache with a {@linkplain NearCache near cache}
  * that holds every key, against Caffeine's {@code Cache.getIfPresent} (what the near cache is built
  * on, the in-memory floor), against the same Redis cache without a near cache (a round trip per
- * read) and against raw Lettuce {@code sync().get} on its own connection. A real
+ * read) and against raw Lettuce {@code sync().get} on its own connection; for context, zodiac's
+ * in-memory backend ({@code memory_blocking_get}), whose hits skip the remote call pipeline. A real
  * {@code redis-server}, started by the test kit on a free loopback port for the trial.
  *
  * <p>Keys: the {@link ZipfKeys} stream of {@link HitBenchmark}, read by every benchmark, with a
@@ -60,8 +61,10 @@ public class NearCacheBenchmark {
     RedisCommands<String, byte[]> lettuce;
     CacheManager manager;
     CacheManager plainManager;
+    CacheManager memoryManager;
     BlockingCache near;
     BlockingCache redis;
+    BlockingCache memory;
     /** Whether this trial measures the near cache, which must then read nothing from the server. */
     boolean measuresNearCache;
     long serverGets;
@@ -89,6 +92,9 @@ public class NearCacheBenchmark {
         plainManager = new CacheManager();
         redis = plainManager.setup("bench", CacheConfig.builder().backend("redis")
                 .option("endpoint", server.host()).option("port", server.port()).serializer("bytes").build()).blocking();
+        // zodiac's in-memory backend, for context: its hit path skips the remote pipeline a Redis cache goes through
+        memoryManager = new CacheManager();
+        memory = memoryManager.setup("bench-memory", CacheConfig.builder().maxSize(2L * ZipfKeys.SIZE).build()).blocking();
         caffeine = Caffeine.newBuilder().maximumSize(2L * ZipfKeys.SIZE).build();
         client = RedisClient.create(RedisURI.create(server.host(), server.port()));
         connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
@@ -102,12 +108,13 @@ public class NearCacheBenchmark {
             byte[] value = new byte[VALUE_BYTES];
             Arrays.fill(value, (byte) ('a' + n++ % 26));
             caffeine.put(key, value);
+            memory.set(key, value);
             redis.set(key, value);
         }
         for (int i = 0; i < keys.length; i++) {
             if (!(near.get(keys[i]) instanceof byte[] a) || a.length != VALUE_BYTES
                     || !(redis.get(keys[i]) instanceof byte[] b) || b.length != VALUE_BYTES
-                    || lettuce.get(redisKeys[i]) == null || caffeine.getIfPresent(keys[i]) == null) {
+                    || lettuce.get(redisKeys[i]) == null || memory.get(keys[i]) == null || caffeine.getIfPresent(keys[i]) == null) {
                 throw new IllegalStateException("key " + keys[i] + " is not present in every cache");
             }
         }
@@ -131,6 +138,7 @@ public class NearCacheBenchmark {
     public void tearDown() {
         manager.close();
         plainManager.close();
+        memoryManager.close();
         connection.close();
         client.shutdown(0, 2, TimeUnit.SECONDS);
         server.close();
@@ -149,6 +157,11 @@ public class NearCacheBenchmark {
     @Benchmark
     public Object near_blocking_getOrSet(ThreadState state) {
         return near.getOrSet(keys[state.index++ & ZipfKeys.MASK], producer);
+    }
+
+    @Benchmark
+    public Object memory_blocking_get(ThreadState state) {
+        return memory.get(keys[state.index++ & ZipfKeys.MASK]);
     }
 
     @Benchmark

@@ -547,6 +547,8 @@ public final class Report {
                 "zodiac Redis `blocking().get`, no near cache", "NearCacheBenchmark.redis_blocking_get", 1, none, Better.HIGHER, null);
         compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get", "Lettuce `sync().get`",
                 "NearCacheBenchmark.lettuce_sync_get", 1, none, Better.HIGHER, null);
+        compare("*(context)* zodiac in-memory `blocking().get`", "1 thr", "NearCacheBenchmark.memory_blocking_get",
+                "Caffeine `Cache.getIfPresent`", "NearCacheBenchmark.caffeine_getIfPresent", 1, none, Better.HIGHER, null);
         compare("*(without near cache)* `blocking().get`", "1 thr", "NearCacheBenchmark.redis_blocking_get", "Lettuce `sync().get`",
                 "NearCacheBenchmark.lettuce_sync_get", 1, none, Better.HIGHER, null);
         line("");

@@ -4,6 +4,7 @@
 #   zodiac-cache-bench/run.sh            # build, run everything (~22 min on 2 cores), write BENCHMARKS.md
 #   FAULTS_ONLY=1 zodiac-cache-bench/run.sh  # only the fault harness; its section replaces the one in BENCHMARKS.md
 #   REFRESH_ONLY=1 zodiac-cache-bench/run.sh # only the refresh-ahead harness (~3 min); likewise
+#   NEAR_ONLY=1 zodiac-cache-bench/run.sh    # only the near cache (JMH hit + invalidation lag); its section replaces the one in BENCHMARKS.md
 #   BUILD=0 zodiac-cache-bench/run.sh    # reuse zodiac-cache-bench/target/benchmarks.jar
 #   QUICK=1 zodiac-cache-bench/run.sh    # smoke run (1 fork, 1 s iterations, 100k entries): proves the set works, figures are noise
 #
@@ -94,6 +95,18 @@ jmh() {  # jmh NAME REGEX [JMH options...]
   grep -A1000 '^Benchmark' "$RESULTS/$name.log" | grep -v -e 'gc.alloc.rate ' -e 'gc.count' -e 'gc.time' -e 'churn' || true
 }
 
+near_cache() {  # the near cache: its hit against Caffeine, Redis and Lettuce, and its invalidation lag across JVMs
+  jmh near-hit 'io.zodiac.cache.bench.NearCacheBenchmark' -f "$FORKS" -t 1 -prof gc
+  echo "== near-cache invalidation lag, writes from a second JVM"
+  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.NearCacheHarness "$RESULTS/near.json" 2000
+}
+
+if [ "${NEAR_ONLY:-0}" != 0 ]; then
+  near_cache
+  java -cp "$JAR" io.zodiac.cache.bench.Report --section near "$RESULTS" "$ROOT/BENCHMARKS.md"
+  exit 0
+fi
+
 jmh hit-t1 'io.zodiac.cache.bench.HitBenchmark' -f "$FORKS" -t 1 -prof gc
 jmh hit-t2 'io.zodiac.cache.bench.HitBenchmark' -f "$FORKS" -t 2 -prof gc
 jmh cached 'io.zodiac.cache.bench.CachedBenchmark' -f "$CACHED_FORKS" -t 1 -prof gc
@@ -109,6 +122,7 @@ if command -v redis-server > /dev/null; then
     done
   done
   jmh batch 'io.zodiac.cache.bench.BatchBenchmark' -f "$FORKS" -prof gc
+  near_cache
 else
   echo "redis-server is not installed: the Redis benchmarks are left out"
 fi

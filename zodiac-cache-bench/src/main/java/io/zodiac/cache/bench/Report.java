@@ -64,8 +64,14 @@ public final class Report {
             report.refreshAlone(Path.of(args[3]));
             return;
         }
+        if (args.length == 4 && args[0].equals("--section") && args[1].equals("near")) {
+            Report report = new Report();
+            report.load(Path.of(args[2]));
+            report.nearCacheAlone(Path.of(args[3]));
+            return;
+        }
         if (args.length < 2) {
-            System.err.println("usage: Report RESULTS_DIR OUT.md [ANALYSIS.md] | Report --section faults|refresh RESULTS_DIR OUT.md");
+            System.err.println("usage: Report RESULTS_DIR OUT.md [ANALYSIS.md] | Report --section faults|refresh|near RESULTS_DIR OUT.md");
             System.exit(2);
         }
         Report report = new Report();
@@ -193,6 +199,7 @@ public final class Report {
         cachedPath();
         keys();
         redis();
+        nearCache();
         stampede();
         refresh();
         batch();
@@ -595,42 +602,18 @@ public final class Report {
      */
     private void faultsAlone(Path file) throws IOException {
         faults();
-        String section = md.toString().replaceFirst("\n\n", "\n\nMeasured on its own (`FAULTS_ONLY=1 zodiac-cache-bench/run.sh`), "
-                + "commit " + env.getProperty("commit", "?") + ", " + env.getProperty("date", "?") + " UTC, on the machine above; "
-                + (missed.isEmpty() ? "every target met." : "targets missed: " + String.join("; ", missed) + ".") + "\n\n");
-        String text = Files.readString(file);
-        int start = text.indexOf("## Faults");
-        int end;
-        if (start < 0) {
-            start = text.indexOf("## Memory per entry");
-            end = start;
-        } else {
-            end = text.indexOf("\n## ", start) + 1;
-        }
-        Files.writeString(file, text.substring(0, start) + section + text.substring(end));
+        Files.writeString(file, splice(Files.readString(file), "FAULTS_ONLY=1", "## Faults", "## Memory per entry"));
         System.out.println("wrote the Faults section of " + file);
     }
 
     /**
      * Writes the refresh-ahead section alone into {@code file}, in place of the one there (or before
-     * the {@code getOrSetAll} section), saying which run it comes from, and replaces the refresh-ahead
-     * lines of the "Targets missed" list with this run's: the harness runs on its own in minutes.
+     * the {@code getOrSetAll} section), and replaces the refresh-ahead lines of the "Targets missed"
+     * list with this run's: the harness runs on its own in minutes.
      */
     private void refreshAlone(Path file) throws IOException {
         refresh();
-        String section = md.toString().replaceFirst("\n\n", "\n\nMeasured on its own (`REFRESH_ONLY=1 zodiac-cache-bench/run.sh`), "
-                + "commit " + env.getProperty("commit", "?") + ", " + env.getProperty("date", "?") + " UTC, on the machine above; "
-                + (missed.isEmpty() ? "every target met." : "targets missed: " + String.join("; ", missed) + ".") + "\n\n");
-        String text = Files.readString(file);
-        int start = text.indexOf("## A hot key across TTL expiries");
-        int end;
-        if (start < 0) {
-            start = text.indexOf("## `getOrSetAll`");
-            end = start;
-        } else {
-            end = text.indexOf("\n## ", start) + 1;
-        }
-        text = text.substring(0, start) + section + text.substring(end);
+        String text = splice(Files.readString(file), "REFRESH_ONLY=1", "## A hot key across TTL expiries", "## `getOrSetAll`");
         int summary = text.indexOf("## Targets missed in this run");
         if (summary >= 0) {
             int summaryEnd = text.indexOf("\n## ", summary) + 1;
@@ -644,6 +627,106 @@ public final class Report {
         }
         Files.writeString(file, text);
         System.out.println("wrote the refresh-ahead section of " + file);
+    }
+
+    /** The near cache's hit ({@code NearCacheBenchmark}) and invalidation lag ({@code NearCacheHarness}). */
+    private void nearCache() {
+        line("## Near cache (JMH `NearCacheBenchmark`, ops/s, higher is better; harness `NearCacheHarness`)");
+        line("");
+        line("A Redis cache with `nearCache(NearCache.maximumSize(2^15))`, every key of the `HitBenchmark` Zipf stream "
+                + "(5,461 items, 100-byte values, `bytes` serializer) held locally, read with `blocking().get` on 1 thread, "
+                + "on a `redis-server` started by the test kit on a loopback port. Peers, same keys, same run: Caffeine "
+                + "`Cache.getIfPresent` of the same arrays (what the local copy is built on), the same Redis cache without a "
+                + "near cache (a round trip per read), raw Lettuce `sync().get` on its own connection. The near-cache rows make "
+                + "no round trip: the server's `GET` count (`INFO commandstats`) must not move during their iterations.");
+        line("");
+        tableHeader();
+        Map<String, String> none = Map.of();
+        compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get", "Caffeine `Cache.getIfPresent`",
+                "NearCacheBenchmark.caffeine_getIfPresent", 1, none, Better.HIGHER, 0.5);
+        compare("near-cache hit, `blocking().getOrSet`", "1 thr", "NearCacheBenchmark.near_blocking_getOrSet",
+                "Caffeine `Cache.getIfPresent`", "NearCacheBenchmark.caffeine_getIfPresent", 1, none, Better.HIGHER, null);
+        compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get",
+                "zodiac Redis `blocking().get`, no near cache", "NearCacheBenchmark.redis_blocking_get", 1, none, Better.HIGHER, null);
+        compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get", "Lettuce `sync().get`",
+                "NearCacheBenchmark.lettuce_sync_get", 1, none, Better.HIGHER, null);
+        compare("*(context)* zodiac in-memory `blocking().get`", "1 thr", "NearCacheBenchmark.memory_blocking_get",
+                "Caffeine `Cache.getIfPresent`", "NearCacheBenchmark.caffeine_getIfPresent", 1, none, Better.HIGHER, null);
+        compare("*(without near cache)* `blocking().get`", "1 thr", "NearCacheBenchmark.redis_blocking_get", "Lettuce `sync().get`",
+                "NearCacheBenchmark.lettuce_sync_get", 1, none, Better.HIGHER, null);
+        line("");
+        line("**Invalidation lag.** Not JMH: this JVM reads a key through the near cache (the local copy installed, and a "
+                + "second read served locally), then a child JVM `set`s it through a plain zodiac cache of the same namespace "
+                + "and times its write (`System.nanoTime()`, one monotonic clock for every process of the machine); a plugin "
+                + "here timestamps the `NEAR_INVALIDATION` event, fired once the local copy is dropped. "
+                + harnessContext.getOrDefault("near.writes", "?") + " writes over " + harnessContext.getOrDefault("near.keys", "?")
+                + " keys after " + harnessContext.getOrDefault("near.warmUpWrites", "?") + " warm-up writes, one at a time. "
+                + "From the ack: from the writer's call returning (negative: the invalidation arrived before the writer "
+                + "saw its reply). After each event a read must return the new value (stale reads). Target: p99 from the "
+                + "ack under 5 ms on loopback.");
+        line("");
+        String subject = "near:invalidation:";
+        if (harness(subject + "description") == null) {
+            absent.add("near-cache invalidation lag (NearCacheHarness)");
+        } else {
+            double p99 = value(subject + "lagFromAckP99");
+            boolean met = p99 < 5;
+            if (!met) {
+                missed.add("near-cache invalidation lag p99 " + fmt(p99) + " ms (target < 5 ms)");
+            }
+            line("| measurement | p50 | p99 | max |");
+            line("|---|---:|---:|---:|");
+            line("| lag from the writer's ack | " + lagMillis(value(subject + "lagFromAckP50")) + " | "
+                    + target(met, lagMillis(p99)) + " | " + lagMillis(value(subject + "lagFromAckMax")) + " |");
+            line("| lag from the write's start | " + lagMillis(value(subject + "lagFromSendP50")) + " | "
+                    + lagMillis(value(subject + "lagFromSendP99")) + " | " + lagMillis(value(subject + "lagFromSendMax")) + " |");
+            line("");
+            line(String.format(Locale.ROOT, "Writes measured: %,d; invalidations not seen within 2 s: %,d; reads not served "
+                    + "locally before the write: %,d; stale reads after the invalidation: %,d.", (long) value(subject + "measured"),
+                    (long) value(subject + "lost"), (long) value(subject + "notLocal"), (long) value(subject + "staleReads")));
+            line("");
+        }
+        line("Tracking mode: the near cache uses `CLIENT TRACKING` in its default mode, not `BCAST`. In the default mode "
+                + "the server remembers which keys this connection read and sends an invalidation only for those, so a "
+                + "client hears about the keys it holds; with `BCAST` the server sends every write under the prefix to every "
+                + "tracking client, whether it holds the key or not: less server memory, but each client's traffic grows "
+                + "with the whole namespace's write rate. `BCAST` is not measured here.");
+        line("");
+    }
+
+    /** A lag in milliseconds, to the microsecond. */
+    private static String lagMillis(double millis) {
+        return String.format(Locale.ROOT, "%.3f ms", millis);
+    }
+
+    /** Writes the "Near cache" section alone into {@code file}, in place of the one there (or before the first stampede section). */
+    private void nearCacheAlone(Path file) throws IOException {
+        nearCache();
+        Files.writeString(file, splice(Files.readString(file), "NEAR_ONLY=1", "## Near cache", "## Stampede on a cold key"));
+        System.out.println("wrote the Near cache section of " + file);
+    }
+
+    /**
+     * {@code text} with the section this report has rendered in place of the one that starts with
+     * {@code heading} (or, when there is none, before {@code before}), saying which run it comes from:
+     * a harness run on its own ({@code switchName}) rather than with the whole set.
+     */
+    private String splice(String text, String switchName, String heading, String before) {
+        String load = env.getProperty("loadBefore");
+        String section = md.toString().replaceFirst("\n\n", "\n\nMeasured on its own (`" + switchName
+                + " zodiac-cache-bench/run.sh`), commit " + env.getProperty("commit", "?") + ", " + env.getProperty("date", "?")
+                + " UTC" + (load == null ? "" : ", load " + load) + ", on the machine above; "
+                + (missed.isEmpty() ? "every target met." : "targets missed: " + String.join("; ", missed) + ".") + "\n\n");
+        int start = text.indexOf(heading);
+        int end;
+        if (start < 0) {
+            start = text.indexOf(before);
+            end = start;
+        } else {
+            end = text.indexOf("\n## ", start) + 1;
+        }
+        return text.substring(0, start) + section + text.substring(end);
+    }
     }
 
     /** {@code text}, in bold with "missed" when the target is not met. */

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
                 "  zodiac-cache demo --duration 10s --latency 200ms --threads 200 --zipf 1.2",
                 "  zodiac-cache demo --backend redis://127.0.0.1:6379 --processes 4",
                 "  zodiac-cache demo --refresh-after 4s --ttl 5s",
+                "  zodiac-cache demo --backend redis://127.0.0.1:6379 --near-cache",
                 "  export ZODIAC_CACHE_BACKEND=redis://127.0.0.1:6379; zodiac-cache demo --keep; zodiac-cache keys"})
 final class DemoCommand implements Callable<Integer> {
 
@@ -70,6 +71,10 @@ final class DemoCommand implements Callable<Integer> {
                     + "processes (default: ${DEFAULT-VALUE}).")
     private int processes;
 
+    @Option(names = "--near-cache", description = "On Redis: then run the workload on a cache holding every key, "
+            + "without and with a near cache (a local copy that Redis invalidates), and compare hit latency and throughput.")
+    private boolean nearCache;
+
     @Option(names = "--keep", description = "Leave the demo's keys on the server (for 10 minutes) for the inspection "
             + "commands: keys, get, ttl, stats.")
     private boolean keep;
@@ -91,6 +96,8 @@ final class DemoCommand implements Callable<Integer> {
         check(processes >= 1 && processes <= 64, "--processes must be between 1 and 64, got " + processes);
         check(processes <= workload.threads, "--processes " + processes + " needs at least as many --threads");
         check(processes == 1 || workload.refreshAfter == null, "--refresh-after compares in one process: drop --processes");
+        check(processes == 1 || !nearCache, "--near-cache compares in one process: drop --processes");
+        check(!nearCache || workload.refreshAfter == null, "--near-cache and --refresh-after are two comparisons: pick one");
 
         PrintWriter out = spec.commandLine().getOut();
         // Ctrl-C stops the clients; the run then ends as usual, with the summary so far and a clean namespace
@@ -104,11 +111,14 @@ final class DemoCommand implements Callable<Integer> {
         boolean live = TerminalProgress.onTerminal();
         PhaseResult cached = null;
         RefreshComparison refresh = null;
+        NearCacheComparison near = null;
         boolean onServer;
         try (CacheSession session = CacheSession.open(backend, namespace, UnaryOperator.identity())) {
             onServer = !session.inProcess();
             check(processes == 1 || onServer,
                     "--processes needs a server that the processes share: pass --backend redis://HOST:PORT");
+            check(!nearCache || onServer && backend.startsWith("redis"), "--near-cache needs a Redis backend: pass "
+                    + "--backend redis://HOST:PORT or set " + BackendOptions.BACKEND_VARIABLE);
             check(!keep || onServer, "--keep needs a server that keeps the keys after the demo: pass --backend "
                     + "redis://HOST:PORT or set " + BackendOptions.BACKEND_VARIABLE);
             printHeader(out, session, direct);
@@ -120,6 +130,9 @@ final class DemoCommand implements Callable<Integer> {
                         interruption);
                 if (workload.refreshAfter != null && inProcess != null && !interruption.requested()) {
                     refresh = RefreshComparison.run(workload, inProcess, session, live, out);
+                }
+                if (nearCache && cached != null && !interruption.requested()) {
+                    near = NearCacheComparison.run(workload, session, backend, namespace, live, out);
                 }
             } finally {
                 if (onServer && !keep) {
@@ -139,6 +152,9 @@ final class DemoCommand implements Callable<Integer> {
             new Report(out, workload.keys, processes, workload.api()).print(cached, uncached);
             if (refresh != null) {
                 refresh.print(out);
+            }
+            if (near != null) {
+                near.print(out);
             }
         }
         if (onServer && keep) {

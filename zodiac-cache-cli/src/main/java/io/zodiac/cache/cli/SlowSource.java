@@ -30,6 +30,11 @@ final class SlowSource {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading " + Workload.key(index), e);
         }
+        return value(index);
+    }
+
+    /** The value the source answers for key {@code index}. */
+    static String value(int index) {
         return "value of " + Workload.key(index);
     }
 

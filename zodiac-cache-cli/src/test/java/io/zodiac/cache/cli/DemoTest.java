@@ -65,4 +65,12 @@ class DemoTest {
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.stderr()).contains("--refresh-after must be more than 0 and shorter than --ttl 5");
     }
+
+    @Test
+    void nearCacheNeedsARedisBackend() {
+        Cli.Result result = Cli.run("demo", "--near-cache", "--duration", "1s");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--near-cache needs a Redis backend");
+    }
 }

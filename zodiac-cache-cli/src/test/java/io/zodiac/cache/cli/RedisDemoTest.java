@@ -28,6 +28,24 @@ class RedisDemoTest {
     }
 
     @Test
+    void nearCacheComparisonPrintsBothRunsAndServesHitsLocally(RedisServer server) {
+        Cli.Result result = Cli.run("demo", "--backend", REDIS.uri(), "--near-cache", "--duration", "1s",
+                "--latency", "5ms", "--threads", "4", "--keys", "50", "--baseline", "0");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout())
+                .containsPattern("(?m)^  +redis +redis \\+ near cache$")
+                .containsPattern("(?m)^  hit latency p50 +[\\d.]+ [numa]?s +[\\d.]+ [numa]?s$")
+                .containsPattern("(?m)^  hit latency p99 +[\\d.]+ [numa]?s +[\\d.]+ [numa]?s$")
+                .containsPattern("(?m)^  throughput +[\\d,]+/s +[\\d,]+/s$")
+                .containsPattern("(?m)^  source calls +0 +0$");
+        long nearHits = Long.parseLong(result.stdout().replaceAll("(?s).*\\n  near hits \\(served locally\\) +- +([\\d,]+)\\n.*", "$1")
+                .replace(",", ""));
+        assertThat(nearHits).as(result.stdout()).isPositive();
+        assertThat(server.command("DBSIZE")).isEqualTo("0");
+    }
+
+    @Test
     void demoFromTwoProcessesLoadsEachKeyOnceAcrossThem() {
         Cli.Result result = Cli.run("demo", "--backend", REDIS.uri(), "--processes", "2", "--duration", "1s",
                 "--latency", "20ms", "--threads", "8", "--keys", "50", "--baseline", "0");

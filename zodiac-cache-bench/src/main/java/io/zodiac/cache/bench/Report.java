@@ -727,7 +727,6 @@ public final class Report {
         }
         return text.substring(0, start) + section + text.substring(end);
     }
-    }
 
     /** {@code text}, in bold with "missed" when the target is not met. */
     private static String target(boolean met, String text) {

@@ -131,6 +131,20 @@ final class BackendCalls implements StampedeGuard.Store {
     }
 
     /**
+     * A hit from a copy the backend holds in this process (a near cache), served in the calling
+     * thread like {@link #readNow} when no plugin listens (a plugin must see every operation): the
+     * value, {@code null} for a stored null, {@link #MISS} when the backend holds no copy, the cache
+     * is closed, or a plugin listens.
+     */
+    Object heldNow(String key, Type type) {
+        if (closed || !events.none()) {
+            return MISS;
+        }
+        Object stored = backend.getHeldNow(key);
+        return stored == null ? MISS : decode(key, stored, type);
+    }
+
+    /**
      * Reads and decodes one key without telling the plugins (the reads inside {@code getOrSet},
      * which report the whole call instead): the value, {@code null} for a stored null,
      * {@link #MISS} for an absent or undecodable one.

@@ -81,19 +81,21 @@ public final class DefaultZodiacCache implements ZodiacCache {
             Object value = calls.readNow(key, type);
             return CompletableFuture.completedFuture((T) (value == BackendCalls.MISS ? ifAbsent : value));
         }
+        Object held = calls.heldNow(key, type);
+        if (held != BackendCalls.MISS) {
+            return CompletableFuture.completedFuture((T) held);
+        }
         return (CompletableFuture<T>) calls.observedRead(key, type).thenApply(value -> value == BackendCalls.MISS ? ifAbsent : value);
     }
 
     /**
      * A hit served in the calling thread, for the callers that can skip a future and the producer
-     * when the value is there (the blocking view, {@code @Cached}): the value when the backend is
-     * local, no plugin listens and the key is present; {@link #NOT_HERE} otherwise.
+     * when the value is there (the blocking view, {@code @Cached}): the value when no plugin listens
+     * and the key is present in a local backend or in a copy the backend holds (a near cache);
+     * {@link #NOT_HERE} otherwise.
      */
     public Object hitNow(String key, Type type) {
-        if (!calls.servesSilentHits()) {
-            return NOT_HERE;
-        }
-        Object value = calls.readNow(requireKey(key), type);
+        Object value = calls.servesSilentHits() ? calls.readNow(requireKey(key), type) : calls.heldNow(requireKey(key), type);
         return value == BackendCalls.MISS ? NOT_HERE : value;
     }
 

@@ -161,6 +161,17 @@ public interface Backend {
     }
 
     /**
+     * The stored value of {@code key} when this backend holds a copy of it in this process that it
+     * keeps correct (a near cache of a remote backend), read in the calling thread without I/O;
+     * {@code null} when it holds none, which says nothing about the key. The cache serves such a hit
+     * without a future or the circuit breaker when no plugin listens, and goes on to {@link #get}
+     * otherwise. {@code null} by default.
+     */
+    default Object getHeldNow(String key) {
+        return null;
+    }
+
+    /**
      * The stored value of {@code key}, or {@code null}, read in the calling thread: what
      * {@code get(key).join()} gives. The cache calls it on {@link #local()} backends only, to
      * serve their hits without a future; a local backend reads directly. The default joins

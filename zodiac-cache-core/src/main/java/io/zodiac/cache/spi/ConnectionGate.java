@@ -245,6 +245,11 @@ public final class ConnectionGate {
         }
 
         @Override
+        public Object getHeldNow(String key) {
+            return backend.getHeldNow(key);
+        }
+
+        @Override
         public OptionalLong estimatedSize() {
             return backend.estimatedSize();
         }

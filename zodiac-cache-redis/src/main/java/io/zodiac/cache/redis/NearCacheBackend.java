@@ -152,6 +152,16 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
                 : CompletableFuture.failedFuture(error));
     }
 
+    /** The local copy, without I/O, while tracking is on (as {@link #exists} serves it). */
+    @Override
+    public Object getHeldNow(String key) {
+        if (!tracking.on()) {
+            return null;
+        }
+        Local copy = hit(key, System.nanoTime());
+        return copy == null ? null : copy.value;
+    }
+
     @Override
     public CompletableFuture<Object> get(String key) {
         RedisAsyncCommands<String, byte[]> redis = tracking.commandsFor(namespace.key(key));

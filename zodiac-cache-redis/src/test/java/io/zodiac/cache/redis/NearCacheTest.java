@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.NearCache;
 import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.internal.DefaultZodiacCache;
@@ -123,6 +124,37 @@ class NearCacheTest {
         assertThat(produced).hasValue(0);
         assertThat(calls("get") + calls("pttl") + calls("set") + calls("exists")).isZero();
         assertThat(events.count(CacheEvent.Kind.NEAR_HIT) - hits).isGreaterThanOrEqualTo(200);
+    }
+
+    /**
+     * Without plugins a local hit is served in the calling thread (no future, no breaker): still no
+     * round trip for get, the blocking view and getOrSet, and still never a copy older than a change.
+     */
+    @Test
+    void withoutPluginsALocalHitIsServedInTheCallingThreadAndStillInvalidated() {
+        ZodiacCache silent = manager.setup("near-silent", on(server).name("silent").serializer("string").operationTimeout(OPERATION_TIMEOUT)
+                .nearCache(NearCache.maximumSize(100)).build());
+        NearCacheBackend silentNear = (NearCacheBackend) ((DefaultZodiacCache) silent).backend();
+        await().atMost(WAIT).until(silentNear::tracking);
+        silent.set("k", "v1").join();
+        assertThat(silent.get("k").join()).isEqualTo("v1");
+        await().atMost(WAIT).until(() -> silentNear.localSize() > 0);
+        server.command("CONFIG", "RESETSTAT");
+        AtomicInteger produced = new AtomicInteger();
+        for (int i = 0; i < 100; i++) {
+            assertThat(silent.get("k", String.class).join()).isEqualTo("v1");
+            assertThat(silent.blocking().get("k", String.class)).isEqualTo("v1");
+            assertThat(silent.blocking().getOrSet("k", () -> {
+                produced.incrementAndGet();
+                return "other";
+            }, GetOrSetOptions.<String>defaults().type(String.class))).isEqualTo("v1");
+        }
+        assertThat(produced).hasValue(0);
+        assertThat(calls("get") + calls("pttl") + calls("set")).isZero();
+
+        server.command("SET", silent.namespace() + ":k", "v2");
+        await().atMost(WAIT).until(() -> "v2".equals(silent.blocking().get("k", String.class)));
+        assertThat(silent.get("k", String.class).join()).isEqualTo("v2");
     }
 
     @Test

@@ -30,6 +30,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.redisson.Redisson;
+import org.redisson.api.RLocalCachedMap;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.LocalCachedMapOptions;
+import org.redisson.codec.CompositeCodec;
+import org.redisson.config.Config;
 
 /**
  * A near-cache hit: {@code blocking().get} on a Redis cache with a {@linkplain NearCache near cache}
@@ -45,6 +51,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * near-cache benchmarks must then make no round trip: after each of their iterations, the
  * server's count of {@code GET} calls ({@code INFO commandstats}) must not have moved, else the
  * trial fails. (No plugin counts the near hits: a plugin adds its own work to every call.)
+ *
+ * <p>Peer: Redisson's {@code RLocalCachedMap} (its local copy of a Redis hash, kept by Redisson's own
+ * invalidation messages), holding the same keys and values, read with {@code get}; set up only by
+ * its own benchmark ({@link RedissonState}), on a server of its own.
  */
 @State(Scope.Benchmark)
 @Threads(1)
@@ -172,5 +182,48 @@ public class NearCacheBenchmark {
     @Benchmark
     public byte[] lettuce_sync_get(ThreadState state) {
         return lettuce.get(redisKeys[state.index++ & ZipfKeys.MASK]);
+    }
+
+    /** Redisson's local cached map, filled with the same keys and values and read once, so that every key is held locally. */
+    @State(Scope.Benchmark)
+    public static class RedissonState {
+        RedisServer server;
+        RedissonClient redisson;
+        RLocalCachedMap<String, byte[]> map;
+        String[] keys;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            keys = ZipfKeys.strings("key:");
+            server = RedisServer.start();
+            Config config = new Config();
+            config.useSingleServer().setAddress("redis://" + server.host() + ":" + server.port());
+            redisson = Redisson.create(config);
+            map = redisson.getLocalCachedMap(LocalCachedMapOptions.<String, byte[]>name("near-peer")
+                    .cacheSize(2 * ZipfKeys.SIZE).codec(new CompositeCodec(org.redisson.client.codec.StringCodec.INSTANCE,
+                            org.redisson.client.codec.ByteArrayCodec.INSTANCE)));
+            int n = 0;
+            for (String key : new LinkedHashSet<>(Arrays.asList(keys))) {
+                byte[] value = new byte[VALUE_BYTES];
+                Arrays.fill(value, (byte) ('a' + n++ % 26));
+                map.fastPut(key, value);
+            }
+            for (String key : keys) {
+                if (map.get(key) == null) {
+                    throw new IllegalStateException("key " + key + " is not in Redisson's map");
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            redisson.shutdown();
+            server.close();
+        }
+    }
+
+    @Benchmark
+    public byte[] redisson_localCachedMap_get(RedissonState redisson, ThreadState state) {
+        return redisson.map.get(redisson.keys[state.index++ & ZipfKeys.MASK]);
     }
 }

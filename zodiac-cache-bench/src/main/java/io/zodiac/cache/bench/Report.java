@@ -637,7 +637,8 @@ public final class Report {
                 + "(5,461 items, 100-byte values, `bytes` serializer) held locally, read with `blocking().get` on 1 thread, "
                 + "on a `redis-server` started by the test kit on a loopback port. Peers, same keys, same run: Caffeine "
                 + "`Cache.getIfPresent` of the same arrays (what the local copy is built on), the same Redis cache without a "
-                + "near cache (a round trip per read), raw Lettuce `sync().get` on its own connection. The near-cache rows make "
+                + "near cache (a round trip per read), raw Lettuce `sync().get` on its own connection, Redisson 3.52's `RLocalCachedMap` holding the same "
+                + "keys and values (its local copy of a Redis hash, kept by Redisson's own invalidation messages). The near-cache rows make "
                 + "no round trip: the server's `GET` count (`INFO commandstats`) must not move during their iterations.");
         line("");
         tableHeader();
@@ -650,6 +651,9 @@ public final class Report {
                 "zodiac Redis `blocking().get`, no near cache", "NearCacheBenchmark.redis_blocking_get", 1, none, Better.HIGHER, null);
         compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get", "Lettuce `sync().get`",
                 "NearCacheBenchmark.lettuce_sync_get", 1, none, Better.HIGHER, null);
+        compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get",
+                "Redisson `RLocalCachedMap.get` (local hit)", "NearCacheBenchmark.redisson_localCachedMap_get", 1, none,
+                Better.HIGHER, null);
         compare("*(context)* zodiac in-memory `blocking().get`", "1 thr", "NearCacheBenchmark.memory_blocking_get",
                 "Caffeine `Cache.getIfPresent`", "NearCacheBenchmark.caffeine_getIfPresent", 1, none, Better.HIGHER, null);
         compare("*(without near cache)* `blocking().get`", "1 thr", "NearCacheBenchmark.redis_blocking_get", "Lettuce `sync().get`",

@@ -708,7 +708,12 @@ final class StampedeGuard {
         long lease = saturatedNanos(options.lease());
         long wait = Math.max(0, waitUntil(flight, lease, deadline) - System.nanoTime());
         flight.result.copy().orTimeout(wait, TimeUnit.NANOSECONDS).whenComplete((value, error) -> {
-            if (error != null && !flight.result.isDone()) {
+            if (error != null && flight.result.isDone()) {
+                // the flight has answered, perhaps just as this wait ran out: its answer, never the wait's timeout
+                flight.result.whenComplete((answer, failure) -> joined(key, start, answer, failure, outcome));
+                return;
+            }
+            if (error != null) {
                 long now = System.nanoTime();
                 boolean patient = now - waitUntil(flight, lease, deadline) < 0;
                 if (patient) { // the leader started producing, or its producer answered, meanwhile: wait for it
@@ -729,11 +734,16 @@ final class StampedeGuard {
                 next.whenComplete((result, nextError) -> BackendCalls.complete(outcome, result, nextError));
                 return;
             }
-            Object result = error == null ? value : null;
-            Throwable cause = error == null ? null : BackendCalls.unwrap(error);
-            events.post(Operation.GET_OR_SET, key, result, cause == null, start, cause);
-            BackendCalls.complete(outcome, result, cause);
+            joined(key, start, value, null, outcome);
         });
+    }
+
+    /** Completes a caller that joined a flight with the flight's answer, and reports it. */
+    private void joined(String key, long start, Object value, Throwable error, CompletableFuture<Object> outcome) {
+        Object result = error == null ? value : null;
+        Throwable cause = error == null ? null : BackendCalls.unwrap(error);
+        events.post(Operation.GET_OR_SET, key, result, cause == null, start, cause);
+        BackendCalls.complete(outcome, result, cause);
     }
 
     /**

@@ -28,22 +28,28 @@ final class DefaultBlockingCache implements BlockingCache {
 
     @Override
     public Object get(String key) {
-        return join(cache.get(key));
+        Object here = cache.getHere(key, Object.class, null);
+        return here != DefaultZodiacCache.NOT_HERE ? here : join(cache.get(key));
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T> T get(String key, Class<T> type) {
-        return join(cache.get(key, type));
+        Object here = cache.getHere(key, Objects.requireNonNull(type, "type"), null);
+        return here != DefaultZodiacCache.NOT_HERE ? (T) here : join(cache.get(key, type));
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T> T get(String key, TypeRef<T> type) {
-        return join(cache.get(key, type));
+        Object here = cache.getHere(key, Objects.requireNonNull(type, "type").type(), null);
+        return here != DefaultZodiacCache.NOT_HERE ? (T) here : join(cache.get(key, type));
     }
 
     @Override
     public Object getOrDefault(String key, Object defaultValue) {
-        return join(cache.getOrDefault(key, defaultValue));
+        Object here = cache.getHere(key, Object.class, defaultValue);
+        return here != DefaultZodiacCache.NOT_HERE ? here : join(cache.getOrDefault(key, defaultValue));
     }
 
     @Override

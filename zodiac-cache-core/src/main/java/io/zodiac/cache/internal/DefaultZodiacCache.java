@@ -76,16 +76,26 @@ public final class DefaultZodiacCache implements ZodiacCache {
     /** The decoded value, {@code null} for a stored null, {@code ifAbsent} for an absent or undecodable one. */
     @SuppressWarnings("unchecked")
     private <T> CompletableFuture<T> typedGet(String key, Type type, Object ifAbsent) {
+        Object here = getHere(key, type, ifAbsent);
+        if (here != NOT_HERE) {
+            return CompletableFuture.completedFuture((T) here);
+        }
+        return (CompletableFuture<T>) calls.observedRead(key, type).thenApply(value -> value == BackendCalls.MISS ? ifAbsent : value);
+    }
+
+    /**
+     * A get answered in the calling thread when no I/O and no plugin is involved: the decoded value,
+     * {@code null} for a stored null, {@code ifAbsent} for an absent or undecodable key of a local
+     * backend, the copy a backend holds in this process (a near cache); {@link #NOT_HERE} when the
+     * answer needs the backend's call (and, for the blocking view, a future to wait on).
+     */
+    Object getHere(String key, Type type, Object ifAbsent) {
         requireKey(key);
         if (calls.servesSilentHits()) {
             Object value = calls.readNow(key, type);
-            return CompletableFuture.completedFuture((T) (value == BackendCalls.MISS ? ifAbsent : value));
+            return value == BackendCalls.MISS ? ifAbsent : value;
         }
-        Object held = calls.heldNow(key, type);
-        if (held != BackendCalls.MISS) {
-            return CompletableFuture.completedFuture((T) held);
-        }
-        return (CompletableFuture<T>) calls.observedRead(key, type).thenApply(value -> value == BackendCalls.MISS ? ifAbsent : value);
+        return calls.heldNow(key, type);
     }
 
     /**

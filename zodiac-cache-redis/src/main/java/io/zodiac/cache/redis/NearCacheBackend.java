@@ -2,7 +2,6 @@ package io.zodiac.cache.redis;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.zodiac.cache.NearCache;
 import io.zodiac.cache.plugin.CacheEvent;
@@ -48,14 +47,17 @@ import java.util.function.Supplier;
  */
 final class NearCacheBackend implements Backend, Tracking.Listener {
 
-    /** A local copy: the encoded value and when the server's entry expires ({@link System#nanoTime}), or none. */
+    /**
+     * A local copy: the encoded value and, when the server's entry has a TTL, when it expires
+     * ({@link System#nanoTime}). A copy of an entry without a TTL is served without reading the clock.
+     */
     private record Local(Object value, long expiresAt, boolean expires) {
-        boolean live(long now) {
-            return !expires || expiresAt - now > 0;
+        boolean live() {
+            return !expires || expiresAt - System.nanoTime() > 0;
         }
 
-        StoredValue stored(long now) {
-            return new StoredValue(value, expires ? Duration.ofNanos(expiresAt - now) : null);
+        StoredValue stored() {
+            return new StoredValue(value, expires ? Duration.ofNanos(Math.max(1, expiresAt - System.nanoTime())) : null);
         }
     }
 
@@ -72,14 +74,13 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
         this.delegate = delegate;
         this.namespace = namespace;
         this.events = events;
-        long nearTtl = settings.ttl() == null ? Long.MAX_VALUE : settings.ttl().toNanos();
-        this.local = Caffeine.newBuilder()
-                .maximumSize(settings.maximumSize())
-                .expireAfter(Expiry.<String, Local>creating((key, copy) -> {
-                    long serverLeft = copy.expires ? copy.expiresAt - System.nanoTime() : Long.MAX_VALUE;
-                    return Duration.ofNanos(Math.max(0, Math.min(nearTtl, serverLeft)));
-                }))
-                .build();
+        // no variable expiry: Caffeine would then read the clock and reorder its timer wheel on every hit;
+        // the server's TTL is checked by the copy itself, the near cache's own TTL is Caffeine's expireAfterWrite
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(settings.maximumSize());
+        if (settings.ttl() != null) {
+            builder = builder.expireAfterWrite(settings.ttl());
+        }
+        this.local = builder.build();
         this.tracking = attachment.cluster()
                 ? new ClusterTracking(attachment, cacheName, this)
                 : new Tracking(attachment, cacheName, this);
@@ -113,10 +114,14 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
 
     // ---------------------------------------------------------------- reads
 
-    /** The live local copy of {@code key}, or {@code null}; {@code null} too while tracking is off. */
-    private Local hit(String key, long now) {
+    /** The live local copy of {@code key}, or {@code null}; a copy whose server TTL ran out is dropped on the way. */
+    private Local hit(String key) {
         Local copy = local.getIfPresent(key);
-        return copy != null && copy.live(now) ? copy : null;
+        if (copy == null || copy.live()) {
+            return copy;
+        }
+        local.asMap().remove(key, copy);
+        return null;
     }
 
     /** Reads {@code key} on the tracked connection and installs it unless it was invalidated meanwhile. */
@@ -141,7 +146,7 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
                 }
                 return current == token ? null : current;
             });
-            return copy.stored(System.nanoTime());
+            return copy.stored();
         }).whenComplete((stored, error) -> {
             if (error != null) {
                 pending.remove(key, token);
@@ -158,7 +163,7 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
         if (!tracking.on()) {
             return null;
         }
-        Local copy = hit(key, System.nanoTime());
+        Local copy = hit(key);
         return copy == null ? null : copy.value;
     }
 
@@ -168,7 +173,7 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
         if (redis == null) {
             return delegate.get(key);
         }
-        Local copy = hit(key, System.nanoTime());
+        Local copy = hit(key);
         if (copy != null) {
             events.accept(CacheEvent.Kind.NEAR_HIT, key);
             return CompletableFuture.completedFuture(copy.value);
@@ -183,11 +188,10 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
         if (redis == null) {
             return delegate.getWithTtl(key);
         }
-        long now = System.nanoTime();
-        Local copy = hit(key, now);
+        Local copy = hit(key);
         if (copy != null) {
             events.accept(CacheEvent.Kind.NEAR_HIT, key);
-            return CompletableFuture.completedFuture(copy.stored(now));
+            return CompletableFuture.completedFuture(copy.stored());
         }
         events.accept(CacheEvent.Kind.NEAR_MISS, key);
         return load(key, redis);
@@ -199,11 +203,10 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
         if (!tracking.on()) {
             return delegate.multiGet(keys);
         }
-        long now = System.nanoTime();
         Map<String, Object> found = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (String key : keys) {
-            Local copy = hit(key, now);
+            Local copy = hit(key);
             if (copy != null) {
                 found.put(key, copy.value);
             } else {
@@ -221,7 +224,7 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
 
     @Override
     public CompletableFuture<Boolean> exists(String key) {
-        if (tracking.on() && hit(key, System.nanoTime()) != null) {
+        if (tracking.on() && hit(key) != null) {
             return CompletableFuture.completedFuture(true);
         }
         return delegate.exists(key);

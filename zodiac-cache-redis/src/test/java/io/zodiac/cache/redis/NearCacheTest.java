@@ -198,6 +198,42 @@ class NearCacheTest {
         await().atMost(WAIT).until(() -> read("t") == null);
     }
 
+    /**
+     * The local copy knows when the server's entry expires: with the server's active expiry off, an
+     * expired key sends no invalidation until it is accessed, and still no copy is served past its TTL.
+     */
+    @Test
+    void aCopyIsNeverServedPastTheServersTtlEvenBeforeTheServerDropsTheKey() {
+        server.command("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+        try {
+            cache.set("t", "v1", Duration.ofMillis(500)).join();
+            install("t", "v1");
+            // nothing tells this JVM that the key expired: the copy goes by its own deadline, and the
+            // read after it finds the key expired on the server
+            await().atMost(WAIT).until(() -> read("t") == null);
+            assertThat(near.localSize()).isZero();
+        } finally {
+            server.command("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+        }
+    }
+
+    /** {@code NearCache.ttl} bounds how long a copy is used: then the value is read from the server again. */
+    @Test
+    void theNearCacheTtlDropsALocalCopyThatTheServerStillHolds() {
+        ZodiacCache brief = manager.setup("near-ttl", on(server).name("brief").serializer("string").operationTimeout(OPERATION_TIMEOUT)
+                .nearCache(NearCache.maximumSize(100).ttl(Duration.ofMillis(300))).build());
+        NearCacheBackend briefNear = (NearCacheBackend) ((DefaultZodiacCache) brief).backend();
+        await().atMost(WAIT).until(briefNear::tracking);
+        brief.set("k", "v1").join();
+        assertThat(brief.get("k").join()).isEqualTo("v1");
+        await().atMost(WAIT).until(() -> briefNear.localSize() > 0);
+        await().atMost(WAIT).until(() -> briefNear.localSize() == 0);
+        server.command("CONFIG", "RESETSTAT");
+        assertThat(brief.get("k").join()).isEqualTo("v1");
+        assertThat(calls("get")).isEqualTo(1);
+        assertThat(server.command("PTTL", brief.namespace() + ":k")).isEqualTo("-1");
+    }
+
     @Test
     void flushdbRemovesEveryLocalCopy() {
         cache.set("a", "1").join();

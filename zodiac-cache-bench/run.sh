@@ -4,7 +4,7 @@
 #   zodiac-cache-bench/run.sh            # build, run everything (~22 min on 2 cores), write BENCHMARKS.md
 #   FAULTS_ONLY=1 zodiac-cache-bench/run.sh  # only the fault harness; its section replaces the one in BENCHMARKS.md
 #   REFRESH_ONLY=1 zodiac-cache-bench/run.sh # only the refresh-ahead harness (~3 min); likewise
-#   NEAR_ONLY=1 zodiac-cache-bench/run.sh    # only the near cache (JMH hit + invalidation lag); its section replaces the one in BENCHMARKS.md
+#   NEAR_ONLY=1 zodiac-cache-bench/run.sh    # only the near cache (JMH hit, invalidation lag, tracking modes); its section replaces the one in BENCHMARKS.md
 #   BUILD=0 zodiac-cache-bench/run.sh    # reuse zodiac-cache-bench/target/benchmarks.jar
 #   QUICK=1 zodiac-cache-bench/run.sh    # smoke run (1 fork, 1 s iterations, 100k entries): proves the set works, figures are noise
 #
@@ -35,6 +35,7 @@ if [ "${QUICK:-0}" != 0 ]; then
   CACHED_FORKS=1
   REQUESTS=20000
   REFRESH_RUN_MILLIS=7000
+  TRACKING_ARGS=(10000 4 100 5000 1000 1)
 else
   # 2 forks x (3 warm-up + 5 measured 1-second iterations) per benchmark and parameter; 3 forks for Redis,
   # whose client, I/O thread and server share the cores and vary most from fork to fork, and for the
@@ -48,6 +49,8 @@ else
   REDIS_ROUNDS=10
   REQUESTS=100000
   REFRESH_RUN_MILLIS=14000
+  # keys, readers, hot keys per reader, measured writes, warm-up writes, rounds (the modes alternate): ~45 s
+  TRACKING_ARGS=(10000 4 100 20000 2000 3)
 fi
 JAVA=(java -Xms1g -Xmx1g)
 JMH=("${JAVA[@]}" -jar "$JAR" "${JMH_OPTS[@]}" -jvmArgs "-Xms1g -Xmx1g")
@@ -99,6 +102,8 @@ near_cache() {  # the near cache: its hit against Caffeine, Redis and Lettuce, a
   jmh near-hit 'io.zodiac.cache.bench.NearCacheBenchmark' -f "$FORKS" -t 1 -prof gc
   echo "== near-cache invalidation lag, writes from a second JVM"
   "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.NearCacheHarness "$RESULTS/near.json" 2000
+  echo "== CLIENT TRACKING default mode against BCAST PREFIX, 4 tracking readers and a writer on one server"
+  "${JAVA[@]}" -cp "$JAR" io.zodiac.cache.bench.TrackingModeHarness "$RESULTS/tracking.json" "${TRACKING_ARGS[@]}"
 }
 
 if [ "${NEAR_ONLY:-0}" != 0 ]; then

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.DoubleFunction;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -690,12 +692,117 @@ public final class Report {
                     (long) value(subject + "lost"), (long) value(subject + "notLocal"), (long) value(subject + "staleReads")));
             line("");
         }
-        line("Tracking mode: the near cache uses `CLIENT TRACKING` in its default mode, not `BCAST`. In the default mode "
-                + "the server remembers which keys this connection read and sends an invalidation only for those, so a "
-                + "client hears about the keys it holds; with `BCAST` the server sends every write under the prefix to every "
-                + "tracking client, whether it holds the key or not: less server memory, but each client's traffic grows "
-                + "with the whole namespace's write rate. `BCAST` is not measured here.");
+        trackingModes();
+    }
+
+    /** The near cache's {@code CLIENT TRACKING} mode, default against {@code BCAST PREFIX} ({@code TrackingModeHarness}). */
+    private void trackingModes() {
+        line("**Tracking mode.** The near cache turns `CLIENT TRACKING` on in its default mode: the server remembers which keys "
+                + "each connection read and sends it the invalidations of those only; with `BCAST PREFIX` it remembers only the "
+                + "prefix and sends every write under it to every tracking connection. Harness `TrackingModeHarness`, raw Lettuce "
+                + "(RESP3 pushes), one `redis-server` " + context("tracking.redisVersion") + " from the test kit: a namespace of "
+                + count(number("tracking.keys")) + " keys (`" + context("tracking.prefix") + "k<i>`, " + context("tracking.valueBytes")
+                + "-byte values); " + context("tracking.readers") + " reader connections with tracking on, each holding a hot set of "
+                + context("tracking.hotKeys") + " random keys, read once and read again after each invalidation of one of them (as a "
+                + "near cache re-installs its copy); one writer connection without tracking `SET`s keys chosen uniformly among all, "
+                + "one at a time, " + count(number("tracking.writes")) + " measured writes after " + count(number("tracking.warmUpWrites"))
+                + " warm-up writes, per mode and round, " + context("tracking.rounds") + " rounds, the modes' order alternating; the "
+                + "server flushed and the namespace written again before each run. Lag: from the writer's call returning to the "
+                + "push's arrival at the reader holding the key (one JVM, `System.nanoTime()`; negative: the push arrived first). "
+                + "Writer throughput: against the same writes with no reader connected, just before (median of the rounds). The "
+                + "readers run in the writer's JVM on the same cores as the server, so the lag and throughput rows include the cost "
+                + "of handling the pushes, as a near cache would in the application's process.");
         line("");
+        String d = "tracking:default:";
+        String b = "tracking:bcast:";
+        if (harness(d + "description") == null || harness(b + "description") == null) {
+            absent.add("near-cache tracking modes (TrackingModeHarness)");
+            line("The tracking modes were not measured in this run.");
+            line("");
+            return;
+        }
+        line("| measurement | default `CLIENT TRACKING ON` | `CLIENT TRACKING ON BCAST PREFIX " + context("tracking.prefix") + "` |");
+        line("|---|---:|---:|");
+        trackingFigure("invalidated keys per reader per 1,000 writes, all", "invalidationsPerReaderPer1000Writes", Report::fmt);
+        trackingFigure("… of them for keys the reader held", "heldInvalidationsPerReaderPer1000Writes", Report::fmt);
+        trackingFigure("push messages per reader per 1,000 writes", "messagesPerReaderPer1000Writes", Report::fmt);
+        trackingFigure("hot-key invalidation lag from the writer's ack, p50", "lagFromAckP50", Report::micros);
+        trackingFigure("… p99", "lagFromAckP99", Report::micros);
+        trackingFigure("… max", "lagFromAckMax", Report::micros);
+        trackingRow("hot-key writes timed / without an invalidation",
+                mode -> count(value("tracking:" + mode + ":lagMeasured")) + " / " + count(value("tracking:" + mode + ":lagMissed")));
+        trackingRow("writer throughput / writer alone (median; rounds' range)",
+                mode -> ratio(value("tracking:" + mode + ":throughputRatio")) + " (" + ratio(value("tracking:" + mode + ":throughputRatioMin"))
+                        + "–" + ratio(value("tracking:" + mode + ":throughputRatioMax")) + ")");
+        trackingRow("writer throughput, writes/s (alone)",
+                mode -> count(value("tracking:" + mode + ":writesPerSecond")) + " (" + count(value("tracking:" + mode + ":baselineWritesPerSecond"))
+                        + ")");
+        trackingRow("server tracking table at the end: keys / items / prefixes",
+                mode -> count(value("tracking:" + mode + ":trackingTotalKeys")) + " / " + count(value("tracking:" + mode + ":trackingTotalItems"))
+                        + " / " + count(value("tracking:" + mode + ":trackingTotalPrefixes")));
+        trackingRow("server `used_memory` growth with the readers (median)",
+                mode -> String.format(Locale.ROOT, "%+,.0f KiB", value("tracking:" + mode + ":usedMemoryGrowth") / 1024));
+        line("");
+        line(trackingChoice());
+        line("");
+    }
+
+    /** A row of the tracking-mode table: {@code cell} of each mode ({@code "default"}, {@code "bcast"}). */
+    private void trackingRow(String name, Function<String, String> cell) {
+        line("| " + name + " | " + cell.apply("default") + " | " + cell.apply("bcast") + " |");
+    }
+
+    /** A row of the tracking-mode table whose cells are the figure of {@code metric}, written by {@code format}. */
+    private void trackingFigure(String name, String metric, DoubleFunction<String> format) {
+        trackingRow(name, mode -> format.apply(value("tracking:" + mode + ":" + metric)));
+    }
+
+    /**
+     * The mode the figures favour: default when it sends each reader only its own keys (at least 99% of
+     * what it receives is for keys it holds) and fewer than {@code BCAST}, at a similar lag (its p99 within
+     * 1.5x or 0.5 ms of {@code BCAST}'s); else {@code BCAST}, saying which condition failed.
+     */
+    private String trackingChoice() {
+        double allDefault = value("tracking:default:invalidationsPerReaderPer1000Writes");
+        double heldDefault = value("tracking:default:heldInvalidationsPerReaderPer1000Writes");
+        double allBcast = value("tracking:bcast:invalidationsPerReaderPer1000Writes");
+        double heldBcast = value("tracking:bcast:heldInvalidationsPerReaderPer1000Writes");
+        double p99Default = value("tracking:default:lagFromAckP99");
+        double p99Bcast = value("tracking:bcast:lagFromAckP99");
+        boolean ownKeys = heldDefault >= 0.99 * allDefault && allDefault < allBcast;
+        boolean similarLag = p99Default <= Math.max(1.5 * p99Bcast, p99Bcast + 500);
+        String traffic = "it sent each reader " + fmt(allDefault) + " invalidated keys per 1,000 writes, " + fmt(heldDefault)
+                + " of them for keys the reader held, where `BCAST` sent " + fmt(allBcast) + " (" + fmt(heldBcast) + " for held keys, "
+                + ratio(allBcast / allDefault) + " the traffic)";
+        String lag = "hot-key lag p99 " + micros(p99Default) + " against " + micros(p99Bcast) + " under `BCAST`";
+        String writer = "the writer at " + ratio(value("tracking:default:throughputRatio")) + " its speed alone (`BCAST`: "
+                + ratio(value("tracking:bcast:throughputRatio")) + ")";
+        String server = "no tracking table (default: " + count(value("tracking:default:trackingTotalKeys")) + " keys), `used_memory` "
+                + String.format(Locale.ROOT, "%+,.0f KiB against %+,.0f KiB", value("tracking:bcast:usedMemoryGrowth") / 1024,
+                        value("tracking:default:usedMemoryGrowth") / 1024);
+        if (ownKeys && similarLag) {
+            return "**Choice: the default mode** (the near cache's mode): " + traffic + ", at a "
+                    + (p99Default <= p99Bcast ? "lower " + lag : "similar " + lag + " (within 1.5x or 0.5 ms)") + ", with " + writer
+                    + "; `BCAST` saves only server memory: " + server + ".";
+        }
+        String why = !ownKeys ? "the default mode did not send each reader only its own keys"
+                : "the default mode's lag was not similar: its p99 beyond 1.5x and 0.5 ms of `BCAST`'s";
+        return "**The figures favour `BCAST`** (" + why + "): in default mode " + traffic + "; " + lag + "; " + writer + "; under `BCAST` "
+                + server + ". The near cache still uses the default mode.";
+    }
+
+    /** {@code micros} microseconds, to the microsecond. */
+    private static String micros(double micros) {
+        return Double.isNaN(micros) ? "?" : String.format(Locale.ROOT, "%,.0f µs", micros);
+    }
+
+    /** A harness setting as a number, NaN when the run did not record it. */
+    private double number(String key) {
+        try {
+            return Double.parseDouble(context(key));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /** A lag in milliseconds, to the microsecond. */

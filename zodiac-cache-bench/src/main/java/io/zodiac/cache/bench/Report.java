@@ -730,7 +730,7 @@ public final class Report {
         trackingFigure("hot-key invalidation lag from the writer's ack, p50", "lagFromAckP50", Report::micros);
         trackingFigure("… p99", "lagFromAckP99", Report::micros);
         trackingFigure("… max", "lagFromAckMax", Report::micros);
-        trackingRow("hot-key writes timed / without an invalidation",
+        trackingRow("hot-key writes timed / not invalidated before the key's next write",
                 mode -> count(value("tracking:" + mode + ":lagMeasured")) + " / " + count(value("tracking:" + mode + ":lagMissed")));
         trackingRow("writer throughput / writer alone (median; rounds' range)",
                 mode -> ratio(value("tracking:" + mode + ":throughputRatio")) + " (" + ratio(value("tracking:" + mode + ":throughputRatioMin"))

@@ -315,7 +315,7 @@ public final class TrackingModeHarness {
                 }
             }
             // a hot-key write's invalidation is the first arrival for the key after the write started and
-            // before the next write of the key started; none: coalesced with the next one, or not sent
+            // before the next write of the key started; none: late (after the next write of the key started), coalesced, or not sent
             Map<Integer, Integer> next = new HashMap<>();
             for (int i = 0; i < log.size; i++) {
                 int k = log.keys[i];

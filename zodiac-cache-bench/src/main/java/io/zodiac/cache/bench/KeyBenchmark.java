@@ -7,6 +7,7 @@ import io.zodiac.cache.key.CanonicalKey;
 import io.zodiac.cache.key.DefaultKeyBuilder;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,7 +49,10 @@ import org.springframework.cache.interceptor.SimpleKeyGenerator;
  *       bytes ({@code ExternalKeyUtil.buildKeyAfterConvert});</li>
  *   <li>{@code jdk_sha256}: the floor under zodiac's computed key: SHA-256 of a
  *       {@value #SHA256_INPUT_BYTES}-byte input (the seed and the encoding of an
- *       {@code (int, String, long)} call) into a reused digest and buffer, nothing else.</li>
+ *       {@code (int, String, long)} call) into a reused digest and buffer, nothing else;</li>
+ *   <li>{@code jdk_sha256_keyHash}: that, plus the hash code of the 44 characters such a key has
+ *       ({@code Target:find:} and the 32 hex digits the key format requires): what the format
+ *       costs before any encoding, hex or allocation.</li>
  * </ul>
  *
  * <p>The keys differ in kind: zodiac's is a String holding 128 bits of SHA-256 over a type-tagged
@@ -123,6 +127,8 @@ public class KeyBenchmark {
         final MessageDigest digest;
         final byte[] input = new byte[SHA256_INPUT_BYTES];
         final byte[] hash = new byte[32];
+        /** A computed key's text ({@code Target:find:} and 32 hex digits), as the String holds it. */
+        final byte[] keyText = "Target:find:0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
         int index;
 
         public DigestState() {
@@ -173,6 +179,25 @@ public class KeyBenchmark {
         state.digest.update(state.input, 0, SHA256_INPUT_BYTES);
         state.digest.digest(state.hash, 0, state.hash.length);
         return state.hash[0];
+    }
+
+    /**
+     * The floor of a computed key that the format fixes: SHA-256 of the input, and the hash code of
+     * a {@code (int, String, long)} key's 44 characters ({@code String.hashCode}'s {@code 31 * h + c}
+     * over the same bytes); no encoding, no hex, no String.
+     */
+    @Benchmark
+    public int jdk_sha256_keyHash(DigestState state) throws DigestException {
+        state.input[0] = (byte) state.index++;
+        state.digest.update(state.input, 0, SHA256_INPUT_BYTES);
+        state.digest.digest(state.hash, 0, state.hash.length);
+        byte[] text = state.keyText;
+        text[text.length - 1] = state.hash[0];
+        int h = 0;
+        for (byte b : text) {
+            h = 31 * h + (b & 0xff);
+        }
+        return h;
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.zodiac.cache.key;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.util.ConcurrentModificationException;
 import java.util.List;
@@ -45,6 +48,9 @@ final class ArgumentEncoder {
         }
     };
 
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private final MessageDigest digest;
     private final byte[] buffer = new byte[128];
     private int position;
@@ -60,6 +66,19 @@ final class ArgumentEncoder {
     void reset() {
         position = 0;
         digest.reset();
+    }
+
+    /**
+     * Starts a key with {@code prefix} (bytes hashed before the values), held in the buffer with them:
+     * a short key reaches the digest in one update.
+     */
+    void begin(byte[] prefix) {
+        if (prefix.length > buffer.length) {
+            digest.update(prefix);
+            return;
+        }
+        System.arraycopy(prefix, 0, buffer, 0, prefix.length);
+        position = prefix.length;
     }
 
     /** Encodes one value of the accepted types, nested values included. */
@@ -234,7 +253,19 @@ final class ArgumentEncoder {
     void string(String s) {
         int length = s.length();
         int32(length);
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        if (length <= buffer.length - position) { // the common case: ASCII that fits, no check per char
+            int at = position;
+            for (; i < length; i++) {
+                char c = s.charAt(i);
+                if (c == 0 || c >= 0x80) {
+                    break;
+                }
+                buffer[at++] = (byte) c;
+            }
+            position = at;
+        }
+        for (; i < length; i++) {
             char c = s.charAt(i);
             if (c != 0 && c < 0x80) {
                 int8(c);
@@ -253,15 +284,14 @@ final class ArgumentEncoder {
 
     void int32(int v) {
         room(4);
-        buffer[position++] = (byte) (v >>> 24);
-        buffer[position++] = (byte) (v >>> 16);
-        buffer[position++] = (byte) (v >>> 8);
-        buffer[position++] = (byte) v;
+        INT.set(buffer, position, v);
+        position += 4;
     }
 
     private void int64(long v) {
-        int32((int) (v >>> 32));
-        int32((int) v);
+        room(8);
+        LONG.set(buffer, position, v);
+        position += 8;
     }
 
     private void int16(int v) {

@@ -2,8 +2,11 @@ package io.zodiac.cache.key;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
@@ -45,7 +48,15 @@ public final class CanonicalKey {
     private static final int HASH_BYTES = 16;
     private static final int SEED_BYTES = 16;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
-    private static final byte[] HEX_BYTES = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** The two hex digits of each byte value, as one big-endian {@code short} of two ASCII bytes. */
+    private static final short[] HEX_PAIRS = new short[256];
+    private static final VarHandle HEX_PAIR = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            HEX_PAIRS[b] = (short) (HEX[b >>> 4] << 8 | HEX[b & 0xf]);
+        }
+    }
     private static final Object[] NO_ARGS = {};
     private static final String ACCEPTED = "null, Boolean, Byte, Short, Integer, Long, Float, Double, Character, "
             + "String, byte[] (and other primitive arrays), enums, and Lists, arrays and records of those";
@@ -263,7 +274,7 @@ public final class CanonicalKey {
         boolean done = false;
         try {
             ArgumentEncoder encoder = scratch.encoder;
-            scratch.digest.update(seed);
+            encoder.begin(seed);
             encoder.int32(values.length);
             for (int i = 0; i < values.length; i++) {
                 try {
@@ -285,6 +296,7 @@ public final class CanonicalKey {
     }
 
     /** The prefix and the hash's first {@value #HASH_BYTES} bytes in hex, built in the thread's buffer: one copy, into the String. */
+    @SuppressWarnings("deprecation") // String(byte[], int, int, int): the ISO-8859-1 text copied as it is, no decoder
     private String key(Scratch scratch) {
         byte[] hash = scratch.hash;
         try {
@@ -305,12 +317,10 @@ public final class CanonicalKey {
         int length = latin1Prefix.length + HASH_BYTES * 2;
         byte[] text = scratch.text(length);
         System.arraycopy(latin1Prefix, 0, text, 0, latin1Prefix.length);
-        int at = latin1Prefix.length;
-        for (int i = 0; i < HASH_BYTES; i++) {
-            text[at++] = HEX_BYTES[(hash[i] >>> 4) & 0xf];
-            text[at++] = HEX_BYTES[hash[i] & 0xf];
+        for (int i = 0, at = latin1Prefix.length; i < HASH_BYTES; i++, at += 2) {
+            HEX_PAIR.set(text, at, HEX_PAIRS[hash[i] & 0xff]);
         }
-        return new String(text, 0, length, StandardCharsets.ISO_8859_1);
+        return new String(text, 0, 0, length);
     }
 
     private static byte[] latin1(String text) {

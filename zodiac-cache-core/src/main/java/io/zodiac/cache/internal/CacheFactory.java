@@ -58,7 +58,7 @@ public final class CacheFactory {
         long maxValueSize = config.maxValueSize() != null ? config.maxValueSize() : provider.defaultMaxValueSize();
         Events events = new Events(name, config.plugins());
         Backend backend = provider.create(new BackendContext(name, namespace, config, serializer, resources,
-                events::eviction, (kind, key) -> events.event(kind, key, null)));
+                events::eviction, events.fromBackend()));
         Duration longest = backend.maxTtl();
         if (config.defaultTtl() != null && config.defaultTtl().compareTo(longest) > 0) {
             backend.close();

@@ -4,6 +4,8 @@ import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.plugin.Operation;
 import io.zodiac.cache.plugin.OperationEvent;
+import io.zodiac.cache.spi.BackendEvents;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +53,14 @@ final class Events {
     }
 
     void event(CacheEvent.Kind kind, String key, Throwable error) {
+        event(kind, key, error, null);
+    }
+
+    void event(CacheEvent.Kind kind, String key, Throwable error, Duration elapsed) {
         if (plugins.length == 0) {
             return;
         }
-        CacheEvent event = new CacheEvent(cache, kind, key, error);
+        CacheEvent event = new CacheEvent(cache, kind, key, error, elapsed);
         for (CachePlugin plugin : plugins) {
             try {
                 plugin.onEvent(event);
@@ -66,5 +72,20 @@ final class Events {
 
     void eviction(String key) {
         event(CacheEvent.Kind.EVICTION, key, null);
+    }
+
+    /** What the backend reports through its context, handed to the plugins. */
+    BackendEvents fromBackend() {
+        return new BackendEvents() {
+            @Override
+            public void accept(CacheEvent.Kind kind, String key) {
+                event(kind, key, null, null);
+            }
+
+            @Override
+            public void accept(CacheEvent.Kind kind, String key, Duration elapsed) {
+                event(kind, key, null, elapsed);
+            }
+        };
     }
 }

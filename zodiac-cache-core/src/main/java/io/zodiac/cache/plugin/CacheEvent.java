@@ -1,5 +1,7 @@
 package io.zodiac.cache.plugin;
 
+import java.time.Duration;
+
 /**
  * Something that happened to a cache outside the operations themselves, given to
  * {@link CachePlugin#onEvent(CacheEvent)}.
@@ -8,8 +10,14 @@ package io.zodiac.cache.plugin;
  * @param kind what happened
  * @param key the key concerned, or {@code null}
  * @param error the failure behind it, or {@code null}
+ * @param elapsed how long it took, when the kind says so ({@link Kind#NEAR_INVALIDATION}), else {@code null}
  */
-public record CacheEvent(String cache, Kind kind, String key, Throwable error) {
+public record CacheEvent(String cache, Kind kind, String key, Throwable error, Duration elapsed) {
+
+    /** An event without a duration. */
+    public CacheEvent(String cache, Kind kind, String key, Throwable error) {
+        this(cache, kind, key, error, null);
+    }
 
     /** The kinds of events. */
     public enum Kind {
@@ -44,7 +52,11 @@ public record CacheEvent(String cache, Kind kind, String key, Throwable error) {
         /**
          * The server invalidated a local copy of the near cache (the key changed); {@code key} is
          * {@code null} when every local copy was dropped at once ({@code FLUSHDB}, the tracking
-         * connection lost or re-established).
+         * connection lost or re-established). When the change was a write through this cache to a
+         * key it held, {@code elapsed} is the invalidation lag: the time from the write's start to
+         * the drop of the local copy, the way any other client's change takes (the server's
+         * message on the tracking connection); {@code null} for changes by others, whose start
+         * this process cannot see.
          */
         NEAR_INVALIDATION
     }

@@ -2,10 +2,8 @@ package io.zodiac.cache.spi;
 
 import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
-import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.serializer.Serializer;
 import java.util.Objects;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +17,8 @@ import java.util.function.Consumer;
  *     (a client, an event loop), closed when the manager shuts down
  * @param evictions told the key of every entry the backend evicts for size
  * @param events told the other events the backend sees (near-cache hits, misses and
- *     invalidations), with their key or {@code null}; they reach the cache's plugins
+ *     invalidations), with their key or {@code null} and, for some, a duration; they reach the
+ *     cache's plugins
  */
 public record BackendContext(
         String cacheName,
@@ -28,7 +27,7 @@ public record BackendContext(
         Serializer serializer,
         SharedResources resources,
         Consumer<String> evictions,
-        BiConsumer<CacheEvent.Kind, String> events) {
+        BackendEvents events) {
 
     public BackendContext {
         Objects.requireNonNull(cacheName, "cacheName");

@@ -49,6 +49,7 @@ final class CacheMeters {
     private final Counter nearHits;
     private final Counter nearMisses;
     private final Counter nearInvalidations;
+    private final Timer nearInvalidationLag;
     /** The timer of each operation's successes, by ordinal; created on first use. */
     private final AtomicReferenceArray<Timer> succeeded = new AtomicReferenceArray<>(OPERATIONS.length);
     /** The timers of failures, by operation and exception class; failures are off the hot path. */
@@ -82,6 +83,11 @@ final class CacheMeters {
         this.nearMisses = counter("cache.near.gets", nearGets, Tags.of("result", "miss"));
         this.nearInvalidations = counter("cache.near.invalidations",
                 "Local copies of the near cache dropped by the server: one per key, one per drop of every copy.", Tags.empty());
+        this.nearInvalidationLag = Timer.builder("cache.near.invalidation.lag")
+                .description("From the start of a write through this cache to a key it held locally to the drop of the local "
+                        + "copy by the server's invalidation (the path every client's change takes).")
+                .tags(tags)
+                .register(registry);
         for (CircuitState state : CircuitState.values()) {
             Gauge.builder("cache.circuit.state", this, meters -> meters.circuit == state ? 1 : 0)
                     .description("1 for the current state of the cache's circuit breaker, 0 for the others.")
@@ -146,7 +152,12 @@ final class CacheMeters {
             case CIRCUIT_CLOSED -> circuit = CircuitState.CLOSED;
             case NEAR_HIT -> nearHits.increment();
             case NEAR_MISS -> nearMisses.increment();
-            case NEAR_INVALIDATION -> nearInvalidations.increment();
+            case NEAR_INVALIDATION -> {
+                nearInvalidations.increment();
+                if (event.elapsed() != null) {
+                    nearInvalidationLag.record(event.elapsed());
+                }
+            }
         }
     }
 

@@ -3,9 +3,9 @@ package io.zodiac.cache.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import io.zodiac.cache.internal.DefaultZodiacCache;
 
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.MeterNotFoundException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zodiac.cache.CacheConfig;
@@ -13,10 +13,12 @@ import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.CacheUnavailableException;
 import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.internal.DefaultZodiacCache;
 import io.zodiac.cache.plugin.CacheEvent;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +113,21 @@ class MicrometerPluginTest {
                 .isEqualTo(2);
         // the cache's own gets are the operations', not the near cache's
         assertThat(registry.get("cache.gets").tags("cache", "near", "result", "hit").counter().count()).isZero();
+    }
+
+    /** An invalidation that carries its lag (a write through this cache) is timed; the others are only counted. */
+    @Test
+    void timesTheInvalidationLagOfTheInvalidationsThatCarryIt() {
+        plugin.register("near");
+        plugin.onEvent(new CacheEvent("near", CacheEvent.Kind.NEAR_INVALIDATION, "k", null, Duration.ofMillis(3)));
+        plugin.onEvent(new CacheEvent("near", CacheEvent.Kind.NEAR_INVALIDATION, "k", null, Duration.ofMillis(1)));
+        plugin.onEvent(new CacheEvent("near", CacheEvent.Kind.NEAR_INVALIDATION, "other", null));
+
+        Timer lag = registry.get("cache.near.invalidation.lag").tags("cache", "near", "app", "test").timer();
+        assertThat(lag.count()).isEqualTo(2);
+        assertThat(lag.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(4.0);
+        assertThat(lag.max(TimeUnit.MILLISECONDS)).isEqualTo(3.0);
+        assertThat(registry.get("cache.near.invalidations").tags("cache", "near").counter().count()).isEqualTo(3);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.zodiac.cache.NearCache;
 import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.Operation;
 import io.zodiac.cache.spi.Backend;
+import io.zodiac.cache.spi.BackendEvents;
 import io.zodiac.cache.spi.StoredValue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -61,16 +61,25 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
         }
     }
 
+    /** At most this many writes are timed at once (see {@link #timedWrites}). */
+    private static final int MAX_TIMED_WRITES = 1024;
+
     private final Backend delegate;
     private final Namespace namespace;
-    private final BiConsumer<CacheEvent.Kind, String> events;
+    private final BackendEvents events;
     private final Cache<String, Local> local;
     private final ConcurrentMap<String, Object> pending = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    /**
+     * Writes through this cache to a key it held, by key: when each started ({@link System#nanoTime}).
+     * The server tracks a held key, so the write's invalidation comes back on the tracking
+     * connection like anyone's: the time to it is the invalidation lag, reported with the event.
+     */
+    private final ConcurrentMap<String, Long> timedWrites = new ConcurrentHashMap<>();
     private final TrackedReads tracking;
 
     NearCacheBackend(Backend delegate, NearCache settings, Namespace namespace, RedisEndpoint.Attachment attachment,
-            String cacheName, BiConsumer<CacheEvent.Kind, String> events) {
+            String cacheName, BackendEvents events) {
         this.delegate = delegate;
         this.namespace = namespace;
         this.events = events;
@@ -95,13 +104,19 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
         }
         String key = namespace.strip(redisKey);
         forget(key);
-        events.accept(CacheEvent.Kind.NEAR_INVALIDATION, key);
+        Long writeStarted = timedWrites.remove(key);
+        if (writeStarted == null) {
+            events.accept(CacheEvent.Kind.NEAR_INVALIDATION, key);
+        } else {
+            events.accept(CacheEvent.Kind.NEAR_INVALIDATION, key, Duration.ofNanos(System.nanoTime() - writeStarted));
+        }
     }
 
     @Override
     public void reset() {
         generation.incrementAndGet();
         pending.clear();
+        timedWrites.clear();
         local.invalidateAll();
         events.accept(CacheEvent.Kind.NEAR_INVALIDATION, null);
     }
@@ -242,10 +257,22 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
 
     // ---------------------------------------------------------------- writes: to Redis, then the local copy goes
 
-    /** Runs the write, then drops the local copy of {@code key} before the caller sees the outcome. */
+    /**
+     * Runs the write, then drops the local copy of {@code key} before the caller sees the outcome.
+     * The write of a key held here is timed until its invalidation arrives; one that changed
+     * nothing (failed, or answered {@code false}) brings none and is forgotten.
+     */
     private <R> CompletableFuture<R> write(String key, Supplier<CompletableFuture<R>> write) {
+        if (local.getIfPresent(key) != null && timedWrites.size() < MAX_TIMED_WRITES) {
+            timedWrites.put(key, System.nanoTime());
+        }
         forget(key);
-        return write.get().whenComplete((result, error) -> forget(key));
+        return write.get().whenComplete((result, error) -> {
+            forget(key);
+            if (error != null || Boolean.FALSE.equals(result)) {
+                timedWrites.remove(key);
+            }
+        });
     }
 
     @Override

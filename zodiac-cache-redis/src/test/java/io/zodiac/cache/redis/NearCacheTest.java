@@ -74,10 +74,15 @@ class NearCacheTest {
     /** Counts the near-cache events that plugins see. */
     static final class Events implements CachePlugin {
         final Map<CacheEvent.Kind, AtomicLong> counts = new ConcurrentHashMap<>();
+        /** The invalidations that came with a lag, by key. */
+        final Map<String, Duration> lags = new ConcurrentHashMap<>();
 
         @Override
         public void onEvent(CacheEvent event) {
             counts.computeIfAbsent(event.kind(), kind -> new AtomicLong()).incrementAndGet();
+            if (event.elapsed() != null) {
+                lags.put(event.key(), event.elapsed());
+            }
         }
 
         long count(CacheEvent.Kind kind) {
@@ -232,6 +237,33 @@ class NearCacheTest {
         assertThat(brief.get("k").join()).isEqualTo("v1");
         assertThat(calls("get")).isEqualTo(1);
         assertThat(server.command("PTTL", brief.namespace() + ":k")).isEqualTo("-1");
+    }
+
+    /**
+     * A write through this cache to a key it holds comes back as the server's invalidation, like
+     * anyone's change: that invalidation carries the lag from the write's start. A change by
+     * another client, whose start this process cannot see, carries none; nor does a write to a key
+     * not held here (no invalidation comes for it).
+     */
+    @Test
+    void aWriteToAHeldKeyReportsItsInvalidationLag() {
+        cache.set("k", "v1").join();
+        install("k", "v1");
+        long started = System.nanoTime();
+        cache.set("k", "v2").join();
+        await().atMost(WAIT).until(() -> events.lags.containsKey("k"));
+        Duration lag = events.lags.get("k");
+        assertThat(lag).isPositive().isLessThanOrEqualTo(Duration.ofNanos(System.nanoTime() - started));
+
+        install("k", "v2");
+        long invalidations = events.count(CacheEvent.Kind.NEAR_INVALIDATION);
+        other.set("k", "v3").join();
+        await().atMost(WAIT).until(() -> events.count(CacheEvent.Kind.NEAR_INVALIDATION) > invalidations);
+        assertThat(events.lags.get("k")).isSameAs(lag);
+
+        cache.set("never-read", "v").join();
+        assertThat(read("k")).isEqualTo("v3");
+        assertThat(events.lags).containsOnlyKeys("k");
     }
 
     @Test

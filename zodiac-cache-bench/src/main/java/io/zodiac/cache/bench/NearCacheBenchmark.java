@@ -40,8 +40,9 @@ import org.redisson.config.Config;
 /**
  * A near-cache hit: {@code blocking().get} on a Redis cache with a {@linkplain NearCache near cache}
  * that holds every key, against Caffeine's {@code Cache.getIfPresent} (what the near cache is built
- * on, the in-memory floor), against the same Redis cache without a near cache (a round trip per
- * read) and against raw Lettuce {@code sync().get} on its own connection; for context, zodiac's
+ * on, the in-memory floor), against the same Redis cache without a near cache ({@code get} and a
+ * {@code getOrSet} hit, a round trip per read) and against raw Lettuce {@code sync().get} on its
+ * own connection; for context, zodiac's
  * in-memory backend ({@code memory_blocking_get}), whose hits skip the remote call pipeline. A real
  * {@code redis-server}, started by the test kit on a free loopback port for the trial.
  *
@@ -177,6 +178,11 @@ public class NearCacheBenchmark {
     @Benchmark
     public Object redis_blocking_get(ThreadState state) {
         return redis.get(keys[state.index++ & ZipfKeys.MASK]);
+    }
+
+    @Benchmark
+    public Object redis_blocking_getOrSet(ThreadState state) {
+        return redis.getOrSet(keys[state.index++ & ZipfKeys.MASK], producer);
     }
 
     @Benchmark

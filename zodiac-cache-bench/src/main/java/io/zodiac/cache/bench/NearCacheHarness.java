@@ -11,10 +11,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -156,48 +156,22 @@ public final class NearCacheHarness {
 
     /** The child JVM that writes, driven over its stdin and stdout. */
     private static final class Writer implements AutoCloseable {
-        private final Process process;
-        private final PrintWriter in;
-        private final BufferedReader out;
+        private final ChildJvm child;
 
         Writer(RedisServer server) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    NearCacheHarness.class.getName(), "child", server.host(), Integer.toString(server.port()))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            expect("STARTED");
+            child = new ChildJvm(NearCacheHarness.class, "256m", List.of("child", server.host(), Integer.toString(server.port())));
+            child.expect("STARTED");
         }
 
         /** Has the child set {@code key}: its answer, {@code ACK sentNanos ackedNanos}, split. */
         String[] set(String key, String value) throws IOException {
-            in.println("SET " + key + " " + value);
-            return expect("ACK").split(" ");
-        }
-
-        private String expect(String prefix) throws IOException {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-            }
-            throw new IOException("the writer JVM exited before answering " + prefix);
+            child.send("SET " + key + " " + value);
+            return child.expect("ACK").split(" ");
         }
 
         @Override
         public void close() {
-            in.close();
-            try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            child.close();
         }
     }
 

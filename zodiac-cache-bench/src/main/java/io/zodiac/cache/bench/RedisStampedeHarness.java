@@ -8,7 +8,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,15 +74,15 @@ public final class RedisStampedeHarness {
         results.context("loadMillis", loadMillis);
         try (RedisServer server = RedisServer.start()) {
             for (String system : List.of("zodiac", "spring", "springLocking")) {
-                List<Child> children = new ArrayList<>();
+                List<ChildJvm> children = new ArrayList<>();
                 try {
                     for (int i = 0; i < jvms; i++) {
-                        children.add(new Child(system, server, callers, loadMillis));
+                        children.add(child(system, server, callers, loadMillis));
                     }
                     rounds(system, children, WARMUP_ROUNDS, "warmup", null, callers);
                     rounds(system, children, rounds, "round", results, callers);
                 } finally {
-                    for (Child child : children) {
+                    for (ChildJvm child : children) {
                         child.close();
                     }
                 }
@@ -92,23 +91,23 @@ public final class RedisStampedeHarness {
         results.write(out);
     }
 
-    private static void rounds(String system, List<Child> children, int rounds, String prefix, Results results, int callers)
+    private static void rounds(String system, List<ChildJvm> children, int rounds, String prefix, Results results, int callers)
             throws IOException {
         int[] runsPerRound = new int[rounds];
         long[] latencies = new long[rounds * children.size() * callers];
         int at = 0;
         for (int round = 0; round < rounds; round++) {
             String key = system + "-" + prefix + "-" + round;
-            for (Child child : children) {
+            for (ChildJvm child : children) {
                 child.send("ARM " + key);
             }
-            for (Child child : children) {
+            for (ChildJvm child : children) {
                 child.expect("READY");
             }
-            for (Child child : children) {
+            for (ChildJvm child : children) {
                 child.send("GO");
             }
-            for (Child child : children) {
+            for (ChildJvm child : children) {
                 String[] done = child.expect("DONE").split(" ");
                 runsPerRound[round] += Integer.parseInt(done[1]);
                 for (int i = 2; i < done.length; i++) {
@@ -129,50 +128,12 @@ public final class RedisStampedeHarness {
         };
     }
 
-    /** One child JVM, driven over its stdin and stdout. */
-    private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final PrintWriter in;
-        private final BufferedReader out;
-
-        Child(String system, RedisServer server, int callers, long loadMillis) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    RedisStampedeHarness.class.getName(), "child", system, server.host(), Integer.toString(server.port()),
-                    Integer.toString(callers), Long.toString(loadMillis))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            expect("STARTED");
-        }
-
-        void send(String line) {
-            in.println(line);
-        }
-
-        String expect(String prefix) throws IOException {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-            }
-            throw new IOException("child exited before answering " + prefix);
-        }
-
-        @Override
-        public void close() {
-            in.close();
-            try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+    /** Starts one child JVM, which answers {@code STARTED} once it is ready. */
+    private static ChildJvm child(String system, RedisServer server, int callers, long loadMillis) throws IOException {
+        ChildJvm child = new ChildJvm(RedisStampedeHarness.class, "512m", List.of("child", system, server.host(),
+                Integer.toString(server.port()), Integer.toString(callers), Long.toString(loadMillis)));
+        child.expect("STARTED");
+        return child;
     }
 
     // ------------------------------------------------------------------ child

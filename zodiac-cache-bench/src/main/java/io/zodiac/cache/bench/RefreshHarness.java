@@ -11,7 +11,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -321,36 +320,24 @@ public final class RefreshHarness {
 
     /** One child JVM, driven over its stdin and stdout; its latencies come back in a file. */
     private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final PrintWriter in;
-        private final BufferedReader out;
+        private final ChildJvm jvm;
         private final Path latencyFile;
 
         Child(String backend, RedisServer server, Settings settings) throws IOException {
             latencyFile = Files.createTempFile("zodiac-refresh-", ".bin");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    RefreshHarness.class.getName(), "child", backend, server == null ? "-" : server.host(),
+            List<String> args = new ArrayList<>(List.of("child", backend, server == null ? "-" : server.host(),
                     Integer.toString(server == null ? 0 : server.port())));
-            command.addAll(settings.args());
-            command.add(latencyFile.toString());
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            args.addAll(settings.args());
+            args.add(latencyFile.toString());
+            jvm = new ChildJvm(RefreshHarness.class, "512m", args);
         }
 
         void send(String line) {
-            in.println(line);
+            jvm.send(line);
         }
 
         String expect(String prefix) throws IOException {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-            }
-            throw new IOException("child exited before answering " + prefix);
+            return jvm.expect(prefix);
         }
 
         /** The latencies of the last run, by system. */
@@ -370,15 +357,7 @@ public final class RefreshHarness {
 
         @Override
         public void close() throws IOException {
-            in.close();
-            try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            jvm.close();
             Files.deleteIfExists(latencyFile);
         }
     }

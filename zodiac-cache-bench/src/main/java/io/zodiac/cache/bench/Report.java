@@ -654,6 +654,9 @@ public final class Report {
                 "Caffeine `Cache.getIfPresent`", "NearCacheBenchmark.caffeine_getIfPresent", 1, none, Better.HIGHER, null);
         compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get",
                 "zodiac Redis `blocking().get`, no near cache", "NearCacheBenchmark.redis_blocking_get", 1, none, Better.HIGHER, null);
+        compare("near-cache hit, `blocking().getOrSet`", "1 thr", "NearCacheBenchmark.near_blocking_getOrSet",
+                "zodiac Redis `blocking().getOrSet` hit, no near cache", "NearCacheBenchmark.redis_blocking_getOrSet", 1, none,
+                Better.HIGHER, null);
         compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get", "Lettuce `sync().get`",
                 "NearCacheBenchmark.lettuce_sync_get", 1, none, Better.HIGHER, null);
         compare("near-cache hit, `blocking().get`", "1 thr", "NearCacheBenchmark.near_blocking_get",

@@ -9,16 +9,8 @@ import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.contract.RefreshChild;
 import io.zodiac.cache.testkit.RedisExtension;
 import io.zodiac.cache.testkit.RedisServer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,12 +41,12 @@ class DistributedRefreshTest {
         Map<String, Object> options = Map.of("cache", "redis", "endpoint", server.host(), "port", server.port());
         String prefix = "refresh-" + UUID.randomUUID();
         String key = "hot";
-        List<Child> children = new ArrayList<>();
+        List<ChildProcess> children = new ArrayList<>();
         try (CacheManager manager = new CacheManager()) {
             ZodiacCache cache = manager.setup(prefix, CacheConfig.fromMap(options));
             CountDownLatch ready = new CountDownLatch(CHILDREN);
             for (int i = 0; i < CHILDREN; i++) {
-                children.add(Child.start(ready, RefreshChild.command(prefix, key, CALLERS, PRODUCE, TTL, REFRESH_AFTER, options)));
+                children.add(ChildProcess.start(ready, RefreshChild.command(prefix, key, CALLERS, PRODUCE, TTL, REFRESH_AFTER, options)));
             }
             assertThat(ready.await(120, TimeUnit.SECONDS)).as("children ready: %s", children).isTrue();
             // stored once every child is ready, so that slow JVM start-ups on a busy machine cannot outlast its TTL
@@ -63,10 +55,10 @@ class DistributedRefreshTest {
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                     .until(() -> cache.ttl(key).join().compareTo(TTL.minus(REFRESH_AFTER).minusMillis(100)) < 0);
             long go = System.nanoTime();
-            for (Child child : children) {
+            for (ChildProcess child : children) {
                 child.send("GO");
             }
-            for (Child child : children) {
+            for (ChildProcess child : children) {
                 assertThat(child.process.waitFor(60, TimeUnit.SECONDS)).as("child exited: %s", child).isTrue();
                 child.reader.join(10_000);
                 assertThat(child.process.exitValue()).as("exit code of %s", child).isZero();
@@ -75,7 +67,7 @@ class DistributedRefreshTest {
 
             List<String> values = new ArrayList<>();
             int produced = 0;
-            for (Child child : children) {
+            for (ChildProcess child : children) {
                 for (String line : child.lines) {
                     if (line.startsWith("RESULT ")) {
                         values.add(line.substring("RESULT ".length()));
@@ -96,57 +88,6 @@ class DistributedRefreshTest {
             assertThat(cache.ttl(key).join()).as("stored after GO with a fresh TTL").isGreaterThan(TTL.minus(sinceGo).minusMillis(5));
         } finally {
             children.forEach(child -> child.process.destroyForcibly());
-        }
-    }
-
-    /** A child JVM running {@link RefreshChild}, its stdout collected line by line. */
-    private static final class Child {
-        final Process process;
-        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        final Thread reader;
-        final Path stderr;
-
-        private Child(Process process, Path stderr, CountDownLatch ready) {
-            this.process = process;
-            this.stderr = stderr;
-            this.reader = new Thread(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = out.readLine(); line != null; line = out.readLine()) {
-                        lines.add(line);
-                        if (line.equals("READY")) {
-                            ready.countDown();
-                        }
-                    }
-                } catch (IOException e) {
-                    lines.add("FAILED reading stdout: " + e);
-                }
-            }, "stdout-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static Child start(CountDownLatch ready, List<String> command) throws IOException {
-            Path stderr = Files.createTempFile("refresh-child", ".log");
-            Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-            return new Child(process, stderr, ready);
-        }
-
-        void send(String line) throws IOException {
-            OutputStream stdin = process.getOutputStream();
-            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            stdin.flush();
-        }
-
-        @Override
-        public String toString() {
-            String log;
-            try {
-                log = Files.readString(stderr);
-            } catch (IOException e) {
-                log = e.toString();
-            }
-            return "child " + process.pid() + " lines=" + lines + " stderr=" + log.substring(Math.max(0, log.length() - 3000));
         }
     }
 }

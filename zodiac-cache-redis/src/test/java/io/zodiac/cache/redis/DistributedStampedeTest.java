@@ -6,13 +6,6 @@ import io.zodiac.cache.contract.StampedeChild;
 import io.zodiac.cache.testkit.RedisCluster;
 import io.zodiac.cache.testkit.RedisExtension;
 import io.zodiac.cache.testkit.RedisServer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -68,19 +61,19 @@ class DistributedStampedeTest {
     private void race(String mode, Map<String, ?> options, Function<String, String> rawGet) throws Exception {
         String prefix = "stampede-" + mode + "-" + UUID.randomUUID();
         String key = "cold";
-        List<Child> children = new ArrayList<>();
+        List<ChildProcess> children = new ArrayList<>();
         try {
             CountDownLatch ready = new CountDownLatch(CHILDREN);
             for (int i = 0; i < CHILDREN; i++) {
-                children.add(Child.start(ready, StampedeChild.command(prefix, key, CALLERS,
+                children.add(ChildProcess.start(ready, StampedeChild.command(prefix, key, CALLERS,
                         Duration.ofMillis(PRODUCE_MILLIS), Duration.ofMillis(LEASE_MILLIS), options)));
             }
             assertThat(ready.await(120, TimeUnit.SECONDS)).as("children ready: %s", children).isTrue();
-            for (Child child : children) {
+            for (ChildProcess child : children) {
                 child.send("GO");
             }
 
-            for (Child child : children) {
+            for (ChildProcess child : children) {
                 assertThat(child.process.waitFor(60, TimeUnit.SECONDS)).as("child exited: %s", child).isTrue();
                 child.reader.join(10_000);
                 assertThat(child.process.exitValue()).as("exit code of %s", child).isZero();
@@ -94,7 +87,7 @@ class DistributedStampedeTest {
         List<Long> returns = new ArrayList<>();
         List<Long> releases = new ArrayList<>();
         int produced = 0;
-        for (Child child : children) {
+        for (ChildProcess child : children) {
             for (String line : child.lines) {
                 String[] parts = line.split(" ");
                 switch (parts[0]) {
@@ -130,56 +123,5 @@ class DistributedStampedeTest {
         assertThat(max).as("latest caller's return after the release, in ms (woken by the release, not the %d ms lease)",
                         LEASE_MILLIS)
                 .isLessThan(MAX_WAKE_UP_LAG_MILLIS);
-    }
-
-    /** A child JVM running {@link StampedeChild}, its stdout collected line by line. */
-    private static final class Child {
-        final Process process;
-        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        final Thread reader;
-        final Path stderr;
-
-        private Child(Process process, Path stderr, CountDownLatch ready) {
-            this.process = process;
-            this.stderr = stderr;
-            this.reader = new Thread(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = out.readLine(); line != null; line = out.readLine()) {
-                        lines.add(line);
-                        if (line.equals("READY")) {
-                            ready.countDown();
-                        }
-                    }
-                } catch (IOException e) {
-                    lines.add("FAILED reading stdout: " + e);
-                }
-            }, "stdout-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static Child start(CountDownLatch ready, List<String> command) throws IOException {
-            Path stderr = Files.createTempFile("stampede-child", ".log");
-            Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-            return new Child(process, stderr, ready);
-        }
-
-        void send(String line) throws IOException {
-            OutputStream stdin = process.getOutputStream();
-            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            stdin.flush();
-        }
-
-        @Override
-        public String toString() {
-            String log;
-            try {
-                log = Files.readString(stderr);
-            } catch (IOException e) {
-                log = e.toString();
-            }
-            return "child " + process.pid() + " lines=" + lines + " stderr=" + log.substring(Math.max(0, log.length() - 3000));
-        }
     }
 }

@@ -1,10 +1,14 @@
 package io.zodiac.cache.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.zodiac.cache.CacheManager;
+import io.zodiac.cache.NearCache;
+import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.testkit.RedisExtension;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -82,6 +86,33 @@ class RedisCachesTest {
             assertThat(catalog.product(1)).isEqualTo(new Product(1, "product 1"));
             assertThat(catalog.runs()).isEqualTo(1);
             assertThat(redis.server().command("EXISTS", "zodiac_cache:shop%3Aproducts:products::1")).isEqualTo("1");
+        });
+    }
+
+    /**
+     * A near cache set in properties: a hit is served locally (no {@code GET} reaches the server) and a
+     * change on the server, here a {@code DEL} by another client, drops the local copy.
+     */
+    @Test
+    void aNearCacheFromPropertiesServesHitsLocallyAndFollowsTheServer() {
+        withRedis().withPropertyValues("zodiac.cache.caches.products.options[near_cache_size]=100",
+                "zodiac.cache.caches.products.options[near_cache_ttl]=5m").run(context -> {
+            ZodiacCache products = context.getBean(CacheManager.class).getCache("products");
+            assertThat(products.config().nearCache()).isEqualTo(NearCache.maximumSize(100).ttl(Duration.ofMinutes(5)));
+            Catalog catalog = context.getBean(Catalog.class);
+            catalog.product(1);
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                redis.server().command("CONFIG", "RESETSTAT");
+                catalog.product(1);
+                return !redis.server().command("INFO", "commandstats").contains("cmdstat_get:");
+            });
+            assertThat(catalog.runs()).isEqualTo(1);
+
+            redis.server().command("DEL", "zodiac_cache:shop%3Aproducts:products::1");
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                catalog.product(1);
+                return catalog.runs() == 2;
+            });
         });
     }
 

@@ -5,6 +5,7 @@ import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.TypeRef;
 import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.ZodiacCacheException;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -29,27 +30,28 @@ final class DefaultBlockingCache implements BlockingCache {
     @Override
     public Object get(String key) {
         Object here = cache.getHere(key, Object.class, null);
-        return here != DefaultZodiacCache.NOT_HERE ? here : join(cache.get(key));
+        return here != DefaultZodiacCache.NOT_HERE ? here : join(cache.backendGet(key, Object.class, null));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T> T get(String key, Class<T> type) {
         Object here = cache.getHere(key, Objects.requireNonNull(type, "type"), null);
-        return here != DefaultZodiacCache.NOT_HERE ? (T) here : join(cache.get(key, type));
+        return here != DefaultZodiacCache.NOT_HERE ? (T) here : join(cache.backendGet(key, type, null));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T> T get(String key, TypeRef<T> type) {
-        Object here = cache.getHere(key, Objects.requireNonNull(type, "type").type(), null);
-        return here != DefaultZodiacCache.NOT_HERE ? (T) here : join(cache.get(key, type));
+        Type generic = Objects.requireNonNull(type, "type").type();
+        Object here = cache.getHere(key, generic, null);
+        return here != DefaultZodiacCache.NOT_HERE ? (T) here : join(cache.backendGet(key, generic, null));
     }
 
     @Override
     public Object getOrDefault(String key, Object defaultValue) {
         Object here = cache.getHere(key, Object.class, defaultValue);
-        return here != DefaultZodiacCache.NOT_HERE ? here : join(cache.getOrDefault(key, defaultValue));
+        return here != DefaultZodiacCache.NOT_HERE ? here : join(cache.backendGet(key, Object.class, defaultValue));
     }
 
     @Override

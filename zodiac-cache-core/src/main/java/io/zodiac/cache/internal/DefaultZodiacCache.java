@@ -77,9 +77,12 @@ public final class DefaultZodiacCache implements ZodiacCache {
     @SuppressWarnings("unchecked")
     private <T> CompletableFuture<T> typedGet(String key, Type type, Object ifAbsent) {
         Object here = getHere(key, type, ifAbsent);
-        if (here != NOT_HERE) {
-            return CompletableFuture.completedFuture((T) here);
-        }
+        return here != NOT_HERE ? CompletableFuture.completedFuture((T) here) : backendGet(key, type, ifAbsent);
+    }
+
+    /** The read through the backend's call, for a key {@link #getHere} did not answer. */
+    @SuppressWarnings("unchecked")
+    <T> CompletableFuture<T> backendGet(String key, Type type, Object ifAbsent) {
         return (CompletableFuture<T>) calls.observedRead(key, type).thenApply(value -> value == BackendCalls.MISS ? ifAbsent : value);
     }
 

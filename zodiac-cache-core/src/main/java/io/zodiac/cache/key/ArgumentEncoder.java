@@ -69,14 +69,10 @@ final class ArgumentEncoder {
     }
 
     /**
-     * Starts a key with {@code prefix} (bytes hashed before the values), held in the buffer with them:
-     * a short key reaches the digest in one update.
+     * Starts a key with {@code prefix} (bytes hashed before the values, shorter than the buffer: a
+     * method's seed), held in the buffer with them: a short key reaches the digest in one update.
      */
     void begin(byte[] prefix) {
-        if (prefix.length > buffer.length) {
-            digest.update(prefix);
-            return;
-        }
         System.arraycopy(prefix, 0, buffer, 0, prefix.length);
         position = prefix.length;
     }

@@ -310,6 +310,37 @@ public abstract class CacheContract {
         }
     }
 
+    /**
+     * The blocking view answers a read from what the cache holds in this process when it can (an
+     * in-memory entry, a near cache's copy) and through the async call otherwise: either way every
+     * read answers as the async view does, on the first read and on the ones after it (which a near
+     * cache serves locally), for a value, a stored null, an absent key, the wrong type and a generic one.
+     */
+    @Test
+    void blockingReadsAnswerAsTheAsyncOnesOnEveryRead() {
+        blocking.set("k", "v");
+        blocking.set("nothing", null);
+        blocking.set("list", List.of(1, 2));
+        TypeRef<List<Integer>> integers = new TypeRef<>() { };
+        for (int read = 0; read < 3; read++) {
+            String when = "read #" + (read + 1);
+            assertThat(blocking.get("k")).as(when).isEqualTo("v").isEqualTo(cache.get("k").join());
+            assertThat(blocking.get("k", String.class)).as(when).isEqualTo("v").isEqualTo(cache.get("k", String.class).join());
+            assertThat(blocking.get("k", Integer.class)).as("%s: the wrong type reads as a miss", when).isNull();
+            assertThat(cache.get("k", Integer.class).join()).as(when).isNull();
+            assertThat(blocking.get("list", integers)).as(when).isEqualTo(List.of(1, 2))
+                    .isEqualTo(cache.get("list", integers).join());
+            assertThat(blocking.getOrDefault("nothing", "default")).as("%s: a stored null is a hit", when).isNull();
+            assertThat(cache.getOrDefault("nothing", "default").join()).as(when).isNull();
+            assertThat(blocking.getOrDefault("absent", "default")).as(when).isEqualTo("default")
+                    .isEqualTo(cache.getOrDefault("absent", "default").join());
+            assertThat(blocking.get("absent", String.class)).as(when).isNull();
+        }
+        assertThatThrownBy(() -> blocking.get(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("key");
+        assertThatThrownBy(() -> blocking.get("k", (Class<String>) null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("type");
+    }
+
     @Test
     void blockingViewMirrorsTheAsyncOne() {
         assertThat(blocking.set("k", "v")).isTrue();
@@ -1331,7 +1362,17 @@ public abstract class CacheContract {
     @Test
     void aClosedCacheFailsClearly() {
         blocking.set("k", "v");
+        for (int read = 0; read < 3; read++) {
+            assertThat(blocking.get("k")).isEqualTo("v"); // held in this process now, by a near cache or in memory
+        }
         manager.shutdown(CacheManager.DEFAULT_CACHE_NAME).join();
+
+        assertThatThrownBy(() -> blocking.get("k")).as("blocking get of a closed cache, from what this process held")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> blocking.get("k", String.class)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> blocking.getOrDefault("k", "d")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
 
         assertThatThrownBy(() -> within(Duration.ofSeconds(10), cache.get("k"))).as("get of a closed cache")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");

@@ -7,6 +7,8 @@ import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.Operation;
 import io.zodiac.cache.spi.KeyText;
 import io.zodiac.cache.spi.StoredValue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,16 +139,35 @@ final class StampedeGuard {
         Duration operationTimeout();
     }
 
-    /** One in-flight {@code getOrSet} of a key, shared by the callers of this JVM. */
+    /**
+     * One in-flight {@code getOrSet} of a key: the callers of this process that share one producer.
+     * Exactly one of them runs it, the one that {@linkplain #claim() claims} the flight: the leader
+     * once it holds the lock (or the backend failed), or whichever caller has waited all it may first.
+     */
     private static final class Flight {
+        private static final VarHandle PRODUCING_SINCE;
+
+        static {
+            try {
+                PRODUCING_SINCE = MethodHandles.lookup().findVarHandle(Flight.class, "producingSince", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final CompletableFuture<Object> result = new CompletableFuture<>();
-        /** When the leader started the producer ({@link System#nanoTime()}), 0 while it has not. */
+        /** When a caller claimed the producer ({@link System#nanoTime()}, never 0), 0 while none has. */
         volatile long producingSince;
         /**
          * When the leader's producer answered ({@link System#nanoTime()}), 0 while it has not: the
          * flight completes within an operation timeout from then (the leader's time for the backend).
          */
         volatile long producedAt;
+
+        /** Makes the calling caller this flight's producer; false when another caller is (or was) already. */
+        boolean claim() {
+            return PRODUCING_SINCE.compareAndSet(this, 0L, System.nanoTime() | 1);
+        }
     }
 
     /**
@@ -572,14 +593,16 @@ final class StampedeGuard {
             Set<String> wanted = new LinkedHashSet<>();
             for (String key : keys) {
                 if (locked.contains(key) || unlocked.contains(key)) {
-                    wanted.add(key);
+                    if (opened.get(key).claim()) {
+                        wanted.add(key);
+                    } else { // a caller that joined this key's flight waited all it may and produces it
+                        unlock(key, held.remove(key));
+                    }
                 }
             }
             if (wanted.isEmpty()) {
                 return;
             }
-            long now = System.nanoTime() | 1;
-            wanted.forEach(key -> opened.get(key).producingSince = now);
             load(loader, wanted).whenComplete((loaded, error) -> {
                 if (error != null) {
                     Throwable cause = BackendCalls.unwrap(error);
@@ -694,7 +717,9 @@ final class StampedeGuard {
      * producer has answered (the leader stores), up to an operation timeout from then, within which
      * the leader returns whatever the backend does (or the deadline, if later). A flight whose
      * producer outlived its lease is left behind: this caller starts a new flight, which may run the
-     * producer too. Past its deadline, the caller runs the producer itself.
+     * producer too. Past its deadline while the leader still waits for the lock, the caller claims
+     * the flight and produces it for all its callers (the leader follows); past it with the flight's
+     * producer outliving its lease, the caller produces apart.
      */
     private <T> CompletableFuture<Object> join(Flight flight, String key, Supplier<? extends CompletionStage<T>> producer,
             GetOrSetOptions<T> options, long start, long deadline) {
@@ -722,12 +747,20 @@ final class StampedeGuard {
                 }
                 events.post(Operation.LOCK_WAIT, key, null, false, waitStart, null);
                 events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
+                if (flight.claim()) {
+                    // the leader still waits for the lock, and this caller has waited all it may: it
+                    // produces for the whole flight, which the leader then follows
+                    new Leader<>(key, producer, options, flight, start, deadline, backendDeadline(now)).produceUnlocked();
+                    flight.result.whenComplete((result, failure) -> BackendCalls.complete(outcome, result, failure));
+                    return;
+                }
                 flights.remove(key, flight);
                 CompletableFuture<Object> next;
-                if (now - deadline >= 0) {
-                    Leader<T> alone = new Leader<>(key, producer, options, new Flight(), start, deadline, backendDeadline(now));
-                    alone.waitedLongEnough();
-                    next = alone.flight.result;
+                if (now - deadline >= 0) { // the flight's producer outlived its lease: produce apart from it
+                    Flight apart = new Flight();
+                    apart.claim();
+                    new Leader<>(key, producer, options, apart, start, deadline, backendDeadline(now)).produceUnlocked();
+                    next = apart.result;
                 } else {
                     next = flight(key, producer, options, start, deadline, backendDeadline(now), Leader::attempt);
                 }
@@ -744,6 +777,16 @@ final class StampedeGuard {
         Throwable cause = error == null ? null : BackendCalls.unwrap(error);
         events.post(Operation.GET_OR_SET, key, result, cause == null, start, cause);
         BackendCalls.complete(outcome, result, cause);
+    }
+
+    /** Reports a caller whose flight another caller produced, once the flight has answered. */
+    private void followed(String key, long start, Flight flight) {
+        if (!events.none()) {
+            flight.result.whenComplete((value, error) -> {
+                Throwable cause = error == null ? null : BackendCalls.unwrap(error);
+                events.post(Operation.GET_OR_SET, key, error == null ? value : null, cause == null, start, cause);
+            });
+        }
     }
 
     /**
@@ -878,7 +921,9 @@ final class StampedeGuard {
                     released.cancel(false);
                     events.event(CacheEvent.Kind.LEASE_EXPIRED, key, null);
                 }
-                if (System.nanoTime() - deadline >= 0) {
+                if (flight.producingSince != 0) { // a caller that joined waited all it may and produces the flight
+                    follow();
+                } else if (System.nanoTime() - deadline >= 0) {
                     waitedLongEnough();
                 } else {
                     attempt();
@@ -888,12 +933,30 @@ final class StampedeGuard {
 
         /**
          * This caller has waited its lease and the operation timeout for others: whatever holds the
-         * lock, it produces now, and stores the value without the lock.
+         * lock, the flight is produced now, by this caller unless one that joined it got there first.
          */
-        void waitedLongEnough() {
+        private void waitedLongEnough() {
+            if (flight.claim()) {
+                produceUnlocked();
+            } else {
+                follow();
+            }
+        }
+
+        /**
+         * Having claimed the flight past the lock: read once more (the holder may have stored just
+         * now), else produce and store the value without the lock.
+         */
+        void produceUnlocked() {
             LOG.warn("Cache '{}': key '{}' stayed locked past the lease plus the operation timeout; producing without "
                     + "the lock", store.name(), KeyText.of(key));
-            produceAndStore(null);
+            bounded(store.read(key, options.type())).whenComplete((value, error) -> {
+                if (error == null && value != BackendCalls.MISS) {
+                    finish(value, true, null);
+                } else {
+                    produceAndStore(null);
+                }
+            });
         }
 
         /** Holding the lock: read again (another holder may have just stored), else produce. */
@@ -901,10 +964,18 @@ final class StampedeGuard {
             bounded(store.read(key, options.type())).whenComplete((value, error) -> {
                 if (error == null && value != BackendCalls.MISS) {
                     bounded(unlock(token)).whenComplete((ignored, unlockError) -> finish(value, true, null));
-                    return;
+                } else if (flight.claim()) {
+                    produceAndStore(token);
+                } else { // a caller that joined waited all it may and produces the flight: the lock is not needed
+                    unlock(token);
+                    follow();
                 }
-                produceAndStore(token);
             });
+        }
+
+        /** Another caller of the flight produces it: this caller's answer is the flight's. */
+        private void follow() {
+            followed(key, start, flight);
         }
 
         /**
@@ -963,6 +1034,10 @@ final class StampedeGuard {
 
         /** The backend failed: run the producer without the cache and return its value. */
         void failOpen(Throwable error) {
+            if (!flight.claim()) { // a caller that joined waited all it may and produces the flight
+                follow();
+                return;
+            }
             Throwable cause = BackendCalls.unwrap(error);
             if (!(cause instanceof CacheUnavailableException)) {
                 LOG.warn("Cache '{}': backend failed for key '{}', running the producer without the cache: {}",
@@ -979,7 +1054,7 @@ final class StampedeGuard {
          */
         private CompletableFuture<T> produce() {
             long produceStart = System.nanoTime();
-            flight.producingSince = produceStart | 1; // never 0
+            flight.producingSince = produceStart | 1; // claimed already: the lease counts from the producer's start
             events.pre(Operation.PRODUCE, key);
             CompletableFuture<T> produced = store.local() ? invokeProducer()
                     : CompletableFuture.supplyAsync(this::invokeProducer, ForkJoinPool.commonPool()).thenCompose(stage -> stage);

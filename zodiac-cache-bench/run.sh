@@ -5,6 +5,7 @@
 #   FAULTS_ONLY=1 zodiac-cache-bench/run.sh  # only the fault harness; its section replaces the one in BENCHMARKS.md
 #   REFRESH_ONLY=1 zodiac-cache-bench/run.sh # only the refresh-ahead harness (~3 min); likewise
 #   NEAR_ONLY=1 zodiac-cache-bench/run.sh    # only the near cache (JMH hit, invalidation lag, tracking modes); its section replaces the one in BENCHMARKS.md
+#   KEYS_ONLY=1 zodiac-cache-bench/run.sh    # only key building (JMH KeyBenchmark, ~6 min); likewise
 #   BUILD=0 zodiac-cache-bench/run.sh    # reuse zodiac-cache-bench/target/benchmarks.jar
 #   QUICK=1 zodiac-cache-bench/run.sh    # smoke run (1 fork, 1 s iterations, 100k entries): proves the set works, figures are noise
 #
@@ -112,10 +113,20 @@ if [ "${NEAR_ONLY:-0}" != 0 ]; then
   exit 0
 fi
 
+keys() {
+  jmh keys 'io.zodiac.cache.bench.KeyBenchmark' -f "$FORKS" -t 1 -prof gc
+}
+
+if [ "${KEYS_ONLY:-0}" != 0 ]; then
+  keys
+  java -cp "$JAR" io.zodiac.cache.bench.Report --section keys "$RESULTS" "$ROOT/BENCHMARKS.md"
+  exit 0
+fi
+
 jmh hit-t1 'io.zodiac.cache.bench.HitBenchmark' -f "$FORKS" -t 1 -prof gc
 jmh hit-t2 'io.zodiac.cache.bench.HitBenchmark' -f "$FORKS" -t 2 -prof gc
 jmh cached 'io.zodiac.cache.bench.CachedBenchmark' -f "$CACHED_FORKS" -t 1 -prof gc
-jmh keys 'io.zodiac.cache.bench.KeyBenchmark' -f "$FORKS" -t 1 -prof gc
+keys
 if command -v redis-server > /dev/null; then
   # One fork at a time, each method in turn, the order rotating from run to run: a slow stretch of the
   # shared machine then falls on every side of the comparison, not on one. The Report pools the forks.

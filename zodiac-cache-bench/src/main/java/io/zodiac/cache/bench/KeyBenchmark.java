@@ -52,7 +52,9 @@ import org.springframework.cache.interceptor.SimpleKeyGenerator;
  *       {@code (int, String, long)} call) into a reused digest and buffer, nothing else;</li>
  *   <li>{@code jdk_sha256_keyHash}: that, plus the hash code of the 44 characters such a key has
  *       ({@code Target:find:} and the 32 hex digits the key format requires): what the format
- *       costs before any encoding, hex or allocation.</li>
+ *       costs before any encoding, hex or allocation;</li>
+ *   <li>{@code jdk_sha256_keyString}: that, with the 32 hex digits written and the String made:
+ *       the floor of any computed key in the format, whatever encodes the arguments.</li>
  * </ul>
  *
  * <p>The keys differ in kind: zodiac's is a String holding 128 bits of SHA-256 over a type-tagged
@@ -199,6 +201,28 @@ public class KeyBenchmark {
         }
         return h;
     }
+
+    /**
+     * The floor of any computed key in the format, the arguments' encoding aside: SHA-256 of the
+     * input, its first 16 bytes as 32 hex digits after {@code Target:find:}, the String, and its
+     * hash code.
+     */
+    @Benchmark
+    @SuppressWarnings("deprecation") // String(byte[], int, int, int): the cheapest copy of ISO-8859-1 bytes into a String
+    public int jdk_sha256_keyString(DigestState state, Blackhole bh) throws DigestException {
+        state.input[0] = (byte) state.index++;
+        state.digest.update(state.input, 0, SHA256_INPUT_BYTES);
+        byte[] hash = state.hash;
+        state.digest.digest(hash, 0, hash.length);
+        byte[] text = state.keyText;
+        for (int i = 0, at = text.length - 32; i < 16; i++, at += 2) {
+            text[at] = HEX[(hash[i] >>> 4) & 0xf];
+            text[at + 1] = HEX[hash[i] & 0xf];
+        }
+        return lookupReady(new String(text, 0, 0, text.length), bh);
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 
     /**
      * A key is built to be looked up: its hash code is part of the cost (Spring's single-argument

@@ -72,8 +72,14 @@ public final class Report {
             report.nearCacheAlone(Path.of(args[3]));
             return;
         }
+        if (args.length == 4 && args[0].equals("--section") && args[1].equals("keys")) {
+            Report report = new Report();
+            report.load(Path.of(args[2]));
+            report.keysAlone(Path.of(args[3]));
+            return;
+        }
         if (args.length < 2) {
-            System.err.println("usage: Report RESULTS_DIR OUT.md [ANALYSIS.md] | Report --section faults|refresh|near RESULTS_DIR OUT.md");
+            System.err.println("usage: Report RESULTS_DIR OUT.md [ANALYSIS.md] | Report --section faults|refresh|near|keys RESULTS_DIR OUT.md");
             System.exit(2);
         }
         Report report = new Report();
@@ -339,6 +345,9 @@ public final class Report {
                         "JetCache fastjson2 key", "KeyBenchmark.jetcache_fastjson2Key", 1, params, Better.HIGHER, null);
                 compare("*(floor)* SHA-256 + `hashCode` of the 44-char key", what, "KeyBenchmark.jdk_sha256_keyHash",
                         "JetCache fastjson2 key", "KeyBenchmark.jetcache_fastjson2Key", 1, params, Better.HIGHER, null);
+                compare("*(floor)* SHA-256 + 32 hex digits + String + `hashCode`: the key format, no arguments encoded", what,
+                        "KeyBenchmark.jdk_sha256_keyString", "JetCache fastjson2 key", "KeyBenchmark.jetcache_fastjson2Key", 1,
+                        params, Better.HIGHER, null);
             }
         }
         line("");
@@ -619,19 +628,35 @@ public final class Report {
     private void refreshAlone(Path file) throws IOException {
         refresh();
         String text = splice(Files.readString(file), "REFRESH_ONLY=1", "## A hot key across TTL expiries", "## `getOrSetAll`");
-        int summary = text.indexOf("## Targets missed in this run");
-        if (summary >= 0) {
-            int summaryEnd = text.indexOf("\n## ", summary) + 1;
-            List<String> lines = new ArrayList<>(List.of(text.substring(summary, summaryEnd).split("\n", -1)));
-            // the list starts on the list's third line (after the heading and a blank line): "None." or "- ..." lines
-            lines.removeIf(line -> line.startsWith("- refresh-ahead") || line.equals("None."));
-            List<String> items = missed.stream().map(miss -> "- " + miss).toList();
-            boolean others = lines.size() > 2 && lines.get(2).startsWith("- ");
-            lines.addAll(2, items.isEmpty() && !others ? List.of("None.") : items);
-            text = text.substring(0, summary) + String.join("\n", lines) + text.substring(summaryEnd);
-        }
-        Files.writeString(file, text);
+        Files.writeString(file, replaceMissed(text, "- refresh-ahead"));
         System.out.println("wrote the refresh-ahead section of " + file);
+    }
+
+    /**
+     * Writes the key-building section alone into {@code file}, in place of the one there (or before
+     * the Redis section), and replaces its lines of the "Targets missed" list with this run's.
+     */
+    private void keysAlone(Path file) throws IOException {
+        keys();
+        String text = splice(Files.readString(file), "KEYS_ONLY=1", "## Key building", "## Redis hit");
+        Files.writeString(file, replaceMissed(text, "- compiled `CanonicalKey`"));
+        System.out.println("wrote the key-building section of " + file);
+    }
+
+    /** {@code text} with the lines of the "Targets missed" list that start with {@code ours} replaced by this run's misses. */
+    private String replaceMissed(String text, String ours) {
+        int summary = text.indexOf("## Targets missed in this run");
+        if (summary < 0) {
+            return text;
+        }
+        int summaryEnd = text.indexOf("\n## ", summary) + 1;
+        List<String> lines = new ArrayList<>(List.of(text.substring(summary, summaryEnd).split("\n", -1)));
+        // the list starts on the list's third line (after the heading and a blank line): "None." or "- ..." lines
+        lines.removeIf(line -> line.startsWith(ours) || line.equals("None."));
+        List<String> items = missed.stream().map(miss -> "- " + miss).toList();
+        boolean others = lines.size() > 2 && lines.get(2).startsWith("- ");
+        lines.addAll(2, items.isEmpty() && !others ? List.of("None.") : items);
+        return text.substring(0, summary) + String.join("\n", lines) + text.substring(summaryEnd);
     }
 
     /** The near cache's hit ({@code NearCacheBenchmark}) and invalidation lag ({@code NearCacheHarness}). */

@@ -10,7 +10,7 @@ import io.zodiac.cache.spi.Backend;
 import io.zodiac.cache.spi.BackendEvents;
 import io.zodiac.cache.spi.StoredValue;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +27,9 @@ import java.util.function.Supplier;
  * {@link ClusterTracking} (a cluster: each key is read on the connection to its master).
  *
  * <ul>
- *   <li>{@code get} (and {@code getWithTtl}, {@code exists}) is answered from the local copy when
- *       there is one; otherwise the value is read ({@code GET} and {@code PTTL}, pipelined) on the
- *       tracked connection and installed. A local copy lives until the server invalidates it, the
+ *   <li>{@code get} (and {@code getWithTtl}, {@code multiGet}, {@code exists}) is answered from the
+ *       local copy when there is one; otherwise the value is read ({@code GET} and {@code PTTL},
+ *       pipelined) on the tracked connection and installed. A local copy lives until the server invalidates it, the
  *       server's TTL runs out, or the near cache's own TTL, whichever comes first.</li>
  *   <li>Writes go to the backend; once they are done the local copy of their keys is dropped (not
  *       updated: in default tracking mode the server tracks a key only after this connection read
@@ -212,27 +212,44 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
         return load(key, redis);
     }
 
-    /** Local copies for the keys that have one; the others read from the backend (not installed). */
+    /**
+     * Local copies for the keys that have one; each other key is read on the tracked connection
+     * ({@code GET} and {@code PTTL}, all pipelined) and installed, as {@link #get} does.
+     */
     @Override
     public CompletableFuture<Map<String, Object>> multiGet(List<String> keys) {
         if (!tracking.on()) {
             return delegate.multiGet(keys);
         }
-        Map<String, Object> found = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
+        Map<String, Object> held = new LinkedHashMap<>();
+        Map<String, CompletableFuture<StoredValue>> reads = new LinkedHashMap<>();
         for (String key : keys) {
+            if (held.containsKey(key) || reads.containsKey(key)) {
+                continue;
+            }
             Local copy = hit(key);
             if (copy != null) {
-                found.put(key, copy.value);
-            } else {
-                missing.add(key);
+                events.accept(CacheEvent.Kind.NEAR_HIT, key);
+                held.put(key, copy.value);
+                continue;
             }
+            events.accept(CacheEvent.Kind.NEAR_MISS, key);
+            RedisAsyncCommands<String, byte[]> redis = tracking.commandsFor(namespace.key(key));
+            reads.put(key, redis == null ? delegate.getWithTtl(key) : load(key, redis)); // tracking just went off: not installed
         }
-        if (missing.isEmpty()) {
-            return CompletableFuture.completedFuture(found);
+        if (reads.isEmpty()) {
+            return CompletableFuture.completedFuture(held);
         }
-        return delegate.multiGet(missing).thenApply(read -> {
-            found.putAll(read);
+        return CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            Map<String, Object> found = new LinkedHashMap<>();
+            for (String key : keys) {
+                CompletableFuture<StoredValue> read = reads.get(key);
+                StoredValue stored = read == null ? null : read.join();
+                Object value = read == null ? held.get(key) : stored == null ? null : stored.value();
+                if (value != null) {
+                    found.put(key, value);
+                }
+            }
             return found;
         });
     }
@@ -263,14 +280,25 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
      * nothing (failed, or answered {@code false}) brings none and is forgotten.
      */
     private <R> CompletableFuture<R> write(String key, Supplier<CompletableFuture<R>> write) {
-        if (local.getIfPresent(key) != null && timedWrites.size() < MAX_TIMED_WRITES) {
-            timedWrites.put(key, System.nanoTime());
-        }
-        forget(key);
-        return write.get().whenComplete((result, error) -> {
+        return write(List.of(key), write);
+    }
+
+    /** {@link #write(String, Supplier)} of a write to several keys ({@code MSET}): each held key is timed. */
+    private <R> CompletableFuture<R> write(Collection<String> keys, Supplier<CompletableFuture<R>> write) {
+        long started = System.nanoTime();
+        for (String key : keys) {
+            if (local.getIfPresent(key) != null && timedWrites.size() < MAX_TIMED_WRITES) {
+                timedWrites.put(key, started);
+            }
             forget(key);
-            if (error != null || Boolean.FALSE.equals(result)) {
-                timedWrites.remove(key);
+        }
+        return write.get().whenComplete((result, error) -> {
+            boolean changedNothing = error != null || Boolean.FALSE.equals(result);
+            for (String key : keys) {
+                forget(key);
+                if (changedNothing) {
+                    timedWrites.remove(key);
+                }
             }
         });
     }
@@ -282,8 +310,7 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
 
     @Override
     public CompletableFuture<Boolean> multiSet(Map<String, Object> values, Duration ttl) {
-        values.keySet().forEach(this::forget);
-        return delegate.multiSet(values, ttl).whenComplete((result, error) -> values.keySet().forEach(this::forget));
+        return write(values.keySet(), () -> delegate.multiSet(values, ttl));
     }
 
     @Override

@@ -266,6 +266,42 @@ class NearCacheTest {
         assertThat(events.lags).containsOnlyKeys("k");
     }
 
+    /** {@code multiGet} installs what it reads, like {@code get}: the next one costs no round trip, and a change still reaches it. */
+    @Test
+    void multiGetServesHeldKeysAndInstallsTheOthers() {
+        other.multiSet(Map.of("a", "1", "b", "2", "c", "3"), null).join();
+        install("a", "1");
+        List<String> keys = List.of("a", "b", "c", "absent", "b");
+        assertThat(cache.multiGet(keys).join()).containsExactly(Map.entry("a", "1"), Map.entry("b", "2"), Map.entry("c", "3"));
+        await().atMost(WAIT).until(() -> near.localSize() == 3);
+
+        server.command("CONFIG", "RESETSTAT");
+        long hits = events.count(CacheEvent.Kind.NEAR_HIT);
+        assertThat(cache.multiGet(List.of("c", "a", "b")).join()).containsExactly(Map.entry("c", "3"), Map.entry("a", "1"),
+                Map.entry("b", "2"));
+        assertThat(calls("get") + calls("mget") + calls("pttl")).isZero();
+        assertThat(events.count(CacheEvent.Kind.NEAR_HIT) - hits).isEqualTo(3);
+
+        server.command("SET", redisKey("b"), "two"); // as redis-cli would: the server invalidates the copy multiGet installed
+        await().atMost(WAIT).until(() -> "two".equals(cache.multiGet(keys).join().get("b")));
+    }
+
+    /** A {@code multiSet} to keys held here is timed like a {@code set}: each held key's invalidation carries its lag. */
+    @Test
+    void aMultiSetToHeldKeysReportsTheirInvalidationLag() {
+        other.multiSet(Map.of("a", "1", "b", "2"), null).join();
+        install("a", "1");
+        install("b", "2");
+        long started = System.nanoTime();
+        cache.multiSet(Map.of("a", "10", "b", "20", "never-read", "30"), null).join();
+        await().atMost(WAIT).until(() -> events.lags.keySet().containsAll(List.of("a", "b")));
+        Duration bound = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(events.lags.values()).allSatisfy(lag -> assertThat(lag).isPositive().isLessThanOrEqualTo(bound));
+        assertThat(cache.multiGet(List.of("a", "b", "never-read")).join()).containsEntry("a", "10").containsEntry("b", "20")
+                .containsEntry("never-read", "30");
+        assertThat(events.lags).containsOnlyKeys("a", "b");
+    }
+
     @Test
     void flushdbRemovesEveryLocalCopy() {
         cache.set("a", "1").join();

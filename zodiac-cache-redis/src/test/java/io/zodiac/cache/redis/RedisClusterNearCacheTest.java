@@ -124,6 +124,27 @@ class RedisClusterNearCacheTest {
     }
 
     /**
+     * {@code multiGet} of keys on every master installs each on its master's tracked connection
+     * (made on the first read of a key there: until then, reads go to the cluster and install nothing).
+     */
+    @Test
+    void multiGetOfKeysOnEveryMasterInstallsThemAndAChangeOnAnyMasterReachesIt() {
+        Map<RedisServer, String> keys = oneKeyPerMaster();
+        List<String> names = new ArrayList<>(keys.values());
+        Map<String, String> written = writeAll(names, "v1");
+        await().atMost(WAIT).until(() -> written.equals(cache.multiGet(names).join()) && near.localSize() == names.size());
+        long hits = events.count(CacheEvent.Kind.NEAR_HIT);
+        assertThat(cache.multiGet(names).join()).isEqualTo(written);
+        assertThat(events.count(CacheEvent.Kind.NEAR_HIT) - hits).isEqualTo(names.size());
+
+        for (Map.Entry<RedisServer, String> entry : keys.entrySet()) {
+            String key = entry.getValue();
+            entry.getKey().command("SET", redisKey(key), "by-cli"); // as redis-cli on that master would
+            await().atMost(WAIT).until(() -> "by-cli".equals(cache.multiGet(names).join().get(key)));
+        }
+    }
+
+    /**
      * A master is killed (its local copies, and every other, go) and restarted empty; once it is
      * back, every read is the cluster's value and tracking works on it again.
      */

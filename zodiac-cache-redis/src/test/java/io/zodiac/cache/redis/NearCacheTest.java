@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The Redis near cache: local reads, invalidation by the server whoever changes the key, the read
  * race under load, and the local copy dropped while tracking is down.
  */
-class NearCacheTest {
+class NearCacheTest extends NearCacheTesting {
 
     /** Generous: CI machines are slower than a laptop; the point is "bounded". */
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -47,56 +47,14 @@ class NearCacheTest {
     static final RedisExtension REDIS = RedisExtension.standalone();
 
     private final RedisServer server = REDIS.server();
-    private final CacheManager manager = new CacheManager();
-    /** Another process's view: the same namespace, no near cache. */
-    private final CacheManager otherJvm = new CacheManager();
-    private final Events events = new Events();
-    private final ZodiacCache cache;
-    private final ZodiacCache other;
-    private final NearCacheBackend near;
 
     NearCacheTest(TestInfo test) {
-        String prefix = "near-" + test.getTestMethod().orElseThrow().getName();
-        cache = manager.setup(prefix, on(server).serializer("string").operationTimeout(OPERATION_TIMEOUT)
-                .nearCache(NearCache.maximumSize(1_000)).plugins(events).build());
-        other = otherJvm.setup(prefix, on(server).serializer("string").build());
-        near = (NearCacheBackend) ((DefaultZodiacCache) cache).backend();
-        await().atMost(WAIT).until(near::tracking);
+        super("near-" + test.getTestMethod().orElseThrow().getName(), () -> on(REDIS.server()), OPERATION_TIMEOUT, WAIT);
     }
 
-    @AfterEach
-    void close() {
+    @Override
+    protected void ensureRunning() {
         server.ensureRunning();
-        manager.close();
-        otherJvm.close();
-    }
-
-    /** Counts the near-cache events that plugins see. */
-    static final class Events implements CachePlugin {
-        final Map<CacheEvent.Kind, AtomicLong> counts = new ConcurrentHashMap<>();
-        /** The invalidations that came with a lag, by key. */
-        final Map<String, Duration> lags = new ConcurrentHashMap<>();
-
-        @Override
-        public void onEvent(CacheEvent event) {
-            counts.computeIfAbsent(event.kind(), kind -> new AtomicLong()).incrementAndGet();
-            if (event.elapsed() != null) {
-                lags.put(event.key(), event.elapsed());
-            }
-        }
-
-        long count(CacheEvent.Kind kind) {
-            AtomicLong count = counts.get(kind);
-            return count == null ? 0 : count.get();
-        }
-    }
-
-    private String redisKey(String key) {
-        return cache.namespace() + ":" + key;
-    }
-
-    private Object read(String key) {
-        return cache.get(key).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     /** Reads {@code key} once through the cache and waits until the value is held locally. */

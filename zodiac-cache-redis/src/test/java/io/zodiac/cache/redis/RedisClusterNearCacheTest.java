@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * by other clients whichever master holds the key, and a master killed and restarted, after which
  * no local copy from before is served.
  */
-class RedisClusterNearCacheTest {
+class RedisClusterNearCacheTest extends NearCacheTesting {
 
     /** Generous: a restarted node must rejoin the cluster. */
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -37,36 +37,15 @@ class RedisClusterNearCacheTest {
     static final RedisExtension CLUSTER = RedisExtension.cluster();
 
     private final RedisCluster cluster = CLUSTER.redisCluster();
-    private final CacheManager manager = new CacheManager();
-    /** Another process's view: the same namespace, no near cache. */
-    private final CacheManager otherJvm = new CacheManager();
-    private final NearCacheTest.Events events = new NearCacheTest.Events();
-    private final ZodiacCache cache;
-    private final ZodiacCache other;
-    private final NearCacheBackend near;
 
     RedisClusterNearCacheTest(TestInfo test) {
-        String prefix = "near-cluster-" + test.getTestMethod().orElseThrow().getName();
-        cache = manager.setup(prefix, on(cluster).serializer("string").operationTimeout(Duration.ofSeconds(1))
-                .nearCache(NearCache.maximumSize(1_000)).plugins(events).build());
-        other = otherJvm.setup(prefix, on(cluster).serializer("string").build());
-        near = (NearCacheBackend) ((DefaultZodiacCache) cache).backend();
-        await().atMost(WAIT).until(near::tracking);
+        super("near-cluster-" + test.getTestMethod().orElseThrow().getName(), () -> on(CLUSTER.redisCluster()),
+                Duration.ofSeconds(1), WAIT);
     }
 
-    @AfterEach
-    void close() {
+    @Override
+    protected void ensureRunning() {
         cluster.ensureRunning();
-        manager.close();
-        otherJvm.close();
-    }
-
-    private String redisKey(String key) {
-        return cache.namespace() + ":" + key;
-    }
-
-    private Object read(String key) {
-        return cache.get(key).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     /** One key on each master: {@code node address -> key}. */

@@ -1,38 +1,16 @@
 package io.zodiac.cache.redis;
 
 import io.zodiac.cache.CacheConfig;
-import io.zodiac.cache.NearCache;
-import io.zodiac.cache.contract.BackendCapabilities;
-import io.zodiac.cache.contract.ServerCacheContract;
-import io.zodiac.cache.contract.ServerFaults;
-import io.zodiac.cache.testkit.RedisExtension;
-import io.zodiac.cache.testkit.RedisSentinel;
-import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The cache contract on a master found through Redis Sentinel, with a near cache in front. */
-class RedisSentinelNearCacheContractTest extends ServerCacheContract {
-
-    @RegisterExtension
-    static final RedisExtension SENTINEL = RedisExtension.sentinel();
+/**
+ * The cache contract on a master found through Redis Sentinel with a near cache in front: every row that holds there
+ * holds with the local copy too (reads served locally stay correct). The server, its faults and
+ * capabilities are those of {@link RedisSentinelContractTest}.
+ */
+class RedisSentinelNearCacheContractTest extends RedisSentinelContractTest {
 
     @Override
     protected CacheConfig.Builder config() {
-        return CacheConfig.fromUri(SENTINEL.redisSentinel().uri())
-                .nearCache(NearCache.maximumSize(1_000).ttl(Duration.ofMinutes(5)));
-    }
-
-    /** A server shared by every manager: every capability of {@link BackendCapabilities#remote()}. */
-    @Override
-    protected BackendCapabilities capabilities() {
-        return BackendCapabilities.remote();
-    }
-
-    /** The whole setup killed or paused at once, as in {@link RedisSentinelContractTest}. */
-    @Override
-    protected ServerFaults faults() {
-        RedisSentinel setup = SENTINEL.redisSentinel();
-        return ServerFaults.of(List.of(setup.master(), setup.replica(), setup.sentinel()), setup::ensureRunning);
+        return super.config().nearCache(RedisTesting.CONTRACT_NEAR_CACHE);
     }
 }

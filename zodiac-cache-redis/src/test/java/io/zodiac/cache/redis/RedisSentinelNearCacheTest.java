@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The near cache on a master found through Redis Sentinel: local reads, invalidation by other
  * clients, and a failover, after which no local copy read from the old master is served.
  */
-class RedisSentinelNearCacheTest {
+class RedisSentinelNearCacheTest extends NearCacheTesting {
 
     /** Generous: a failover takes the sentinel's down-after time plus an election. */
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -32,36 +32,15 @@ class RedisSentinelNearCacheTest {
     static final RedisExtension SENTINEL = RedisExtension.sentinel();
 
     private final RedisSentinel setup = SENTINEL.redisSentinel();
-    private final CacheManager manager = new CacheManager();
-    /** Another process's view: the same namespace, no near cache. */
-    private final CacheManager otherJvm = new CacheManager();
-    private final NearCacheTest.Events events = new NearCacheTest.Events();
-    private final ZodiacCache cache;
-    private final ZodiacCache other;
-    private final NearCacheBackend near;
 
     RedisSentinelNearCacheTest(TestInfo test) {
-        String prefix = "near-sentinel-" + test.getTestMethod().orElseThrow().getName();
-        cache = manager.setup(prefix, CacheConfig.fromUri(setup.uri()).serializer("string")
-                .operationTimeout(Duration.ofMillis(500)).nearCache(NearCache.maximumSize(1_000)).plugins(events).build());
-        other = otherJvm.setup(prefix, CacheConfig.fromUri(setup.uri()).serializer("string").build());
-        near = (NearCacheBackend) ((DefaultZodiacCache) cache).backend();
-        await().atMost(WAIT).until(near::tracking);
+        super("near-sentinel-" + test.getTestMethod().orElseThrow().getName(),
+                () -> CacheConfig.fromUri(SENTINEL.redisSentinel().uri()), Duration.ofMillis(500), WAIT);
     }
 
-    @AfterEach
-    void close() {
-        manager.close();
-        otherJvm.close();
+    @Override
+    protected void ensureRunning() {
         setup.ensureRunning();
-    }
-
-    private String redisKey(String key) {
-        return cache.namespace() + ":" + key;
-    }
-
-    private Object read(String key) {
-        return cache.get(key).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     /** Reads {@code key} until the value is held locally. */

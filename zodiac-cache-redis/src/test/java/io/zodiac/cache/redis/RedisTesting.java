@@ -1,6 +1,7 @@
 package io.zodiac.cache.redis;
 
 import io.zodiac.cache.CacheConfig;
+import io.zodiac.cache.NearCache;
 import io.zodiac.cache.ZodiacCache;
 import io.zodiac.cache.internal.DefaultZodiacCache;
 import io.zodiac.cache.testkit.RedisCluster;
@@ -15,6 +16,9 @@ import org.awaitility.Awaitility;
 
 /** Configurations for the kit's servers and small future helpers shared by the tests. */
 final class RedisTesting {
+
+    /** The near cache the contract runs with: room for every key a row writes, a TTL no row outlives. */
+    static final NearCache CONTRACT_NEAR_CACHE = NearCache.maximumSize(1_000).ttl(Duration.ofMinutes(5));
 
     private RedisTesting() {
     }

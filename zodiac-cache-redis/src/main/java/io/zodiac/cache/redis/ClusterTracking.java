@@ -13,9 +13,12 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.net.SocketAddress;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -31,7 +34,8 @@ import reactor.core.Disposable;
  * nothing. Every local copy is dropped when a node connection is lost or comes back (its server
  * forgot the tracking and may have had changes meanwhile) and when Lettuce sees the cluster's
  * topology change (a slot moved, a node added or removed, a failover): a copy read from a node
- * that no longer serves its key would get no invalidation. A tracked read that fails (a
+ * that no longer serves its key would get no invalidation. (Lettuce's event bus is shared by the
+ * manager's clients: the change of another cluster, told apart by its node ids, drops nothing.) A tracked read that fails (a
  * {@code MOVED} redirect before the topology is refreshed, say) is retried on the backend.
  */
 final class ClusterTracking implements TrackedReads {
@@ -124,8 +128,10 @@ final class ClusterTracking implements TrackedReads {
 
     ClusterTracking(RedisEndpoint.Attachment attachment, String cacheName, Tracking.Listener listener) {
         this.listener = listener;
+        // the event bus is shared by every Redis client of the manager: only this cluster's changes drop the copies
         this.topologyChanges = attachment.resources().eventBus().get()
                 .filter(ClusterTopologyChangedEvent.class::isInstance)
+                .filter(event -> concernsThisCluster((ClusterTopologyChangedEvent) event))
                 .subscribe(event -> listener.reset());
         this.connector = attachment.ownClusterConnection("near cache connection of cache '" + cacheName + "'",
                 made -> cluster = made);
@@ -155,6 +161,25 @@ final class ClusterTracking implements TrackedReads {
     @Override
     public boolean on() {
         return cluster != null && !closed;
+    }
+
+    /** {@code true} unless the change is known to be another cluster's (no node of it is one of this connection's). */
+    private boolean concernsThisCluster(ClusterTopologyChangedEvent event) {
+        StatefulRedisClusterConnection<String, byte[]> connection = cluster;
+        return connection == null || sameCluster(connection.getPartitions(), event);
+    }
+
+    /**
+     * {@code true} when {@code event} names a node of {@code ours} (by node id, before or after the
+     * change): a cluster's node ids are random, so another cluster's never match.
+     */
+    static boolean sameCluster(Iterable<RedisClusterNode> ours, ClusterTopologyChangedEvent event) {
+        Set<String> ids = new HashSet<>();
+        for (RedisClusterNode node : ours) {
+            ids.add(node.getNodeId());
+        }
+        ids.remove(null);
+        return Stream.concat(event.before().stream(), event.after().stream()).map(RedisClusterNode::getNodeId).anyMatch(ids::contains);
     }
 
     @Override

@@ -173,7 +173,7 @@ class RedisClusterNearCacheTest extends NearCacheTesting {
         String slot = String.valueOf(cluster.slotOf(redisKey));
         installAll(writeAll(List.of(key), "v1"));
         try {
-            moveSlot(slot, from, to);
+            moveSlot(cluster, slot, from, to);
             to.command("SET", redisKey, "v2"); // on its new master, as redis-cli would
             await().atMost(WAIT).ignoreExceptions().until(() -> "v2".equals(read(key)));
             installAll(Map.of(key, "v2"));
@@ -186,12 +186,43 @@ class RedisClusterNearCacheTest extends NearCacheTesting {
                 assertThat(read(key)).isEqualTo("v3"); // 0 stale reads
             }
         } finally {
-            moveSlot(slot, to, from); // as the kit assigned it: nodeForKey relies on it
+            moveSlot(cluster, slot, to, from); // as the kit assigned it: nodeForKey relies on it
         }
     }
 
+    /**
+     * Lettuce's event bus is shared by every Redis client of a manager: a slot moved in another
+     * cluster (seen by that cluster's clients) empties that cluster's near cache, and no copy here.
+     */
+    @Test
+    void aTopologyChangeOfAnotherClusterOfTheManagerDropsNoCopyHere() {
+        installAll(writeAll(List.of("k"), "v1"));
+        try (RedisCluster second = RedisCluster.start(2)) {
+            ZodiacCache there = manager.setup("near-second", on(second).name("second").serializer("string")
+                    .nearCache(NearCache.maximumSize(100)).build());
+            NearCacheBackend thereNear = (NearCacheBackend) ((DefaultZodiacCache) there).backend();
+            await().atMost(WAIT).until(thereNear::tracking);
+            there.set("held", "h").join();
+            await().atMost(WAIT).ignoreExceptions().until(() -> "h".equals(there.get("held").join()) && thereNear.localSize() == 1);
+
+            String moving = there.namespace() + ":moving";
+            RedisServer from = second.nodeForKey(moving);
+            RedisServer to = second.nodes().stream().filter(node -> node != from).findFirst().orElseThrow();
+            moveSlot(second, String.valueOf(second.slotOf(moving)), from, to);
+            // a read of the moved key gets MOVED: the second cluster's clients reload its topology
+            await().atMost(WAIT).ignoreExceptions().until(() -> {
+                there.get("moving").join();
+                return thereNear.localSize() == 0;
+            });
+        }
+        assertThat(near.localSize()).as("the copy of this cluster's key").isEqualTo(1);
+        long hits = events.count(CacheEvent.Kind.NEAR_HIT);
+        assertThat(read("k")).isEqualTo("v1");
+        assertThat(events.count(CacheEvent.Kind.NEAR_HIT) - hits).isEqualTo(1);
+    }
+
     /** Moves {@code slot} and its keys from one master to another, as {@code redis-cli --cluster reshard} does. */
-    private void moveSlot(String slot, RedisServer from, RedisServer to) {
+    private static void moveSlot(RedisCluster cluster, String slot, RedisServer from, RedisServer to) {
         String fromId = from.command("CLUSTER", "MYID");
         String toId = to.command("CLUSTER", "MYID");
         to.command("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId);

@@ -560,7 +560,8 @@ final class StampedeGuard {
                         released.cancel(false);
                         held.put(key, token);
                     } else {
-                        new Leader<>(key, alone(key), options, flight, start, deadline, backendDeadline(start)).awaitRelease(released);
+                        new Leader<>(key, alone(key), options, flight, start, deadline, backendDeadline(start), flight.result)
+                                .awaitRelease(released);
                     }
                     return null;
                 }));
@@ -706,9 +707,10 @@ final class StampedeGuard {
         if (existing != null) {
             return join(existing, key, producer, options, start, deadline);
         }
-        Leader<T> leader = new Leader<>(key, producer, options, flight, start, deadline, backendDeadline);
-        begin.accept(leader);
-        return flight.result.thenApply(value -> value);
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        flight.result.whenComplete((value, error) -> BackendCalls.complete(outcome, value, error));
+        begin.accept(new Leader<>(key, producer, options, flight, start, deadline, backendDeadline, outcome));
+        return outcome;
     }
 
     /**
@@ -750,8 +752,8 @@ final class StampedeGuard {
                 if (flight.claim()) {
                     // the leader still waits for the lock, and this caller has waited all it may: it
                     // produces for the whole flight, which the leader then follows
-                    new Leader<>(key, producer, options, flight, start, deadline, backendDeadline(now)).produceUnlocked();
                     flight.result.whenComplete((result, failure) -> BackendCalls.complete(outcome, result, failure));
+                    new Leader<>(key, producer, options, flight, start, deadline, backendDeadline(now), outcome).produceUnlocked();
                     return;
                 }
                 flights.remove(key, flight);
@@ -759,7 +761,7 @@ final class StampedeGuard {
                 if (now - deadline >= 0) { // the flight's producer outlived its lease: produce apart from it
                     Flight apart = new Flight();
                     apart.claim();
-                    new Leader<>(key, producer, options, apart, start, deadline, backendDeadline(now)).produceUnlocked();
+                    new Leader<>(key, producer, options, apart, start, deadline, backendDeadline(now), apart.result).produceUnlocked();
                     next = apart.result;
                 } else {
                     next = flight(key, producer, options, start, deadline, backendDeadline(now), Leader::attempt);
@@ -777,16 +779,6 @@ final class StampedeGuard {
         Throwable cause = error == null ? null : BackendCalls.unwrap(error);
         events.post(Operation.GET_OR_SET, key, result, cause == null, start, cause);
         BackendCalls.complete(outcome, result, cause);
-    }
-
-    /** Reports a caller whose flight another caller produced, once the flight has answered. */
-    private void followed(String key, long start, Flight flight) {
-        if (!events.none()) {
-            flight.result.whenComplete((value, error) -> {
-                Throwable cause = error == null ? null : BackendCalls.unwrap(error);
-                events.post(Operation.GET_OR_SET, key, error == null ? value : null, cause == null, start, cause);
-            });
-        }
     }
 
     /**
@@ -838,9 +830,11 @@ final class StampedeGuard {
          */
         private long backendDeadline;
         private final Duration lease;
+        /** What this caller answers: the flight's result, unless it leaves a flight another caller produces. */
+        private final CompletableFuture<Object> outcome;
 
         Leader(String key, Supplier<? extends CompletionStage<T>> producer, GetOrSetOptions<T> options, Flight flight,
-                long start, long deadline, long backendDeadline) {
+                long start, long deadline, long backendDeadline, CompletableFuture<Object> outcome) {
             this.key = key;
             this.producer = producer;
             this.options = options;
@@ -849,6 +843,7 @@ final class StampedeGuard {
             this.deadline = deadline;
             this.backendDeadline = backendDeadline;
             this.lease = options.lease();
+            this.outcome = outcome;
         }
 
         /**
@@ -973,9 +968,12 @@ final class StampedeGuard {
             });
         }
 
-        /** Another caller of the flight produces it: this caller's answer is the flight's. */
+        /**
+         * Another caller of the flight produces it: this caller waits for it as any caller that joined
+         * does (a lease from the producer's start at most, then on its own).
+         */
         private void follow() {
-            followed(key, start, flight);
+            awaitFlight(flight, key, producer, options, start, deadline, events.none() ? 0 : System.nanoTime(), outcome);
         }
 
         /**

@@ -791,6 +791,35 @@ public abstract class CacheContract {
         assertThat(bounded.blocking().get("k")).isEqualTo("v");
     }
 
+    /**
+     * A caller that produces the flight for others (it ran out of patience first) and whose producer
+     * hangs holds the others no longer than their own lease from its producer's start: then each
+     * goes on its own.
+     */
+    @Test
+    void aFlightWhoseProducerHangsHoldsNoCallerPastItsLease() {
+        Duration lease = capabilities().shortLease();
+        Duration timeout = Duration.ofSeconds(1);
+        ZodiacCache bounded = manager.setup(otherPrefix("hung"), config().name("hung").operationTimeout(timeout).build());
+        assertThat(((DefaultZodiacCache) bounded).backend().tryLock("k", "foreign", Duration.ofHours(1)).join()).isTrue();
+        CompletableFuture<String> never = new CompletableFuture<>();
+        AtomicInteger hung = new AtomicInteger();
+        // the first caller would wait for the holder twice as long as the second, which then produces for both, and hangs
+        CompletableFuture<String> patient = bounded.getOrSet("k", () -> CompletableFuture.completedFuture("own"),
+                GetOrSetOptions.<String>defaults().lease(lease.multipliedBy(2)));
+        CompletableFuture<String> hurried = bounded.getOrSet("k", () -> {
+            hung.incrementAndGet();
+            return never;
+        }, GetOrSetOptions.<String>defaults().lease(lease));
+
+        assertThat(within(lease.multipliedBy(3).plus(timeout).plusSeconds(10), patient))
+                .as("its own value, once the hung producer had a lease").isEqualTo("own");
+        assertThat(hung).hasValue(1);
+        assertThat(hurried).isNotDone();
+        never.complete("late");
+        assertThat(within(Duration.ofSeconds(10), hurried)).isEqualTo("late");
+    }
+
     @Test
     void waitersWakeOnTheProducersReleaseNotAtTheLease() {
         GetOrSetOptions<String> longLease = GetOrSetOptions.<String>defaults().lease(Duration.ofMinutes(5));

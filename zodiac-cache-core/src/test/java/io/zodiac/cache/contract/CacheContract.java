@@ -737,10 +737,9 @@ public abstract class CacheContract {
     void noWaiterWaitsLongerThanItsLeaseAndTheOperationTimeoutWhateverHoldsTheLock() {
         Duration lease = capabilities().shortLease();
         Duration timeout = Duration.ofSeconds(1);
-        ZodiacCache bounded = manager.setup(otherPrefix("bounded"), config().name("bounded").operationTimeout(timeout).build());
         // A holder that never lets go within any waiter's patience: a lock taken for an hour (a
-        // crashed process of an older version, a foreign client). Only the backend can plant it.
-        assertThat(((DefaultZodiacCache) bounded).backend().tryLock("k", "foreign", Duration.ofHours(1)).join()).isTrue();
+        // crashed process of an older version, a foreign client).
+        ZodiacCache bounded = lockedByAForeignHolder("bounded", timeout);
         GetOrSetOptions<String> options = GetOrSetOptions.<String>defaults().lease(lease);
         AtomicInteger calls = new AtomicInteger();
         long start = System.nanoTime();
@@ -761,12 +760,24 @@ public abstract class CacheContract {
         assertThat(bounded.blocking().get("k")).as("stored: the next caller does not wait again").isEqualTo("v");
     }
 
+    /**
+     * A new cache with the given operation timeout whose key {@code "k"} a foreign holder has locked
+     * for an hour (only the backend can plant such a lock), once its backend answers: a remote
+     * backend connects in the background, and on a loaded machine its first call may find it still connecting.
+     */
+    private ZodiacCache lockedByAForeignHolder(String name, Duration timeout) {
+        ZodiacCache cache = manager.setup(otherPrefix(name), config().name(name).operationTimeout(timeout).build());
+        var backend = ((DefaultZodiacCache) cache).backend();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> backend.exists("connected?").join() != null);
+        assertThat(backend.tryLock("k", "foreign", Duration.ofHours(1)).join()).isTrue();
+        return cache;
+    }
+
     @Test
     void aFlightIsProducedOnceAtTheEarliestDeadlineOfItsCallers() {
         Duration lease = capabilities().shortLease();
         Duration timeout = Duration.ofSeconds(1);
-        ZodiacCache bounded = manager.setup(otherPrefix("earliest"), config().name("earliest").operationTimeout(timeout).build());
-        assertThat(((DefaultZodiacCache) bounded).backend().tryLock("k", "foreign", Duration.ofHours(1)).join()).isTrue();
+        ZodiacCache bounded = lockedByAForeignHolder("earliest", timeout);
         AtomicInteger calls = new AtomicInteger();
         Supplier<CompletionStage<String>> producer = () -> {
             calls.incrementAndGet();
@@ -800,8 +811,7 @@ public abstract class CacheContract {
     void aFlightWhoseProducerHangsHoldsNoCallerPastItsLease() {
         Duration lease = capabilities().shortLease();
         Duration timeout = Duration.ofSeconds(1);
-        ZodiacCache bounded = manager.setup(otherPrefix("hung"), config().name("hung").operationTimeout(timeout).build());
-        assertThat(((DefaultZodiacCache) bounded).backend().tryLock("k", "foreign", Duration.ofHours(1)).join()).isTrue();
+        ZodiacCache bounded = lockedByAForeignHolder("hung", timeout);
         CompletableFuture<String> never = new CompletableFuture<>();
         AtomicInteger hung = new AtomicInteger();
         // the first caller would wait for the holder twice as long as the second, which then produces for both, and hangs

@@ -341,9 +341,19 @@ final class NearCacheBackend implements Backend, Tracking.Listener {
 
     // ---------------------------------------------------------------- locks and the rest: the backend's
 
+    /**
+     * Takes the key's lock; once taken, the local copy of the key is dropped, so that what the holder
+     * reads next is the server's value. The previous holder's write came before its release, which
+     * came before this lock; its invalidation may still be on its way, and a copy from before it
+     * would have the holder (a refresh, a {@code getOrSet}) produce the value again.
+     */
     @Override
     public CompletableFuture<Boolean> tryLock(String key, String token, Duration lease) {
-        return delegate.tryLock(key, token, lease);
+        return delegate.tryLock(key, token, lease).whenComplete((taken, error) -> {
+            if (Boolean.TRUE.equals(taken)) {
+                forget(key);
+            }
+        });
     }
 
     @Override

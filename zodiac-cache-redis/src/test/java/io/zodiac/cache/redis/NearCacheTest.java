@@ -224,6 +224,28 @@ class NearCacheTest extends NearCacheTesting {
         assertThat(events.lags).containsOnlyKeys("k");
     }
 
+    /**
+     * Whoever takes a key's lock (a refresh, a {@code getOrSet} that missed) reads the server's value
+     * next, not the local copy: the previous holder's write may be newer than any invalidation that
+     * has arrived yet, and a refresh that read the copy would run again.
+     */
+    @Test
+    void aLockHolderReadsTheServersValueNotTheLocalCopy() {
+        cache.set("k", "v1").join();
+        install("k", "v1");
+        server.command("CONFIG", "RESETSTAT");
+        assertThat(near.tryLock("k", "token", Duration.ofSeconds(10)).join()).isTrue();
+        assertThat(near.localSize()).isZero();
+        assertThat(read("k")).isEqualTo("v1");
+        assertThat(calls("get")).isEqualTo(1);
+        assertThat(near.unlock("k", "token").join()).isTrue();
+        assertThat(near.tryLock("k", "other", Duration.ofSeconds(10)).join()).isTrue();
+        assertThat(near.tryLock("k", "third", Duration.ofSeconds(10)).join()).as("held: a lock not taken drops nothing").isFalse();
+        await().atMost(WAIT).until(() -> read("k") != null && near.localSize() == 1);
+        assertThat(near.tryLock("k", "third", Duration.ofSeconds(10)).join()).isFalse();
+        assertThat(near.localSize()).isEqualTo(1);
+    }
+
     /** {@code multiGet} installs what it reads, like {@code get}: the next one costs no round trip, and a change still reaches it. */
     @Test
     void multiGetServesHeldKeysAndInstallsTheOthers() {

@@ -66,6 +66,27 @@ final class ConnectFailures {
         return refusal(error) != null ? "authentication" : innermost(error).getClass().getName();
     }
 
+    /**
+     * Whether {@code error} is Lettuce's lost handshake ({@value #HANDSHAKE_GONE}): the server's own
+     * answer (a {@code WRONGPASS}, say) was lost in a race with the closing channel, so the failure
+     * says less than the attempt that comes next will.
+     */
+    static boolean inconclusive(Throwable error) {
+        String refused = refusal(error);
+        return refused != null && refused.startsWith(HANDSHAKE_GONE);
+    }
+
+    /**
+     * Which of two failures of one endpoint, the one before and the one just seen, tells a user
+     * more: the new one, unless it is {@linkplain #inconclusive inconclusive} and the one before
+     * was not (a lost handshake after a {@code WRONGPASS} is that refusal again, seen less well).
+     *
+     * @param before the failure before, or {@code null} when there was none
+     */
+    static Throwable moreTelling(Throwable before, Throwable seen) {
+        return before != null && inconclusive(seen) && !inconclusive(before) ? before : seen;
+    }
+
     /** Why a connection attempt failed, in one line, for messages and the log. */
     static String reason(Throwable error) {
         String refused = refusal(error);

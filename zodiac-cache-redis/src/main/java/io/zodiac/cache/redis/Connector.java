@@ -42,6 +42,8 @@ final class Connector<C extends StatefulConnection<?, ?>> {
     /** Guarded by this. */
     private boolean closed;
     private int attempts;
+    /** Whether the last attempt was retried without the backoff (an inconclusive failure). */
+    private boolean retriedAtOnce;
     /** The kind of failure last logged ({@link ConnectFailures#kind}), {@code null} while none was. */
     private String loggedKind;
     private ScheduledFuture<?> next;
@@ -104,11 +106,19 @@ final class Connector<C extends StatefulConnection<?, ?>> {
     private void failed(Throwable error) {
         // kept whole (a TLS failure is an SSLException around the certificate problem), but for the wrapper
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        lastError = cause;
+        lastError = ConnectFailures.moreTelling(lastError, cause);
         String reason = ConnectFailures.reason(cause);
         String kind = ConnectFailures.kind(cause);
         synchronized (this) {
             if (closed) {
+                return;
+            }
+            // the server's answer was lost (see ConnectFailures.inconclusive): ask again at once, once in a row
+            boolean again = ConnectFailures.inconclusive(cause) && !retriedAtOnce;
+            retriedAtOnce = again;
+            if (again) {
+                LOG.debug("Redis {}: attempt {} failed: {}; retrying at once", what, attempts, reason);
+                next = resources.eventExecutorGroup().schedule(this::attempt, 0, TimeUnit.NANOSECONDS);
                 return;
             }
             if (!kind.equals(loggedKind)) {
@@ -127,7 +137,10 @@ final class Connector<C extends StatefulConnection<?, ?>> {
         return gate;
     }
 
-    /** Why the last attempt failed, or {@code null} when none failed (yet). */
+    /**
+     * Why the last attempt failed, or {@code null} when none failed (yet); an inconclusive failure
+     * (see {@link ConnectFailures#moreTelling}) leaves the reason of the attempt before it.
+     */
     Throwable lastError() {
         return lastError;
     }

@@ -4,6 +4,7 @@ import io.zodiac.cache.CacheConfig;
 import io.zodiac.cache.CacheManager;
 import io.zodiac.cache.GetOrSetOptions;
 import io.zodiac.cache.ZodiacCache;
+import io.zodiac.cache.plugin.CacheEvent;
 import io.zodiac.cache.plugin.CachePlugin;
 import io.zodiac.cache.plugin.Operation;
 import io.zodiac.cache.plugin.OperationEvent;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * FAILED {exception}                 a caller failed
  * RELEASE {millis}                   this JVM released the key's lock (after storing)
  * LOCKS {n}                          lock attempts on the key made by this JVM
+ * EVENT {kind} {millis} {error}       an event of the cache (a fail-open, an expired lease), to explain a failure
  * DONE
  * </pre>
  *
@@ -89,6 +91,12 @@ public final class StampedeChild {
                 } else if (event.operation() == Operation.UNLOCK && Boolean.TRUE.equals(event.result())) {
                     released.complete(System.currentTimeMillis());
                 }
+            }
+
+            @Override
+            public void onEvent(CacheEvent event) {
+                System.out.println("EVENT " + event.kind() + " " + System.currentTimeMillis() + " " + event.key()
+                        + (event.error() == null ? "" : " " + event.error()));
             }
         };
         CacheConfig config = CacheConfig.fromMap(options).toBuilder().plugins(observer).build();

@@ -54,18 +54,24 @@ class MemcachedStampedeTest {
                 child.send("GO");
             }
             List<String> results = new ArrayList<>();
+            StringBuilder transcript = new StringBuilder();
             for (Child child : children) {
                 List<String> lines = child.remainingLines();
+                transcript.append(String.format("%n--- %s: output%n%s%n--- its log%n%s", child.log().getFileName(),
+                        String.join("\n", lines), child.logText()));
                 assertThat(lines).as("output; log:%n%s", child.logText()).contains("DONE").noneMatch(l -> l.startsWith("FAILED"));
                 lines.stream().filter(line -> line.startsWith("RESULT ")).map(line -> line.split(" ")[1]).forEach(results::add);
                 assertThat(child.exitCode()).as("exit code; log:%n%s", child.logText()).isZero();
             }
 
-            assertThat(results).hasSize(JVMS * CALLERS).allMatch(value -> value.startsWith("value-of-"));
-            assertThat(results).as("every caller got the one produced value").containsOnly(results.get(0));
+            assertThat(results).as("results; every child:%s", transcript).hasSize(JVMS * CALLERS)
+                    .allMatch(value -> value.startsWith("value-of-"));
+            assertThat(results).as("every caller got the one produced value; every child:%s", transcript)
+                    .containsOnly(results.get(0));
             try (CacheManager manager = new CacheManager()) {
                 ZodiacCache cache = manager.setup(prefix, CacheConfig.fromUri("memcached://" + MEMCACHED.address()).build());
-                assertThat(cache.get(StampedeChild.PRODUCER_CALLS, Long.class).join()).as("producer runs").isEqualTo(1L);
+                assertThat(cache.get(StampedeChild.PRODUCER_CALLS, Long.class).join())
+                        .as("producer runs; every child:%s", transcript).isEqualTo(1L);
             }
         } finally {
             children.forEach(Child::destroy);

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * FAILED {exception}                 a caller failed
  * RELEASE {millis}                   this JVM released the key's lock (after storing)
  * LOCKS {n}                          lock attempts on the key made by this JVM
- * EVENT {kind} {millis} {error}       an event of the cache (a fail-open, an expired lease), to explain a failure
+ * EVENT {kind} {millis} {key} [error] an event of the cache on the key (a fail-open, an expired lease), to explain a failure
  * DONE
  * </pre>
  *
@@ -95,6 +95,9 @@ public final class StampedeChild {
 
             @Override
             public void onEvent(CacheEvent event) {
+                if (!key.equals(event.key())) {
+                    return; // the warm-up comes before READY, which must be the first line
+                }
                 System.out.println("EVENT " + event.kind() + " " + System.currentTimeMillis() + " " + event.key()
                         + (event.error() == null ? "" : " " + event.error()));
             }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -108,14 +109,40 @@ class MemcachedStampedeTest {
 
         List<String> remainingLines() throws Exception {
             List<String> lines = new ArrayList<>();
-            for (String line = readLine(); line != null; line = readLine()) {
-                lines.add(line);
+            try {
+                for (String line = readLine(); line != null; line = readLine()) {
+                    lines.add(line);
+                }
+            } catch (TimeoutException e) {
+                throw new AssertionError(String.format("the child printed nothing more for 60 s and did not end; its "
+                        + "output so far:%n%s%n--- its log%n%s%n--- its threads%n%s", String.join("\n", lines),
+                        logText(), threads()), e);
             }
             return lines;
         }
 
         int exitCode() throws InterruptedException {
-            return process.waitFor(60, TimeUnit.SECONDS) ? process.exitValue() : -1;
+            if (process.waitFor(60, TimeUnit.SECONDS)) {
+                return process.exitValue();
+            }
+            throw new AssertionError(String.format("the child did not end within 60 s of its output; its log:%n%s%n"
+                    + "--- its threads%n%s", logText(), threads()));
+        }
+
+        /** The child's thread dump ({@code jstack}), to show what holds it. */
+        String threads() {
+            try {
+                Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                        Long.toString(process.pid())).redirectErrorStream(true).start();
+                String dump = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                jstack.waitFor(20, TimeUnit.SECONDS);
+                return dump;
+            } catch (IOException e) {
+                return e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return e.toString();
+            }
         }
 
         String logText() {
